@@ -1,0 +1,68 @@
+/**
+ * The I/O contract every storage layer above this folder uses. Two
+ * implementations satisfy it: the native addon (O_DIRECT-capable, in
+ * `native/`) and a pure `node:fs` fallback. Both throw `IoError`
+ * (an `Error` with `code`, and `path` when a file is involved).
+ *
+ * Offsets and lengths are plain numbers (byte counts fit in 2^53).
+ */
+
+export interface OpenOptions {
+  /** Ask for O_DIRECT. Refused by the filesystem (tmpfs: EINVAL) means buffered, never failure. */
+  direct?: boolean;
+  /** Create the file if it does not exist. */
+  create?: boolean;
+  /** Open read-only. */
+  readOnly?: boolean;
+}
+
+export type LockMode = 'shared' | 'exclusive';
+
+/** One open file. Every blocking call has an `...Async` twin that runs off the event loop. */
+export interface FileHandle {
+  readonly path: string;
+  /** True when O_DIRECT is really active on this descriptor. */
+  readonly direct: boolean;
+  readonly readOnly: boolean;
+  readonly closed: boolean;
+
+  /** Reads up to `length` (default: buf.length) bytes at `offset`; returns bytes read (short at EOF). */
+  pread(buf: Uint8Array, offset: number, length?: number): number;
+  /** Writes all of `buf` (or its first `length` bytes) at `offset`; returns bytes written. */
+  pwrite(buf: Uint8Array, offset: number, length?: number): number;
+  /** Many reads in one call; returns bytes read per request. */
+  preadMany(requests: ReadonlyArray<{ buf: Uint8Array; offset: number }>): number[];
+  /** Many writes in one call; returns total bytes written. */
+  pwriteMany(requests: ReadonlyArray<{ buf: Uint8Array; offset: number }>): number;
+  fdatasync(): void;
+  fsync(): void;
+  /** Reserve space (posix_fallocate semantics: file grows to at least offset+length). */
+  fallocate(offset: number, length: number): void;
+  ftruncate(length: number): void;
+  /** Current file size in bytes. */
+  size(): number;
+  /** Non-blocking flock; a lock held elsewhere throws with code `LOCKED`. */
+  lock(mode: LockMode): void;
+  unlock(): void;
+  close(): void;
+
+  preadAsync(buf: Uint8Array, offset: number, length?: number): Promise<number>;
+  pwriteAsync(buf: Uint8Array, offset: number, length?: number): Promise<number>;
+  pwriteManyAsync(requests: ReadonlyArray<{ buf: Uint8Array; offset: number }>): Promise<number>;
+  fdatasyncAsync(): Promise<void>;
+  fsyncAsync(): Promise<void>;
+}
+
+export interface Io {
+  /** Which implementation this is. */
+  readonly kind: 'native' | 'fs';
+  open(path: string, options?: OpenOptions): FileHandle;
+  /** Zeroed memory whose address and length are 4096-aligned (length rounded up). */
+  allocAligned(size: number): Uint8Array;
+  /** fsync a directory so that creates/renames inside it are durable. */
+  fsyncDir(path: string): void;
+  fsyncDirAsync(path: string): Promise<void>;
+}
+
+/** Alignment O_DIRECT needs for address, length and offset. */
+export const IO_ALIGNMENT = 4096;
