@@ -1,0 +1,79 @@
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Loads the `holt_io` addon once, through node-gyp-build: a matching file in
+ * `prebuilds/` first, then `build/Release`. The package root is two levels up
+ * from this file (dist/io/ or src/io/). A failed load is remembered, not
+ * retried, and its error is kept for `nativeLoadError()`.
+ *
+ * The shapes below are the addon's raw surface; only `native-io.ts` (and the
+ * lock delegation in `fs-io.ts`) talk to it. Its errors are plain `Error`s with
+ * `code`, `errno`, `syscall` and `path`; callers convert them with `toIoError`.
+ */
+
+export interface NativeRequest {
+  buf: Uint8Array;
+  offset: number;
+}
+
+export interface NativeFile {
+  readonly fd: number;
+  readonly direct: boolean;
+  pread(buf: Uint8Array, offset: number, length?: number): number;
+  pwrite(buf: Uint8Array, offset: number, length?: number): number;
+  preadMany(requests: ReadonlyArray<NativeRequest>): number[];
+  pwriteMany(requests: ReadonlyArray<NativeRequest>): number;
+  fdatasync(): void;
+  fsync(): void;
+  fallocate(offset: number, length: number): void;
+  ftruncate(length: number): void;
+  size(): number;
+  lock(exclusive: boolean): void;
+  unlock(): void;
+  close(): void;
+  preadAsync(buf: Uint8Array, offset: number, length?: number): Promise<number>;
+  pwriteAsync(buf: Uint8Array, offset: number, length?: number): Promise<number>;
+  preadManyAsync(requests: ReadonlyArray<NativeRequest>): Promise<number[]>;
+  pwriteManyAsync(requests: ReadonlyArray<NativeRequest>): Promise<number>;
+  fdatasyncAsync(): Promise<void>;
+  fsyncAsync(): Promise<void>;
+}
+
+export interface NativeBinding {
+  open(path: string, direct: boolean, create: boolean, readOnly: boolean): NativeFile;
+  allocAligned(size: number): Uint8Array;
+  fsyncDir(path: string): void;
+  fsyncDirAsync(path: string): Promise<void>;
+  /** flock on a descriptor the addon did not open (the fs implementation's). */
+  flockFd(fd: number, exclusive: boolean): void;
+  unlockFd(fd: number): void;
+  /** Does nothing; measures the cost of crossing into the addon. */
+  noop(): void;
+}
+
+let loaded: NativeBinding | null | undefined;
+let loadError: unknown;
+
+export function packageRoot(): string {
+  return fileURLToPath(new URL('../..', import.meta.url));
+}
+
+/** The addon, or null when it cannot load (see `nativeLoadError`). */
+export function nativeBinding(): NativeBinding | null {
+  if (loaded !== undefined) return loaded;
+  try {
+    const require = createRequire(import.meta.url);
+    const load = require('node-gyp-build') as (dir: string) => unknown;
+    loaded = load(packageRoot()) as NativeBinding;
+  } catch (e) {
+    loadError = e;
+    loaded = null;
+  }
+  return loaded;
+}
+
+/** Why the addon did not load, or undefined if it loaded (or was not tried). */
+export function nativeLoadError(): unknown {
+  return loadError;
+}
