@@ -1,0 +1,32 @@
+{
+  "targets": [
+    {
+      "target_name": "holt_io",
+      "sources": [
+        "native/addon.cc",
+        "native/aligned_buffer.cc",
+        "native/args.cc",
+        "native/async_ops.cc",
+        "native/errors.cc",
+        "native/file_handle.cc",
+        "native/file_ops.cc"
+      ],
+      "dependencies": [
+        "<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"
+      ],
+      "defines": [
+        "NAPI_VERSION=8",
+        "_FILE_OFFSET_BITS=64"
+      ],
+      "cflags_cc": ["-std=gnu++17", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "conditions": [
+        ["OS=='mac'", {
+          "xcode_settings": {
+            "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+            "MACOSX_DEPLOYMENT_TARGET": "10.15"
+          }
+        }]
+      ]
+    }
+  ]
+}
