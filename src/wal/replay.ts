@@ -1,0 +1,53 @@
+/**
+ * Replay: read every record of a WAL in order and hand it to a callback. Used
+ * by read-only opens (which must not touch the file) and by `WalWriter.open`
+ * on its own handle (which then truncates a torn tail itself).
+ */
+
+import type { FileHandle, Io } from '../io/types.js';
+import type { WalRecord } from './wal-op.js';
+import { WalReader, type WalScanSummary } from './wal-reader.js';
+import { toHoltIoError } from './wal-errors.js';
+
+export interface WalReplayResult extends WalScanSummary {
+  /** Wall time of the scan, callback included. */
+  replayMillis: number;
+}
+
+/**
+ * Reads `handle` front to back, calling `onRecord` for each complete record.
+ * Records with `seq <= baseSeq` were already covered by the checkpoint that
+ * truncated the log last; redoing them is harmless because redo is idempotent.
+ * Throws CORRUPT on damage; whatever `onRecord` throws propagates unchanged.
+ */
+export function replayHandle(handle: FileHandle, onRecord?: (record: WalRecord) => void): WalReplayResult {
+  const t0 = performance.now();
+  const reader = new WalReader(handle);
+  const records = reader.records();
+  for (;;) {
+    let step: IteratorResult<WalRecord, WalScanSummary>;
+    try {
+      step = records.next();
+    } catch (e) {
+      throw toHoltIoError(e, handle.path, 'WAL read failed');
+    }
+    if (step.done === true) break;
+    onRecord?.(step.value);
+  }
+  return { ...reader.summary, replayMillis: performance.now() - t0 };
+}
+
+/** Opens `path` read-only, replays it, closes it. Never modifies the file. */
+export function replayWal(options: { io: Io; path: string; onRecord?: (record: WalRecord) => void }): WalReplayResult {
+  let handle: FileHandle;
+  try {
+    handle = options.io.open(options.path, { readOnly: true });
+  } catch (e) {
+    throw toHoltIoError(e, options.path);
+  }
+  try {
+    return replayHandle(handle, options.onRecord);
+  } finally {
+    handle.close();
+  }
+}

@@ -1,0 +1,609 @@
+/**
+ * `WalWriter`: appends logical records to the WAL with group commit.
+ *
+ * Byte positions. Every appended byte has a fixed file offset from the moment
+ * it is encoded, and the file grows strictly in order:
+ *
+ * ```
+ *  4096            syncedEnd          writtenEnd               appendEnd
+ *   |  durable       |  in the OS,      |  appended, only in      |
+ *   |  (fdatasync'd) |  not yet synced  |  this process (pending) |
+ *                 ^ bufStart: `buf` holds [bufStart, appendEnd)
+ * ```
+ *
+ * - `append` encodes straight into `buf` (no syscall, no per-record allocation).
+ * - Hand-off to the OS: a synchronous pwrite once the pending bytes reach
+ *   `flushBytes`, or an async pwrite when the `flushDelayMs` timer fires.
+ *   At most one async write is in flight. A synchronous write may overlap it:
+ *   it rewrites the in-flight range with the same bytes at the same offsets,
+ *   which is harmless, and `buf` is never modified under an in-flight write.
+ * - `sync()` joins the current group: one round writes everything appended so
+ *   far, then runs one fdatasync, then resolves every waiter whose bytes were
+ *   in the OS before that fdatasync started. Callers arriving while an
+ *   fdatasync runs are served by the next round.
+ * - Bytes handed to the OS stay in `buf` until an fdatasync covers them (up to
+ *   `retainBytes`), so a failed fdatasync (whose dirty pages the kernel may
+ *   have dropped) can be retried by rewriting them. If more than `retainBytes`
+ *   were dropped before a failed fdatasync, the writer fails for good.
+ * - A failed write keeps its bytes pending; the next `sync()` retries them.
+ *   Nothing acknowledged as durable is ever lost.
+ */
+
+import { dirname } from 'node:path';
+import { HoltError } from '../api/errors.js';
+import type { FileHandle, Io } from '../io/types.js';
+import { GrowableBuffer } from './growable-buffer.js';
+import { encodeRecord } from './record-codec.js';
+import { replayHandle } from './replay.js';
+import { toHoltIoError } from './wal-errors.js';
+import { encodeWalHeader, WAL_HEADER_SIZE } from './wal-header.js';
+import { seqCount, validateWalOp, type WalOp, type WalRecord } from './wal-op.js';
+
+/** 'default': durable at `sync()`; 'sync': every append is durable before it returns. */
+export type WalDurability = 'default' | 'sync';
+
+export interface WalWriterOptions {
+  io: Io;
+  path: string;
+  durability?: WalDurability;
+  /** Pending bytes that trigger a synchronous hand-off to the OS. Default 64 KiB. */
+  flushBytes?: number;
+  /** Longest a record waits in this process before an async hand-off. Default 2 ms. */
+  flushDelayMs?: number;
+  /** Handed-off bytes kept for rewrite until an fdatasync covers them. Default 4 MiB. */
+  retainBytes?: number;
+  /** Called with every record found in the log at open, in order. */
+  onRecord?: (record: WalRecord) => void;
+}
+
+export interface WalStats {
+  recordsAppended: number;
+  bytesAppended: number;
+  /** Records handed to the OS (a rewrite after a failed fdatasync does not count twice). */
+  recordsWritten: number;
+  /** Bytes passed to pwrite, rewrites included. */
+  bytesWritten: number;
+  fdatasyncs: number;
+  /** `sync()` calls resolved by an fdatasync, in total. */
+  syncWaitersServed: number;
+  /** Most `sync()` callers one fdatasync resolved. */
+  maxWaitersPerSync: number;
+  /** Records appended but not yet handed to the OS. */
+  pendingRecords: number;
+  /** Size the file has once everything pending is written. */
+  walBytes: number;
+  /** Torn bytes found (and truncated) at open. */
+  tornTailBytes: number;
+  replayRecords: number;
+  replayMillis: number;
+}
+
+interface Waiter {
+  target: number;
+  resolve: () => void;
+  reject: (e: HoltError) => void;
+}
+
+interface InflightWrite {
+  bytes: Uint8Array;
+  end: number;
+  records: number;
+  epoch: number;
+  done: Promise<void>;
+}
+
+const DEFAULT_FLUSH_BYTES = 64 * 1024;
+const DEFAULT_FLUSH_DELAY_MS = 2;
+const DEFAULT_RETAIN_BYTES = 4 * 1024 * 1024;
+const MAX_PENDING_ON_ERROR = 16 * 1024 * 1024;
+
+export class WalWriter {
+  readonly path: string;
+  readonly durability: WalDurability;
+  readonly #fh: FileHandle;
+  readonly #flushBytes: number;
+  readonly #flushDelayMs: number;
+  readonly #retainBytes: number;
+  readonly #createdAtMs: number;
+  /** While hand-offs fail, appends keep buffering up to this many bytes, then throw. */
+  readonly #maxPendingOnError: number;
+
+  readonly #buf: GrowableBuffer;
+  #bufStart: number;
+  #writtenEnd: number;
+  #syncedEnd: number;
+  #nextSeq: number;
+  #baseSeq: number;
+  /** Highest seq appended (a batch's last op). */
+  #lastSeq: number;
+
+  #appendedRecords = 0;
+  #writtenRecords = 0;
+  #syncedRecords = 0;
+  /** Bumped when a failed fdatasync rewinds `writtenEnd`: older in-flight writes no longer count. */
+  #epoch = 0;
+  #inflight: InflightWrite | null = null;
+  #writeError: HoltError | null = null;
+  #fatal: HoltError | null = null;
+  /** Handed-off bytes after `syncedEnd` were dropped from `buf`: a failed fdatasync is not retryable. */
+  #lostUnsynced = false;
+  #timer: NodeJS.Timeout | null = null;
+  #waiters: Waiter[] = [];
+  #roundRunning = false;
+  /** Set while truncation owns the file: no hand-offs except `appendDurable`. */
+  #truncating: Promise<unknown> | null = null;
+  #closed = false;
+  #closing: Promise<void> | null = null;
+
+  #stats = {
+    bytesAppended: 0,
+    bytesWritten: 0,
+    fdatasyncs: 0,
+    syncWaitersServed: 0,
+    maxWaitersPerSync: 0,
+    tornTailBytes: 0,
+    replayRecords: 0,
+    replayMillis: 0,
+  };
+
+  private constructor(options: WalWriterOptions, fh: FileHandle, end: number, baseSeq: number, lastSeq: number, createdAtMs: number) {
+    this.path = options.path;
+    this.durability = options.durability ?? 'default';
+    this.#fh = fh;
+    this.#flushBytes = positive(options.flushBytes, DEFAULT_FLUSH_BYTES, 'flushBytes');
+    this.#flushDelayMs = positive(options.flushDelayMs, DEFAULT_FLUSH_DELAY_MS, 'flushDelayMs');
+    this.#retainBytes = positive(options.retainBytes, DEFAULT_RETAIN_BYTES, 'retainBytes');
+    this.#createdAtMs = createdAtMs;
+    this.#maxPendingOnError = Math.max(MAX_PENDING_ON_ERROR, this.#flushBytes * 4);
+    this.#buf = new GrowableBuffer(this.#flushBytes * 2);
+    this.#bufStart = end;
+    this.#writtenEnd = end;
+    this.#syncedEnd = end;
+    this.#baseSeq = baseSeq;
+    this.#lastSeq = Math.max(baseSeq, lastSeq);
+    this.#nextSeq = this.#lastSeq + 1;
+  }
+
+  /**
+   * Opens (creating if needed) the WAL at `options.path`, replays it through
+   * `onRecord`, truncates a torn tail, and returns a writer positioned after
+   * the last complete record. `nextSeq` starts above both the header's
+   * `baseSeq` and the last replayed seq. Throws CORRUPT (file untouched) on a
+   * damaged log, IO_ERROR/NO_SPACE on I/O failure.
+   */
+  static open(options: WalWriterOptions): WalWriter {
+    const { io, path } = options;
+    if (options.durability !== undefined && options.durability !== 'default' && options.durability !== 'sync') {
+      throw new HoltError('INVALID_ARGUMENT', `unknown WAL durability ${String(options.durability)}`);
+    }
+    let fh: FileHandle;
+    try {
+      fh = io.open(path, { create: true });
+    } catch (e) {
+      throw toHoltIoError(e, path, 'cannot open WAL');
+    }
+    try {
+      const scan = replayHandle(fh, options.onRecord);
+      let createdAtMs = scan.header?.createdAtMs ?? Date.now();
+      let end = scan.endOffset;
+      try {
+        if (scan.header === null) {
+          // New file, or a creation that crashed before its header was durable.
+          if (scan.fileSize > 0) fh.ftruncate(0);
+          createdAtMs = Date.now();
+          fh.pwrite(encodeWalHeader({ baseSeq: 0, createdAtMs }), 0);
+          fh.fdatasync();
+          io.fsyncDir(dirname(path));
+          end = WAL_HEADER_SIZE;
+        } else if (end < WAL_HEADER_SIZE) {
+          fh.pwrite(encodeWalHeader(scan.header), 0);
+          fh.fdatasync();
+          end = WAL_HEADER_SIZE;
+        } else if (scan.tornTailBytes > 0) {
+          // Appending after torn bytes would strand every later record behind them.
+          fh.ftruncate(end);
+          fh.fdatasync();
+        }
+      } catch (e) {
+        throw toHoltIoError(e, path, 'cannot prepare WAL');
+      }
+      const w = new WalWriter(options, fh, end, scan.baseSeq, scan.lastSeq, createdAtMs);
+      w.#stats.tornTailBytes = scan.tornTailBytes;
+      w.#stats.replayRecords = scan.records;
+      w.#stats.replayMillis = scan.replayMillis;
+      return w;
+    } catch (e) {
+      fh.close();
+      throw e;
+    }
+  }
+
+  /** The seq the next appended op gets. */
+  get nextSeq(): number {
+    return this.#nextSeq;
+  }
+
+  /** The version high-water mark recorded at the last truncation. */
+  get baseSeq(): number {
+    return this.#baseSeq;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Appends `op` to the pending buffer and returns its seq (a batch of n ops
+   * takes n consecutive seqs and returns the first). No syscall unless the
+   * pending bytes cross `flushBytes`. Durable only after a later `sync()`
+   * resolves, except in 'sync' durability, where this is `appendDurable`.
+   * Throws RECORD_TOO_LARGE / INVALID_ARGUMENT with nothing appended.
+   */
+  append(op: WalOp): number {
+    if (this.durability === 'sync') return this.appendDurable(op);
+    const seq = this.#appendRecord(op);
+    const unwritten = this.#appendEnd - this.#writtenEnd;
+    if (unwritten >= this.#flushBytes && this.#truncating === null) {
+      if (this.#writeError === null) this.#writeSync();
+      else if (unwritten >= this.#maxPendingOnError && !this.#writeSync()) {
+        // The record is pending but the caller must learn the log is stuck.
+        throw this.#writeError;
+      }
+    }
+    if (this.#timer === null) this.#armTimer();
+    return seq;
+  }
+
+  /**
+   * Appends `op`, writes and fdatasyncs before returning (blocking the event
+   * loop for that time). On failure it throws NO_SPACE/IO_ERROR: the record
+   * was not acknowledged, stays pending, and may still become durable later.
+   */
+  appendDurable(op: WalOp): number {
+    const seq = this.#appendRecord(op);
+    if (!this.#writeSync()) throw this.#writeError!;
+    this.#syncNow();
+    return seq;
+  }
+
+  /**
+   * Resolves once everything appended before the call is durable. Concurrent
+   * callers share fdatasyncs. Rejects with NO_SPACE/IO_ERROR if the write or
+   * fdatasync fails (the bytes stay pending; call again to retry), or CLOSED.
+   */
+  sync(): Promise<void> {
+    const refused = this.#refusal();
+    if (refused !== null) return Promise.reject(refused);
+    const target = this.#appendEnd;
+    if (target <= this.#syncedEnd) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.#waiters.push({ target, resolve, reject });
+      if (!this.#roundRunning) {
+        this.#roundRunning = true;
+        // Start on a microtask so every caller in this tick joins the first round.
+        queueMicrotask(() => void this.#runRounds());
+      }
+    });
+  }
+
+  /**
+   * After a checkpoint covering every version up to `baseSeq`: makes the log
+   * durable, records the version high-water mark max(baseSeq, nextSeq - 1) in
+   * the header (pwrite + fdatasync), cuts the file back to the header and
+   * fdatasyncs. Returns false, truncating nothing, when the log holds a record
+   * newer than `baseSeq` (it is not covered by the checkpoint).
+   */
+  async truncate(baseSeq: number): Promise<boolean> {
+    if (!Number.isSafeInteger(baseSeq) || baseSeq < 0) {
+      throw new HoltError('INVALID_ARGUMENT', `WAL baseSeq must be a non-negative safe integer, got ${String(baseSeq)}`);
+    }
+    while (this.#truncating !== null) await this.#truncating.catch(() => undefined);
+    const run = this.#truncateNow(baseSeq);
+    this.#truncating = run;
+    try {
+      return await run;
+    } finally {
+      this.#truncating = null;
+      if (this.#appendEnd > this.#writtenEnd && this.#timer === null && !this.#closed) this.#armTimer();
+    }
+  }
+
+  /** Flushes, syncs and closes the file. On failure the writer stays open so close can be retried. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closing ??= (async () => {
+      try {
+        while (this.#truncating !== null) await this.#truncating.catch(() => undefined);
+        if (this.#fatal === null && this.#appendEnd > this.#syncedEnd) await this.sync();
+        if (this.#inflight !== null) await this.#inflight.done;
+        if (this.#timer !== null) clearTimeout(this.#timer);
+        this.#timer = null;
+        this.#closed = true;
+        this.#fh.close();
+        const closedError = new HoltError('CLOSED', `WAL ${this.path} is closed`);
+        for (const w of this.#waiters.splice(0)) w.reject(closedError);
+      } finally {
+        this.#closing = null;
+      }
+    })();
+    return this.#closing;
+  }
+
+  stats(): WalStats {
+    const s = this.#stats;
+    return {
+      recordsAppended: this.#appendedRecords,
+      bytesAppended: s.bytesAppended,
+      recordsWritten: this.#writtenRecords,
+      bytesWritten: s.bytesWritten,
+      fdatasyncs: s.fdatasyncs,
+      syncWaitersServed: s.syncWaitersServed,
+      maxWaitersPerSync: s.maxWaitersPerSync,
+      pendingRecords: this.#appendedRecords - this.#writtenRecords,
+      walBytes: this.#appendEnd,
+      tornTailBytes: s.tornTailBytes,
+      replayRecords: s.replayRecords,
+      replayMillis: s.replayMillis,
+    };
+  }
+
+  // ------------------------------------------------------------ internals
+
+  get #appendEnd(): number {
+    return this.#bufStart + this.#buf.length;
+  }
+
+  #refusal(): HoltError | null {
+    if (this.#closed) return new HoltError('CLOSED', `WAL ${this.path} is closed`);
+    return this.#fatal;
+  }
+
+  #appendRecord(op: WalOp): number {
+    const refused = this.#refusal();
+    if (refused !== null) throw refused;
+    validateWalOp(op);
+    const seq = this.#nextSeq;
+    const count = seqCount(op);
+    if (seq + count - 1 > Number.MAX_SAFE_INTEGER) throw new HoltError('INTERNAL', 'WAL sequence space exhausted');
+    const size = encodeRecord(this.#buf, seq, op);
+    this.#nextSeq = seq + count;
+    this.#lastSeq = seq + count - 1;
+    this.#appendedRecords++;
+    this.#stats.bytesAppended += size;
+    return seq;
+  }
+
+  #armTimer(): void {
+    this.#timer = setTimeout(() => this.#onTimer(), this.#flushDelayMs);
+    this.#timer.unref();
+  }
+
+  #onTimer(): void {
+    this.#timer = null;
+    if (this.#closed || this.#truncating !== null || this.#appendEnd <= this.#writtenEnd) return;
+    if (this.#inflight === null) void this.#startWrite();
+    else this.#armTimer();
+  }
+
+  /** Hands every pending byte to the OS now. False (and `#writeError` set) on failure. */
+  #writeSync(): boolean {
+    const start = this.#writtenEnd;
+    const end = this.#appendEnd;
+    if (end <= start) return true;
+    try {
+      this.#fh.pwrite(this.#buf.bytes.subarray(start - this.#bufStart, end - this.#bufStart), start);
+    } catch (e) {
+      this.#writeError = toHoltIoError(e, this.path, 'WAL write failed');
+      return false;
+    }
+    this.#stats.bytesWritten += end - start;
+    this.#writtenEnd = end;
+    this.#writtenRecords = this.#appendedRecords;
+    this.#writeError = null;
+    this.#trim();
+    return true;
+  }
+
+  /** Starts the one async write of every pending byte; the promise never rejects. */
+  #startWrite(): Promise<void> {
+    const start = this.#writtenEnd;
+    const end = this.#appendEnd;
+    const bytes = this.#buf.bytes;
+    const view = bytes.subarray(start - this.#bufStart, end - this.#bufStart);
+    const records = this.#appendedRecords;
+    const epoch = this.#epoch;
+    let pending: Promise<number>;
+    try {
+      pending = this.#fh.pwriteAsync(view, start);
+    } catch (e) {
+      pending = Promise.reject(e);
+    }
+    const done = pending.then(
+      () => {
+        this.#stats.bytesWritten += end - start;
+        if (epoch === this.#epoch && end > this.#writtenEnd) {
+          this.#writtenEnd = end;
+          this.#writtenRecords = records;
+          this.#writeError = null;
+        }
+      },
+      (e: unknown) => {
+        // A synchronous rewrite may already have covered this range.
+        if (end > this.#writtenEnd) this.#writeError = toHoltIoError(e, this.path, 'WAL write failed');
+      },
+    ).finally(() => {
+      if (this.#inflight === flight) this.#inflight = null;
+      this.#trim();
+      if (this.#appendEnd > this.#writtenEnd && this.#timer === null && !this.#closed && this.#writeError === null) {
+        this.#armTimer();
+      }
+    });
+    const flight: InflightWrite = { bytes, end, records, epoch, done };
+    this.#inflight = flight;
+    return done;
+  }
+
+  /** Synchronous fdatasync of everything written; throws on failure after rewinding. */
+  #syncNow(): void {
+    const end = this.#writtenEnd;
+    const records = this.#writtenRecords;
+    try {
+      this.#fh.fdatasync();
+    } catch (e) {
+      throw this.#onSyncFailure(e);
+    } finally {
+      this.#stats.fdatasyncs++;
+    }
+    this.#onSynced(end, records);
+  }
+
+  #onSynced(end: number, records: number): void {
+    if (end > this.#syncedEnd) {
+      this.#syncedEnd = end;
+      this.#syncedRecords = records;
+    }
+    if (this.#bufStart <= this.#syncedEnd) this.#lostUnsynced = false;
+    this.#trim();
+    let served = 0;
+    const kept: Waiter[] = [];
+    for (const w of this.#waiters) {
+      if (w.target <= this.#syncedEnd) {
+        served++;
+        w.resolve();
+      } else {
+        kept.push(w);
+      }
+    }
+    this.#waiters = kept;
+    this.#stats.syncWaitersServed += served;
+    if (served > this.#stats.maxWaitersPerSync) this.#stats.maxWaitersPerSync = served;
+  }
+
+  /**
+   * After a failed fdatasync the kernel may have dropped the dirty pages, so
+   * everything since the last good sync is rewritten next time. If those bytes
+   * are no longer in memory the writer cannot recover and fails for good.
+   */
+  #onSyncFailure(e: unknown): HoltError {
+    const err = toHoltIoError(e, this.path, 'WAL fdatasync failed');
+    if (this.#lostUnsynced || this.#bufStart > this.#syncedEnd) {
+      this.#fatal = new HoltError('IO_ERROR', `WAL ${this.path} lost unsynced data after a failed fdatasync; reopen to recover`, {
+        file: this.path,
+        cause: err,
+      });
+      return this.#fatal;
+    }
+    this.#epoch++;
+    this.#writtenEnd = this.#syncedEnd;
+    this.#writtenRecords = this.#syncedRecords;
+    return err;
+  }
+
+  /** Drops bytes from the front of `buf` that no longer need to stay in memory. */
+  #trim(): void {
+    let keepFrom = this.#syncedEnd;
+    if (this.#writtenEnd - this.#syncedEnd > this.#retainBytes) {
+      keepFrom = this.#writtenEnd;
+      this.#lostUnsynced = true;
+    }
+    const n = keepFrom - this.#bufStart;
+    if (n <= 0) return;
+    // Only compact when worthwhile or when nothing is left to move.
+    if (n < this.#buf.length && n < this.#flushBytes) return;
+    if (this.#inflight !== null && this.#inflight.bytes === this.#buf.bytes) this.#buf.discardFrontInto(n);
+    else this.#buf.discardFront(n);
+    this.#bufStart = keepFrom;
+  }
+
+  async #runRounds(): Promise<void> {
+    try {
+      while (this.#waiters.length > 0) {
+        if (this.#truncating !== null) {
+          await this.#truncating.catch(() => undefined);
+          continue;
+        }
+        await this.#flushAndSync();
+      }
+    } catch (e) {
+      const err = e instanceof HoltError ? e : toHoltIoError(e, this.path);
+      for (const w of this.#waiters.splice(0)) w.reject(err);
+    } finally {
+      this.#roundRunning = false;
+    }
+  }
+
+  /** One group-commit round: write everything appended so far, then one fdatasync. */
+  async #flushAndSync(): Promise<void> {
+    const refused = this.#refusal();
+    if (refused !== null) throw refused;
+    const target = this.#appendEnd;
+    while (this.#writtenEnd < target) {
+      if (this.#inflight !== null) {
+        await this.#inflight.done;
+        continue;
+      }
+      this.#writeError = null;
+      await this.#startWrite();
+      if (this.#writeError !== null && this.#writtenEnd < target) throw this.#writeError;
+    }
+    if (this.#inflight !== null) await this.#inflight.done;
+    const end = this.#writtenEnd;
+    const records = this.#writtenRecords;
+    const epoch = this.#epoch;
+    try {
+      await this.#fh.fdatasyncAsync();
+    } catch (e) {
+      this.#stats.fdatasyncs++;
+      throw epoch === this.#epoch ? this.#onSyncFailure(e) : toHoltIoError(e, this.path, 'WAL fdatasync failed');
+    }
+    this.#stats.fdatasyncs++;
+    if (epoch === this.#epoch) this.#onSynced(end, records);
+  }
+
+  async #truncateNow(baseSeq: number): Promise<boolean> {
+    const refused = this.#refusal();
+    if (refused !== null) throw refused;
+    // 1. Make every appended record durable, with no write left in flight.
+    for (;;) {
+      if (this.#lastSeq > baseSeq) return false;
+      if (this.#appendEnd > this.#syncedEnd) await this.#flushAndSync();
+      else if (this.#inflight !== null) await this.#inflight.done;
+      else break;
+    }
+    const oldEnd = this.#appendEnd;
+    const newBase = Math.max(baseSeq, this.#nextSeq - 1, this.#baseSeq);
+    const header = encodeWalHeader({ baseSeq: newBase, createdAtMs: this.#createdAtMs });
+    try {
+      // 2. The new high-water mark is durable before any record disappears.
+      await this.#fh.pwriteAsync(header, 0);
+      await this.#fh.fdatasyncAsync();
+      this.#stats.fdatasyncs++;
+      this.#baseSeq = newBase;
+      if (newBase >= this.#nextSeq) this.#nextSeq = newBase + 1;
+      this.#lastSeq = Math.max(this.#lastSeq, newBase);
+      // An appendDurable may have written after oldEnd meanwhile; keep it.
+      if (this.#writtenEnd !== oldEnd || this.#bufStart !== oldEnd) return false;
+      // 3. Cut the records and move pending bytes (none written yet) to the new tail.
+      this.#fh.ftruncate(WAL_HEADER_SIZE);
+      this.#bufStart = WAL_HEADER_SIZE;
+      this.#writtenEnd = WAL_HEADER_SIZE;
+      this.#syncedEnd = WAL_HEADER_SIZE;
+      this.#lostUnsynced = false;
+      this.#epoch++;
+      for (const w of this.#waiters) w.target = Math.max(WAL_HEADER_SIZE, w.target - (oldEnd - WAL_HEADER_SIZE));
+      await this.#fh.fdatasyncAsync();
+      this.#stats.fdatasyncs++;
+      return true;
+    } catch (e) {
+      throw toHoltIoError(e, this.path, 'WAL truncate failed');
+    }
+  }
+}
+
+function positive(v: number | undefined, fallback: number, name: string): number {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) {
+    throw new HoltError('INVALID_ARGUMENT', `WAL option ${name} must be a positive number`);
+  }
+  return v;
+}
