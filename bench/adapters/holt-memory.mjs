@@ -1,0 +1,43 @@
+/**
+ * Holt in memory: `DB.memory()`, frames in process memory, no WAL, no files.
+ */
+
+import { importHolt, treeOps, SYNC_OPS } from './holt-tree.mjs';
+
+/** @returns {Promise<import('./index.mjs').Adapter>} */
+async function createAdapter() {
+  const { DB } = await importHolt();
+  /** @type {any} */
+  let db;
+  /** @type {any} */
+  let tree;
+  return {
+    syncOps: SYNC_OPS,
+    open() {
+      db = DB.memory();
+      tree = db.tree('bench');
+    },
+    load(keys, values) {
+      for (let i = 0; i < keys.length; i++) tree.put(keys[i], values[i]);
+    },
+    ...treeOps(() => tree),
+    async close() {
+      await db.close();
+    },
+    settings: () => ({
+      durability: 'none (DB.memory())',
+      cache: 'all frames resident',
+      rename: 'native tree.rename(from, to, { overwrite: true })',
+      listDir: 'native scan({ prefix, delimiter, keysOnly, limit })',
+    }),
+  };
+}
+
+/** @type {import('./index.mjs').Engine} */
+export default {
+  name: 'holt-memory',
+  holt: true,
+  modes: ['memory'],
+  summary: 'Holt DB.memory(): ART in 512 KiB frames, in process memory',
+  create: createAdapter,
+};

@@ -1,0 +1,50 @@
+/**
+ * The Holt tree operations shared by holt-memory and holt-file. Holt has a native
+ * rename and a delimiter scan that rolls up in O(distinct rollups), so both are used
+ * directly. Everything is synchronous.
+ */
+
+const RENAME_OPTIONS = { overwrite: true };
+
+/** The dist build, imported lazily so peers run even while Holt is being built. */
+export async function importHolt() {
+  const holt = await import('../../dist/index.js');
+  if (typeof holt.DB !== 'function') {
+    throw new Error('dist/index.js does not export DB yet (run `npm run build` once the engine lands)');
+  }
+  return holt;
+}
+
+/**
+ * Binds the adapter operations to a tree.
+ * @param {() => any} tree returns the current Tree
+ * @returns {Pick<import('./index.mjs').Adapter, 'get' | 'put' | 'delete' | 'rename' | 'list' | 'listDir'>}
+ */
+export function treeOps(tree) {
+  return {
+    get: (key) => tree().get(key),
+    put: (key, value) => tree().put(key, value),
+    delete: (key) => tree().delete(key),
+    rename: (from, to) => tree().rename(from, to, RENAME_OPTIONS),
+    list(prefix, n) {
+      /** @type {Array<[any, Buffer]>} */
+      const rows = [];
+      for (const entry of tree().scan({ prefix, limit: n })) {
+        rows.push([entry.key, entry.value]);
+        if (rows.length >= n) break;
+      }
+      return rows;
+    },
+    listDir(prefix, delimiter, n) {
+      /** @type {any[]} */
+      const entries = [];
+      for (const entry of tree().scan({ prefix, delimiter, keysOnly: true, limit: n })) {
+        entries.push(entry.key);
+        if (entries.length >= n) break;
+      }
+      return entries;
+    },
+  };
+}
+
+export const SYNC_OPS = new Set(['get', 'put', 'delete', 'rename', 'list', 'listDir']);

@@ -1,0 +1,184 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench [-- options]`: Holt against the engines a Node user would pick
+ * instead. Installs the peers on first use, runs every engine in its own child process
+ * one at a time (so they never compete for the 2 cores), prints ns/op and ratios, and
+ * writes bench/results/latest.json, bench/RESULTS.md and bench/results/scale.svg.
+ * Options: see USAGE in lib/plan.mjs (`npm run bench -- --help`).
+ */
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ENGINE_NAMES, loadEngine } from './adapters/index.mjs';
+import { compare, scalePoints, verify } from './lib/analyze.mjs';
+import { ensurePeers, holtUnavailableReason, peerVersions } from './lib/deps.mjs';
+import { consoleTable, formatSize } from './lib/format.mjs';
+import { describeMachine } from './lib/machine.mjs';
+import { BASELINE_JSON, LATEST_JSON, RESULTS_DIR, RESULTS_MD, SCALE_SVG, WORKER } from './lib/paths.mjs';
+import { BASE_SIZE, MODES, parseOptions, planJobs } from './lib/plan.mjs';
+import { renderResults } from './lib/report.mjs';
+import { scaleSvg } from './lib/svg.mjs';
+
+/** @param {string} line */
+const log = (line) => process.stderr.write(`${line}\n`);
+
+/**
+ * Runs one job in a fresh Node process and returns its parsed result.
+ * @param {import('./lib/plan.mjs').PlannedJob} job
+ * @param {number} timeoutMs
+ * @returns {Promise<import('./lib/analyze.mjs').RunResult>}
+ */
+function runWorker(job, timeoutMs) {
+  const { role, ...workerJob } = job;
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--expose-gc', WORKER, JSON.stringify(workerJob)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const line = stdout.split('\n').find((l) => l.startsWith('@@RESULT '));
+      if (line) {
+        resolve({ role, ...JSON.parse(line.slice('@@RESULT '.length)) });
+        return;
+      }
+      const why = signal === 'SIGKILL' ? `timed out after ${timeoutMs / 1000} s` : `exited with ${code ?? signal}`;
+      resolve({ role, ...workerJob, error: `worker ${why}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`, wallMs: timeoutMs });
+    });
+  });
+}
+
+/**
+ * Runs the benchmark and returns the results object (also written to disk unless
+ * `options.write` is false and no `options.out` is given).
+ * @param {import('./lib/plan.mjs').Options} options
+ * @param {string} command how the run was started, for the report
+ */
+export async function runBench(options, command) {
+  const started = Date.now();
+  ensurePeers(log);
+  const holtReason = await holtUnavailableReason();
+  /** @type {Record<string, import('./adapters/index.mjs').Engine>} */
+  const engines = {};
+  for (const name of options.engines) {
+    const engine = await loadEngine(name);
+    if (engine.holt && holtReason) continue;
+    engines[name] = engine;
+  }
+  if (holtReason) log(`bench: Holt skipped: ${holtReason}`);
+
+  const jobs = planJobs(options, engines);
+  log(`bench: ${jobs.length} runs (${options.profile.name} profile), engines ${Object.keys(engines).join(', ')}`);
+  /** @type {import('./lib/analyze.mjs').RunResult[]} */
+  const runs = [];
+  for (const [i, job] of jobs.entries()) {
+    const label = `${job.engine} ${job.workload} ${job.mode} ${formatSize(job.size)}`;
+    const result = await runWorker(job, options.profile.jobTimeoutMs);
+    runs.push(result);
+    const status = result.error ? `FAILED: ${result.error}` : `${(result.wallMs / 1000).toFixed(1)} s`;
+    log(`  [${String(i + 1).padStart(String(jobs.length).length)}/${jobs.length}] ${label.padEnd(44)} ${status}`);
+  }
+
+  const results = {
+    schema: 1,
+    createdAt: new Date().toISOString(),
+    command,
+    profile: options.profile.name,
+    seed: options.seed,
+    elapsedSeconds: Math.round((Date.now() - started) / 1000),
+    machine: describeMachine(),
+    peers: peerVersions(),
+    holt: { available: holtReason === undefined, reason: holtReason ?? null },
+    engines: Object.fromEntries(Object.entries(engines).map(([name, e]) => [name, e.summary])),
+    warnings: verify(runs),
+    comparisons: compare(runs),
+    scale: scalePoints(runs),
+    runs,
+  };
+  return results;
+}
+
+/**
+ * Prints the per-workload tables to stdout.
+ * @param {Awaited<ReturnType<typeof runBench>>} results
+ */
+export function printTables(results) {
+  const base = results.comparisons.filter((c) => c.size === BASE_SIZE);
+  for (const workload of [...new Set(base.map((c) => c.workload))]) {
+    for (const mode of MODES) {
+      const cells = base.filter((c) => c.workload === workload && c.mode === mode);
+      if (cells.length > 0) process.stdout.write(`\n${consoleTable(`${workload} / ${mode} (ns/op; ratio = peer / Holt)`, cells)}\n`);
+    }
+  }
+  const scaleSizes = [...new Set(results.scale.map((p) => p.size))].sort((a, b) => a - b);
+  if (scaleSizes.length > 1) {
+    process.stdout.write(`\nscale (memory, ns/op at ${scaleSizes.map(formatSize).join(' / ')} keys)\n`);
+    /** @type {Map<string, Map<number, number>>} */
+    const lines = new Map();
+    for (const p of results.scale) {
+      const key = `${p.workload} ${p.op} ${p.engine}`;
+      lines.set(key, (lines.get(key) ?? new Map()).set(p.size, p.median));
+    }
+    for (const [key, bySize] of lines) {
+      process.stdout.write(`  ${key.padEnd(40)} ${scaleSizes.map((s) => String(Math.round(bySize.get(s) ?? NaN)).padStart(9)).join(' ')}\n`);
+    }
+  }
+  for (const w of results.warnings) process.stdout.write(`\nWARNING: ${w}\n`);
+  const failed = results.runs.filter((r) => r.error);
+  for (const r of failed) process.stdout.write(`\nFAILED: ${r.engine} ${r.workload} ${r.mode} ${formatSize(r.size)}: ${r.error}\n`);
+}
+
+/**
+ * @param {string} file
+ * @param {string} text
+ */
+function writeAtomically(file, text) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
+
+/**
+ * @param {Awaited<ReturnType<typeof runBench>>} results
+ * @param {import('./lib/plan.mjs').Options} options
+ */
+export function writeOutputs(results, options) {
+  const json = `${JSON.stringify(results, null, 1)}\n`;
+  if (options.out) {
+    writeAtomically(path.resolve(options.out), json);
+    log(`bench: wrote ${options.out}`);
+    return;
+  }
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  writeAtomically(LATEST_JSON, json);
+  writeAtomically(RESULTS_MD, renderResults(results));
+  const m = results.machine;
+  if (results.scale.length > 0) writeAtomically(SCALE_SVG, scaleSvg(results.scale, `${m.cpu}, ${m.cores} cores, Node ${m.node}, ${results.createdAt.slice(0, 10)}`));
+  if (options.saveBaseline) writeAtomically(BASELINE_JSON, json);
+  log(`bench: wrote ${[LATEST_JSON, RESULTS_MD, ...(results.scale.length ? [SCALE_SVG] : []), ...(options.saveBaseline ? [BASELINE_JSON] : [])].map((f) => path.relative(process.cwd(), f)).join(', ')}`);
+}
+
+async function main() {
+  const argv = process.argv.slice(2);
+  const options = parseOptions(argv);
+  const results = await runBench(options, ['npm run bench', ...(argv.length ? ['--', ...argv] : [])].join(' '));
+  printTables(results);
+  writeOutputs(results, options);
+  log(`bench: done in ${results.elapsedSeconds} s`);
+  const allFailed = results.runs.length > 0 && results.runs.every((r) => r.error);
+  process.exitCode = allFailed ? 1 : 0;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error) => {
+    log(`bench: ${error instanceof Error ? error.message : error}`);
+    process.exitCode = 2;
+  });
+}
+
+export { ENGINE_NAMES };
