@@ -166,6 +166,8 @@ export function liveTreeId(state: CatalogState, name: string): number | undefine
 /**
  * The error a handle for tree `id` must raise now, or undefined while the tree is live.
  * A dropped or finalized tree gives TREE_DROPPED, whatever is live under its old name.
+ * Linear in the number of live trees: meant for open and for rare checks, not for every
+ * tree operation (the DB fences handles by flagging their runtime at drop time).
  */
 export function treeHandleError(state: CatalogState, id: number): HoltError | undefined {
   for (const liveId of state.live.values()) if (liveId === id) return undefined;

@@ -155,14 +155,14 @@ function stepBoth(
   if (step.ok !== expected.ok) {
     throw new Error(`${describeOp(op)}: ok=${step.ok}, model ok=${expected.ok}\n  after: ${trace()}`);
   }
-  if (!step.ok || !expected.ok) {
-    if (!(step as { error: HoltError }).error || !(step as { error: HoltError }).error.code) throw new Error('missing error');
-    const code = (step as { error: HoltError }).error.code;
-    if (code !== (expected as { code: string }).code) {
-      throw new Error(`${describeOp(op)}: code ${code}, model ${(expected as { code: string }).code}\n  after: ${trace()}`);
+  if (!step.ok) {
+    const wanted = (expected as { code: string }).code;
+    if (!(step.error instanceof HoltError) || step.error.code !== wanted) {
+      throw new Error(`${describeOp(op)}: code ${step.error.code}, model ${wanted}\n  after: ${trace()}`);
     }
     return { state, model: m };
   }
+  if (!expected.ok) throw new Error('unreachable');
   if (JSON.stringify(step.result) !== JSON.stringify(expected.result)) {
     throw new Error(`${describeOp(op)}: result ${JSON.stringify(step.result)}, model ${JSON.stringify(expected.result)}\n  after: ${trace()}`);
   }
