@@ -33,6 +33,9 @@ import {
  * `close()` marks the handle closed at once (later calls throw `ERR_CLOSED`);
  * the descriptor itself is closed when the last in-flight async call settles,
  * so a recycled descriptor number can never receive a late read or write.
+ * A handle that is garbage collected while open closes its descriptor (and so
+ * drops its flock), exactly like a native handle: keep a reference to a handle
+ * for as long as you rely on its lock.
  */
 export class FsIo implements Io {
   readonly kind = 'fs' as const;
@@ -83,6 +86,15 @@ export class FsIo implements Io {
   }
 }
 
+/** Closes descriptors of handles collected without close(), as the addon's finalizer does. */
+const orphans = new FinalizationRegistry<number>((fd) => {
+  try {
+    fs.closeSync(fd);
+  } catch {
+    /* already gone */
+  }
+});
+
 /** Zero-fill chunk for the fallocate emulation. */
 const ZEROS = new Uint8Array(1 << 20);
 
@@ -98,6 +110,7 @@ class FsFileHandle implements FileHandle {
     readonly readOnly: boolean,
   ) {
     this.#fd = fd;
+    orphans.register(this, fd, this);
   }
 
   get closed(): boolean {
@@ -293,6 +306,7 @@ class FsFileHandle implements FileHandle {
   #release(): void {
     const fd = this.#fd;
     this.#fd = -1;
+    orphans.unregister(this);
     try {
       fs.closeSync(fd);
     } catch (e) {

@@ -11,6 +11,10 @@ import { checkLockMode, checkOpenOptions, checkPath } from './validate.js';
  * The addon validates every argument itself (a bad one throws, it never
  * aborts), so this wrapper adds no per-call JS checks on the hot path; it only
  * turns the addon's plain errors into `IoError` with the handle's path.
+ *
+ * A handle that is garbage collected while open closes its descriptor in the
+ * addon's finalizer, which also drops its flock: whoever relies on a lock keeps
+ * a reference to the handle.
  */
 export class NativeIo implements Io {
   readonly kind = 'native' as const;

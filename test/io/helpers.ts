@@ -45,3 +45,8 @@ export async function rejected(p: Promise<unknown>): Promise<{ code?: unknown; p
   }
   throw new Error('expected a rejection');
 }
+
+/** Byte equality without vitest's element-by-element deep compare (slow on MiB buffers). */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
