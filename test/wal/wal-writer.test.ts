@@ -1,0 +1,269 @@
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isHoltError } from '../../src/api/errors.js';
+import { MAX_RECORD_BYTES } from '../../src/wal/record-codec.js';
+import { replayWal } from '../../src/wal/replay.js';
+import { WAL_HEADER_SIZE } from '../../src/wal/wal-header.js';
+import type { WalOp, WalRecord } from '../../src/wal/wal-op.js';
+import { WalWriter } from '../../src/wal/wal-writer.js';
+import type { Io } from '../../src/io/types.js';
+import { enc, faultyIo, io, tempDir, type Faults } from './helpers.js';
+
+let dir: string;
+let cleanup: () => void;
+let path: string;
+beforeEach(() => {
+  ({ dir, cleanup } = tempDir());
+  path = join(dir, 'journal.wal');
+});
+afterEach(() => cleanup());
+
+const put = (k: string, v = 'value', treeId = 1): WalOp => ({ type: 'put', treeId, key: enc(k), value: enc(v) });
+
+function readAll(): WalRecord[] {
+  const out: WalRecord[] = [];
+  replayWal({ io, path, onRecord: (r) => out.push(r) });
+  return out;
+}
+
+describe('WalWriter', () => {
+  it('creates the file with a header and numbers records from 1', async () => {
+    const w = WalWriter.open({ io, path });
+    expect(statSync(path).size).toBe(WAL_HEADER_SIZE);
+    expect(w.nextSeq).toBe(1);
+    expect(w.append(put('a'))).toBe(1);
+    expect(w.append(put('b'))).toBe(2);
+    const batch: WalOp = { type: 'batch', ops: [put('c') as never, { type: 'delete', treeId: 2, key: enc('d') }] };
+    expect(w.append(batch)).toBe(3);
+    expect(w.append(put('e'))).toBe(5);
+    await w.close();
+    const recs = readAll();
+    expect(recs.map((r) => r.seq)).toEqual([1, 2, 3, 5]);
+    expect(recs[2]!.op).toEqual(batch);
+    expect(recs[0]!.offset).toBe(WAL_HEADER_SIZE);
+  });
+
+  it('continues seqs across reopen, and across truncate: versions never repeat', async () => {
+    let w = WalWriter.open({ io, path });
+    for (let i = 0; i < 5; i++) w.append(put(`k${i}`));
+    await w.close();
+
+    const replayed: number[] = [];
+    w = WalWriter.open({ io, path, onRecord: (r) => replayed.push(r.seq) });
+    expect(replayed).toEqual([1, 2, 3, 4, 5]);
+    expect(w.stats().replayRecords).toBe(5);
+    expect(w.nextSeq).toBe(6);
+    expect(w.append(put('x'))).toBe(6);
+    expect(await w.truncate(6)).toBe(true);
+    expect(statSync(path).size).toBe(WAL_HEADER_SIZE);
+    expect(w.baseSeq).toBe(6);
+    expect(w.append(put('y'))).toBe(7);
+    await w.close();
+
+    w = WalWriter.open({ io, path });
+    expect(w.nextSeq).toBe(8);
+    expect(await w.truncate(7)).toBe(true);
+    await w.close();
+    // The log is empty now, yet the counter still starts above everything handed out.
+    w = WalWriter.open({ io, path });
+    expect(w.stats().replayRecords).toBe(0);
+    expect(w.nextSeq).toBe(8);
+    expect(w.append(put('z'))).toBe(8);
+    await w.close();
+    expect(readAll().map((r) => r.seq)).toEqual([8]);
+  });
+
+  it('refuses to truncate records the checkpoint did not cover', async () => {
+    const w = WalWriter.open({ io, path });
+    w.append(put('a'));
+    w.append(put('b'));
+    expect(await w.truncate(1)).toBe(false);
+    await w.sync();
+    expect(readAll().map((r) => r.seq)).toEqual([1, 2]);
+    // A larger baseSeq lifts the counter.
+    expect(await w.truncate(100)).toBe(true);
+    expect(w.append(put('c'))).toBe(101);
+    await w.close();
+  });
+
+  it('keeps appends made while truncation rewrites the header', async () => {
+    let w!: WalWriter;
+    let during: Promise<void> | null = null;
+    const hooked: Io = {
+      kind: io.kind,
+      allocAligned: (n) => io.allocAligned(n),
+      fsyncDir: (d) => io.fsyncDir(d),
+      fsyncDirAsync: (d) => io.fsyncDirAsync(d),
+      open: (p, o) => {
+        const h = io.open(p, o);
+        return new Proxy(h, {
+          get(target, prop, receiver) {
+            const v = Reflect.get(target, prop, receiver) as unknown;
+            if (prop !== 'pwriteAsync') return typeof v === 'function' ? (v as () => unknown).bind(target) : v;
+            return (buf: Uint8Array, offset: number) => {
+              if (offset === 0 && during === null) {
+                w.append(put('during'));
+                during = w.sync();
+              }
+              return target.pwriteAsync(buf, offset);
+            };
+          },
+        });
+      },
+    };
+    w = WalWriter.open({ io: hooked, path });
+    w.append(put('a'));
+    expect(await w.truncate(1)).toBe(true);
+    await during;
+    await w.close();
+    expect(readAll().map((r) => [r.seq, r.offset])).toEqual([[2, WAL_HEADER_SIZE]]);
+  });
+
+  it('a truncate racing earlier appends declines and loses nothing', async () => {
+    const w = WalWriter.open({ io, path });
+    w.append(put('a'));
+    const t = w.truncate(1);
+    w.append(put('b'));
+    expect(await t).toBe(false);
+    await w.close();
+    expect(readAll().map((r) => r.seq)).toEqual([1, 2]);
+  });
+
+  it('group commit: 100 concurrent sync() callers share at most a few fdatasyncs', async () => {
+    const w = WalWriter.open({ io, path });
+    const waits: Promise<void>[] = [];
+    for (let i = 0; i < 100; i++) {
+      w.append(put(`k${i}`));
+      waits.push(w.sync());
+    }
+    await Promise.all(waits);
+    const s = w.stats();
+    expect(s.fdatasyncs).toBeLessThanOrEqual(3);
+    expect(s.syncWaitersServed).toBe(100);
+    expect(s.maxWaitersPerSync).toBeGreaterThanOrEqual(50);
+    expect(s.pendingRecords).toBe(0);
+    expect(s.recordsWritten).toBe(100);
+    await w.close();
+    expect(readAll()).toHaveLength(100);
+  });
+
+  it('later callers arriving during an fdatasync are covered by one more round', async () => {
+    const w = WalWriter.open({ io, path });
+    w.append(put('a'));
+    const first = w.sync();
+    await Promise.resolve();
+    const more: Promise<void>[] = [];
+    for (let i = 0; i < 50; i++) {
+      w.append(put(`b${i}`));
+      more.push(w.sync());
+    }
+    await Promise.all([first, ...more]);
+    expect(w.stats().fdatasyncs).toBeLessThanOrEqual(3);
+    await w.close();
+    expect(readAll()).toHaveLength(51);
+  });
+
+  it('hands pending bytes to the OS past the size threshold, and after the timer', async () => {
+    const w = WalWriter.open({ io, path, flushBytes: 4096, flushDelayMs: 3 });
+    w.append(put('small'));
+    expect(w.stats().pendingRecords).toBe(1);
+    expect(statSync(path).size).toBe(WAL_HEADER_SIZE);
+    for (let i = 0; i < 100; i++) w.append(put(`key-${i}`, 'v'.repeat(64)));
+    expect(w.stats().recordsWritten).toBeGreaterThan(0);
+    expect(statSync(path).size).toBeGreaterThan(WAL_HEADER_SIZE);
+    await new Promise((r) => setTimeout(r, 30));
+    const s = w.stats();
+    expect(s.pendingRecords).toBe(0);
+    expect(s.recordsWritten).toBe(101);
+    expect(s.fdatasyncs).toBe(0);
+    expect(statSync(path).size).toBe(s.walBytes);
+    await w.close();
+  });
+
+  it("durability 'sync': each append is durable when it returns", async () => {
+    const w = WalWriter.open({ io, path, durability: 'sync' });
+    expect(w.append(put('a'))).toBe(1);
+    expect(w.stats().fdatasyncs).toBe(1);
+    expect(w.appendDurable(put('b'))).toBe(2);
+    expect(w.stats().fdatasyncs).toBe(2);
+    expect(w.stats().pendingRecords).toBe(0);
+    // Visible to an independent reader without close.
+    expect(readAll().map((r) => r.seq)).toEqual([1, 2]);
+    await w.sync();
+    await w.close();
+  });
+
+  it('refuses a record over 16 MiB before appending anything', async () => {
+    const w = WalWriter.open({ io, path });
+    w.append(put('a'));
+    const before = w.stats();
+    try {
+      w.append({ type: 'put', treeId: 1, key: enc('k'), value: new Uint8Array(MAX_RECORD_BYTES) });
+      expect.unreachable();
+    } catch (e) {
+      expect(isHoltError(e, 'RECORD_TOO_LARGE')).toBe(true);
+    }
+    expect(w.stats()).toEqual(before);
+    expect(w.nextSeq).toBe(2);
+    expect(() => w.append({ type: 'batch', ops: [] })).toThrow(/at least one/);
+    expect(() => w.append({ type: 'put', treeId: -1, key: enc('k'), value: enc('v') })).toThrow(/treeId/);
+    await w.close();
+    expect(readAll()).toHaveLength(1);
+  });
+
+  it('rejects use after close with CLOSED', async () => {
+    const w = WalWriter.open({ io, path });
+    await w.close();
+    expect(() => w.append(put('a'))).toThrow(expect.objectContaining({ code: 'CLOSED' }));
+    await expect(w.sync()).rejects.toMatchObject({ code: 'CLOSED' });
+  });
+
+  it('ENOSPC on write surfaces as NO_SPACE from sync(); after the fault clears a retry syncs everything', async () => {
+    const faults: Faults = {};
+    const w = WalWriter.open({ io: faultyIo(io, faults), path, flushBytes: 1024 });
+    for (let i = 0; i < 5; i++) w.append(put(`ok${i}`));
+    await w.sync();
+    faults.pwrite = 'ENOSPC';
+    faults.pwriteAsync = 'ENOSPC';
+    for (let i = 0; i < 100; i++) w.append(put(`k${i}`, 'v'.repeat(40)));
+    const waits = [w.sync(), w.sync()];
+    for (const p of waits) await expect(p).rejects.toMatchObject({ code: 'NO_SPACE', errno: 'ENOSPC', file: path });
+    expect(w.stats().pendingRecords).toBeGreaterThan(0);
+    expect(readAll()).toHaveLength(5);
+
+    delete faults.pwrite;
+    delete faults.pwriteAsync;
+    await w.sync();
+    expect(w.stats().pendingRecords).toBe(0);
+    expect(readAll()).toHaveLength(105);
+    await w.close();
+  });
+
+  it('a failed fdatasync rejects with IO_ERROR, and the retry rewrites and syncs', async () => {
+    const faults: Faults = {};
+    const w = WalWriter.open({ io: faultyIo(io, faults), path });
+    w.append(put('a'));
+    faults.fdatasyncAsync = 'EIO';
+    await expect(w.sync()).rejects.toMatchObject({ code: 'IO_ERROR', errno: 'EIO' });
+    w.append(put('b'));
+    delete faults.fdatasyncAsync;
+    const before = w.stats().bytesWritten;
+    await w.sync();
+    // Both records were written again after the failed fdatasync.
+    expect(w.stats().bytesWritten - before).toBe(statSync(path).size - WAL_HEADER_SIZE);
+    await w.close();
+    expect(readAll().map((r) => r.seq)).toEqual([1, 2]);
+  });
+
+  it('reports stats as plain integers', async () => {
+    const w = WalWriter.open({ io, path });
+    w.append(put('a'));
+    await w.sync();
+    const s = w.stats();
+    expect(s).toMatchObject({ recordsAppended: 1, recordsWritten: 1, pendingRecords: 0, fdatasyncs: 1, tornTailBytes: 0 });
+    expect(s.walBytes).toBe(readFileSync(path).length);
+    expect(s.bytesAppended).toBe(s.walBytes - WAL_HEADER_SIZE);
+    await w.close();
+  });
+});
