@@ -1,2 +1,13 @@
+/**
+ * Holt: an embedded persistent Adaptive Radix Tree engine for path-shaped keys.
+ */
+export { DB } from './api/db.js';
+export { Tree } from './api/tree.js';
 export { HoltError, isHoltError } from './api/errors.js';
-export type { HoltErrorCode } from './api/errors.js';
+export type { HoltErrorCode, HoltErrorDetails } from './api/errors.js';
+export type { Bytes, HoltRecord, RenameOptions, ScanEntry, ScanKeyEntry, ScanOptions, ScanPrefixEntry } from './api/types.js';
+export type { AtomicBatch, AtomicBatchTree, AtomicFailure, AtomicResult } from './api/atomic-batch.js';
+export type { DBOptions, DBStats, TreeInfo } from './api/options.js';
+export type { VerifyReport } from './art/verify.js';
+export type { ScanIterator } from './art/scan.js';
+export { MAX_KEY_BYTES, MAX_VALUE_BYTES } from './layout/leaf.js';

@@ -1,0 +1,116 @@
+/**
+ * Atomic batches: a group of writes and guards over one or more trees that
+ * applies all or nothing.
+ *
+ * The callback only records operations (keys and values are copied at once).
+ * When it returns, every guard is evaluated in order against the state the
+ * batch itself projects: the live trees seen through an overlay of the batch's
+ * own earlier writes. Only if all guards pass are the writes applied, under
+ * one log record. A throw inside the callback applies nothing; using the
+ * batch after the callback returned throws BATCH_CLOSED.
+ */
+import { HoltError } from './errors.js';
+import type { Bytes, RenameOptions } from './types.js';
+
+export type AtomicOp =
+  | { kind: 'put'; tree: string; key: Buffer; value: Buffer }
+  | { kind: 'delete'; tree: string; key: Buffer }
+  | { kind: 'rename'; tree: string; key: Buffer; to: Buffer; overwrite: boolean }
+  | { kind: 'putIfAbsent'; tree: string; key: Buffer; value: Buffer }
+  | { kind: 'compareAndPut'; tree: string; key: Buffer; version: number; value: Buffer }
+  | { kind: 'deleteIfVersion'; tree: string; key: Buffer; version: number }
+  | { kind: 'assertPrefixEmpty'; tree: string; key: Buffer }
+  | { kind: 'assertVersion'; tree: string; key: Buffer; version: number | null };
+
+/** Operations on one tree inside a batch. */
+export interface AtomicBatchTree {
+  put(key: Bytes, value: Bytes): this;
+  delete(key: Bytes): this;
+  /** Fails the batch (NOT_FOUND) when `from` is absent, (ALREADY_EXISTS) when `to` exists without `overwrite`. */
+  rename(from: Bytes, to: Bytes, options?: RenameOptions): this;
+  /** Guard + write: fails the batch if `key` exists. */
+  putIfAbsent(key: Bytes, value: Bytes): this;
+  /** Guard + write: fails the batch unless `key` has `version`. */
+  compareAndPut(key: Bytes, version: number, value: Bytes): this;
+  /** Guard + write: fails the batch unless `key` has `version`. */
+  deleteIfVersion(key: Bytes, version: number): this;
+  /** Guard: fails the batch if any key starts with `prefix`. */
+  assertPrefixEmpty(prefix: Bytes): this;
+  /** Guard: fails the batch unless `key` has `version` (`null`: unless `key` is absent). */
+  assertVersion(key: Bytes, version: number | null): this;
+}
+
+/** The handle an atomic callback receives. */
+export interface AtomicBatch {
+  tree(name: string): AtomicBatchTree;
+}
+
+/** Why a batch did not apply. */
+export interface AtomicFailure {
+  /** Index of the failing operation, in the order the callback issued them. */
+  index: number;
+  op: AtomicOp['kind'];
+  tree: string;
+  key: Buffer;
+  reason: 'EXISTS' | 'MISSING' | 'VERSION_MISMATCH' | 'PREFIX_NOT_EMPTY';
+}
+
+export type AtomicResult =
+  | { ok: true; /** Version of each operation in issue order (guards without a write: undefined). */ versions: (number | undefined)[] }
+  | { ok: false; failure: AtomicFailure };
+
+function bytes(v: Bytes, what: string): Buffer {
+  if (typeof v === 'string') return Buffer.from(v, 'utf8');
+  if (v instanceof Uint8Array) return Buffer.from(v);
+  throw new HoltError('INVALID_ARGUMENT', `${what} must be a string or Uint8Array`);
+}
+
+function version(v: unknown): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+    throw new HoltError('INVALID_ARGUMENT', `version must be a non-negative safe integer, got ${String(v)}`);
+  }
+  return v;
+}
+
+/** Records operations until sealed. */
+export class AtomicRecorder implements AtomicBatch {
+  readonly ops: AtomicOp[] = [];
+  private sealed = false;
+  private readonly checkTree: (name: string) => void;
+
+  constructor(checkTree: (name: string) => void) {
+    this.checkTree = checkTree;
+  }
+
+  seal(): void {
+    this.sealed = true;
+  }
+
+  private add(op: AtomicOp): void {
+    if (this.sealed) throw new HoltError('BATCH_CLOSED', 'this atomic batch has already been committed or abandoned');
+    this.ops.push(op);
+  }
+
+  tree(name: string): AtomicBatchTree {
+    if (this.sealed) throw new HoltError('BATCH_CLOSED', 'this atomic batch has already been committed or abandoned');
+    this.checkTree(name);
+    const self = this;
+    const t: AtomicBatchTree = {
+      put(key, value) { self.add({ kind: 'put', tree: name, key: bytes(key, 'key'), value: bytes(value, 'value') }); return t; },
+      delete(key) { self.add({ kind: 'delete', tree: name, key: bytes(key, 'key') }); return t; },
+      rename(from, to, options = {}) {
+        self.add({ kind: 'rename', tree: name, key: bytes(from, 'from'), to: bytes(to, 'to'), overwrite: options.overwrite === true });
+        return t;
+      },
+      putIfAbsent(key, value) { self.add({ kind: 'putIfAbsent', tree: name, key: bytes(key, 'key'), value: bytes(value, 'value') }); return t; },
+      compareAndPut(key, v, value) {
+        self.add({ kind: 'compareAndPut', tree: name, key: bytes(key, 'key'), version: version(v), value: bytes(value, 'value') });
+        return t;
+      },
+      deleteIfVersion(key, v) { self.add({ kind: 'deleteIfVersion', tree: name, key: bytes(key, 'key'), version: version(v) }); return t; },
+      assertPrefixEmpty(prefix) { self.add({ kind: 'assertPrefixEmpty', tree: name, key: bytes(prefix, 'prefix') }); return t; },
+      assertVersion(key, v) { self.add({ kind: 'assertVersion', tree: name, key: bytes(key, 'key'), version: v === null ? null : version(v) }); return t; },
+    };
+    return t;
+  }
+}

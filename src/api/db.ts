@@ -1,0 +1,317 @@
+/**
+ * DB: a database of named trees sharing one version sequence, one log and one
+ * checkpoint boundary. `DB.memory()` keeps everything in memory;
+ * `DB.open(dir)` is file-backed and crash-safe (see docs/API.md).
+ *
+ * The class is a facade: catalog rules live in db/catalog-state.ts, batch
+ * semantics in db/atomic-apply.ts, storage in db/durable-store.ts.
+ */
+import { HoltError } from './errors.js';
+import { AtomicRecorder, type AtomicBatch, type AtomicBatchTree, type AtomicResult } from './atomic-batch.js';
+import { Tree } from './tree.js';
+import type { DBOptions, DBStats, TreeInfo } from './options.js';
+import { TreeCore } from '../art/tree-core.js';
+import { MemoryPager } from '../store/memory-pager.js';
+import type { FramePager } from '../store/frame-pager.js';
+import {
+  applyCatalogOpOrThrow, assertTreeName, emptyCatalog, liveTreeId, type CatalogState,
+} from '../db/catalog-state.js';
+import { applyBatch, batchWriteCount, evaluateBatch } from '../db/atomic-apply.js';
+import type { TreeHost, TreeState } from '../db/tree-host.js';
+import { DurableStore } from '../db/durable-store.js';
+import type { WalSingleOp } from '../wal/wal-op.js';
+
+export class DB implements TreeHost {
+  /** @internal */ catalog: CatalogState = emptyCatalog();
+  /** @internal Trees by id: live ones and dropped ones awaiting finalization. */
+  readonly trees = new Map<number, TreeState>();
+  private readonly handles = new Map<number, Tree>();
+  /** @internal */ readonly pager: FramePager;
+  /** @internal */ readonly durable: DurableStore | null;
+  private nextVersion = 1;
+  private closed = false;
+  private closing: Promise<void> | null = null;
+  /** True when opened with `readOnly`: every mutation throws READ_ONLY. */
+  readonly readOnly: boolean;
+  /** Directory of a file-backed DB, undefined in memory. */
+  readonly path: string | undefined;
+
+  private constructor(pager: FramePager, durable: DurableStore | null, readOnly: boolean, path: string | undefined) {
+    this.pager = pager;
+    this.durable = durable;
+    this.readOnly = readOnly;
+    this.path = path;
+  }
+
+  /** A database that lives only in memory. */
+  static memory(_options: Pick<DBOptions, never> = {}): DB {
+    return new DB(new MemoryPager(), null, false, undefined);
+  }
+
+  /**
+   * Open (or create) a file-backed database in directory `dir`. One writer per
+   * directory: a second writer gets LOCKED. `readOnly` takes a shared lock,
+   * replays the log in memory and rejects every mutation with READ_ONLY.
+   */
+  static open(dir: string, options: DBOptions = {}): DB {
+    if (typeof dir !== 'string' || dir.length === 0) throw new HoltError('INVALID_ARGUMENT', 'DB.open needs a directory path');
+    const durable = DurableStore.open(dir, options);
+    const db = new DB(durable.pager, durable, options.readOnly === true, dir);
+    try {
+      durable.load(db);
+    } catch (e) {
+      durable.abandon();
+      throw e;
+    }
+    return db;
+  }
+
+  // ---- catalog ----
+
+  /** Create a new, empty tree. Throws TREE_EXISTS if a live tree has this name. */
+  createTree(name: string): Tree {
+    this.checkOpen();
+    this.checkMutable();
+    assertTreeName(name);
+    const { state, result } = applyCatalogOpOrThrow(this.catalog, { kind: 'create', name });
+    this.durable?.logCatalogCreate(name, result.id, state);
+    this.catalog = state;
+    return this.handleFor(this.installTree(name, result.id));
+  }
+
+  /** Open an existing tree. Throws TREE_NOT_FOUND. */
+  openTree(name: string): Tree {
+    this.checkOpen();
+    assertTreeName(name);
+    const id = liveTreeId(this.catalog, name);
+    if (id === undefined) throw new HoltError('TREE_NOT_FOUND', `no tree named ${JSON.stringify(name)}`);
+    return this.handleFor(this.trees.get(id)!);
+  }
+
+  /** Open the tree, creating it if it does not exist. */
+  tree(name: string): Tree {
+    this.checkOpen();
+    assertTreeName(name);
+    const id = liveTreeId(this.catalog, name);
+    if (id !== undefined) return this.handleFor(this.trees.get(id)!);
+    return this.createTree(name);
+  }
+
+  /**
+   * Drop a tree: it disappears from listTrees/openTree at once, existing
+   * handles throw TREE_DROPPED, and its space is reclaimed after the next
+   * checkpoint. A new tree with the same name starts empty.
+   */
+  dropTree(name: string): void {
+    this.checkOpen();
+    this.checkMutable();
+    assertTreeName(name);
+    const { state, result } = applyCatalogOpOrThrow(this.catalog, { kind: 'drop', name });
+    this.durable?.logCatalogDrop(name, result.id, state);
+    this.catalog = state;
+    const t = this.trees.get(result.id)!;
+    t.dropped = true;
+    this.handles.delete(result.id);
+    if (this.durable === null) this.finalizeTree(result.id);
+  }
+
+  /** Live trees in byte order of their names. */
+  listTrees(): TreeInfo[] {
+    this.checkOpen();
+    const out: TreeInfo[] = [];
+    for (const [name, id] of this.catalog.live) out.push({ name, id, keys: this.trees.get(id)!.core.keyCount });
+    out.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
+    return out;
+  }
+
+  /** @internal Create the runtime for a tree id (new, or found while loading). */
+  installTree(name: string, id: number, rootFrameId?: number, keyCount = 0): TreeState {
+    const core = rootFrameId === undefined ? TreeCore.create(id, this.pager) : new TreeCore(id, this.pager, rootFrameId);
+    core.keyCount = keyCount;
+    const t: TreeState = { name, id, core, dropped: false };
+    this.trees.set(id, t);
+    return t;
+  }
+
+  /** @internal Release every frame of a dropped tree and forget it. */
+  finalizeTree(id: number): void {
+    const t = this.trees.get(id);
+    if (t === undefined) return;
+    releaseFrames(this.pager, t.core.rootFrameId);
+    this.trees.delete(id);
+    this.catalog = applyCatalogOpOrThrow(applyCatalogOpOrThrow(this.catalog, { kind: 'checkpoint' }).state, { kind: 'finalize', id }).state;
+  }
+
+  private handleFor(t: TreeState): Tree {
+    let h = this.handles.get(t.id);
+    if (h === undefined) {
+      h = new Tree(t, this);
+      this.handles.set(t.id, h);
+    }
+    return h;
+  }
+
+  // ---- atomic batches ----
+
+  /**
+   * Run `fn` to record operations on any trees, then apply them all or none.
+   * Every guard is checked first against the state the batch projects; the
+   * writes then apply under one log record. Returns `{ ok: false, failure }`
+   * when a guard fails (nothing applied). Trees named in the batch must exist.
+   */
+  atomic(fn: (batch: AtomicBatch) => void): AtomicResult {
+    this.checkOpen();
+    this.checkMutable();
+    const recorder = new AtomicRecorder((name) => { this.openTree(name); });
+    try {
+      fn(recorder);
+    } finally {
+      recorder.seal();
+    }
+    return this.commitBatch(recorder);
+  }
+
+  /** @internal tree.atomic(): the same, restricted to one tree. */
+  atomicOnTree(tree: Tree, fn: (b: AtomicBatchTree) => void): AtomicResult {
+    this.checkWritable(tree.state);
+    const name = tree.state.name;
+    const recorder = new AtomicRecorder((n) => {
+      if (n !== name) throw new HoltError('INVALID_ARGUMENT', 'tree.atomic batches may only touch their own tree');
+    });
+    try {
+      fn(recorder.tree(name));
+    } finally {
+      recorder.seal();
+    }
+    return this.commitBatch(recorder);
+  }
+
+  private commitBatch(recorder: AtomicRecorder): AtomicResult {
+    const ops = recorder.ops;
+    if (ops.length === 0) return { ok: true, versions: [] };
+    const trees = ops.map((op) => {
+      const t = this.trees.get(liveTreeId(this.catalog, op.tree) ?? -1);
+      if (t === undefined) throw new HoltError('TREE_NOT_FOUND', `no tree named ${JSON.stringify(op.tree)}`);
+      return t;
+    });
+    const failure = evaluateBatch(ops, trees);
+    if (failure !== undefined) return { ok: false, failure };
+    const writes = batchWriteCount(ops);
+    let first = this.nextVersion;
+    if (writes > 0) {
+      if (this.durable !== null) {
+        const walOps: WalSingleOp[] = [];
+        ops.forEach((op, i) => {
+          const treeId = trees[i]!.id;
+          if (op.kind === 'put' || op.kind === 'putIfAbsent' || op.kind === 'compareAndPut') walOps.push({ type: 'put', treeId, key: op.key, value: op.value });
+          else if (op.kind === 'delete' || op.kind === 'deleteIfVersion') walOps.push({ type: 'delete', treeId, key: op.key });
+          else if (op.kind === 'rename') walOps.push({ type: 'rename', treeId, from: op.key, to: op.to, overwrite: op.overwrite });
+        });
+        first = this.durable.append({ type: 'batch', ops: walOps });
+      } else {
+        this.nextVersion += writes;
+      }
+    }
+    const versions = applyBatch(ops, trees, first);
+    this.afterWrite();
+    return { ok: true, versions };
+  }
+
+  // ---- durability ----
+
+  /** Resolves when every write made before the call is durable (one shared fdatasync). */
+  async sync(): Promise<void> {
+    this.checkOpen();
+    if (this.durable !== null) await this.durable.sync();
+  }
+
+  /** Write dirty frames and publish a new manifest, then drop the covered log. */
+  async checkpoint(): Promise<void> {
+    this.checkOpen();
+    if (this.durable !== null && !this.readOnly) await this.durable.checkpoint(this);
+  }
+
+  /** Sync, checkpoint and release the directory. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return this.closing ?? undefined;
+    this.closed = true;
+    this.closing = (async () => {
+      if (this.durable !== null) await this.durable.close(this);
+      for (const t of this.trees.values()) t.dropped = true;
+    })();
+    return this.closing;
+  }
+
+  /** Counters and gauges (see docs/API.md). Reading them changes nothing. */
+  stats(): DBStats {
+    this.checkOpen();
+    return {
+      trees: this.listTrees(),
+      frames: this.pager.frameCount,
+      durable: this.durable?.stats() ?? null,
+    };
+  }
+
+  // ---- TreeHost ----
+
+  private checkOpen(): void {
+    if (this.closed) throw new HoltError('CLOSED', 'the database is closed');
+  }
+
+  private checkMutable(): void {
+    if (this.readOnly) throw new HoltError('READ_ONLY', 'the database was opened read-only');
+    this.durable?.checkWritable();
+  }
+
+  /** @internal */
+  checkReadable(state: TreeState): void {
+    if (state.dropped) {
+      if (this.closed) throw new HoltError('CLOSED', 'the database is closed');
+      throw new HoltError('TREE_DROPPED', `tree ${JSON.stringify(state.name)} was dropped`);
+    }
+  }
+
+  /** @internal */
+  checkWritable(state: TreeState): void {
+    if (state.dropped) this.checkReadable(state);
+    if (this.readOnly) throw new HoltError('READ_ONLY', 'the database was opened read-only');
+  }
+
+  /** @internal */
+  logPut(state: TreeState, key: Uint8Array, keyLen: number, value: Uint8Array, valueLen: number): number {
+    if (this.durable === null) return this.nextVersion++;
+    return this.durable.append({ type: 'put', treeId: state.id, key: key.subarray(0, keyLen), value: value.subarray(0, valueLen) });
+  }
+
+  /** @internal */
+  logDelete(state: TreeState, key: Uint8Array, keyLen: number): number {
+    if (this.durable === null) return this.nextVersion++;
+    return this.durable.append({ type: 'delete', treeId: state.id, key: key.subarray(0, keyLen) });
+  }
+
+  /** @internal */
+  logRename(state: TreeState, from: Uint8Array, fromLen: number, to: Uint8Array, toLen: number, overwrite: boolean): number {
+    if (this.durable === null) return this.nextVersion++;
+    return this.durable.append({ type: 'rename', treeId: state.id, from: from.subarray(0, fromLen), to: to.subarray(0, toLen), overwrite });
+  }
+
+  /** @internal */
+  afterWrite(): void {
+    this.durable?.afterWrite();
+  }
+}
+
+/** Release a tree's frames, children first. */
+function releaseFrames(pager: FramePager, rootFrameId: number): void {
+  const stack = [rootFrameId];
+  const order: number[] = [];
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    order.push(id);
+    const f = pager.frame(id);
+    for (const child of crossingsOf(f)) stack.push(child);
+  }
+  for (let i = order.length - 1; i >= 0; i--) pager.releaseFrame(order[i]!);
+}
+
+import { frameCrossingTargets as crossingsOf } from '../art/frame-walk.js';

@@ -1,0 +1,89 @@
+/**
+ * Turning user keys and values (string or bytes) into bytes without allocating.
+ *
+ * Strings are encoded into module-owned scratch buffers that the next call
+ * overwrites; callers use the bytes before encoding again. ASCII strings (the
+ * common case for path-shaped keys) take a plain loop, which beats
+ * TextEncoder for short strings.
+ */
+import { HoltError } from './errors.js';
+import type { Bytes } from './types.js';
+import { MAX_KEY_BYTES, MAX_VALUE_BYTES } from '../layout/leaf.js';
+
+const encoder = new TextEncoder();
+
+/** Scratch for one encoded byte string. */
+export class ByteScratch {
+  buf: Uint8Array;
+  /** The bytes of the last `set*` call: `bytes[0..length)`. */
+  bytes: Uint8Array;
+  length = 0;
+
+  constructor(size: number) {
+    this.buf = new Uint8Array(size);
+    this.bytes = this.buf;
+  }
+
+  /** Encode `v`; returns the byte length. Strings land in the scratch buffer. */
+  set(v: Bytes, what: string): number {
+    if (typeof v === 'string') {
+      const n = v.length;
+      if (n > this.buf.length) return (this.length = n); // at least n bytes: too long
+      const buf = this.buf;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = v.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[i] = c;
+      }
+      if (i < n) {
+        if (n * 3 > buf.length) {
+          const exact = Buffer.byteLength(v, 'utf8');
+          if (exact > buf.length) return (this.length = exact);
+        }
+        i = encoder.encodeInto(v, buf).written;
+      }
+      this.bytes = buf;
+      return (this.length = i);
+    }
+    if (v instanceof Uint8Array) {
+      this.bytes = v;
+      return (this.length = v.length);
+    }
+    throw new HoltError('INVALID_ARGUMENT', `${what} must be a string or Uint8Array, got ${v === null ? 'null' : typeof v}`);
+  }
+}
+
+export const keyScratch = new ByteScratch(MAX_KEY_BYTES);
+export const key2Scratch = new ByteScratch(MAX_KEY_BYTES);
+export const valueScratch = new ByteScratch(MAX_VALUE_BYTES);
+
+/** Encode and validate a key into `s`; returns its length. */
+export function encodeKey(s: ByteScratch, key: Bytes, what = 'key'): number {
+  const n = s.set(key, what);
+  if (n === 0) throw new HoltError('INVALID_ARGUMENT', `${what} must not be empty`);
+  if (n > MAX_KEY_BYTES) throw new HoltError('KEY_TOO_LARGE', `${what} is ${n} bytes; the limit is ${MAX_KEY_BYTES}`);
+  return n;
+}
+
+/** Encode a prefix (may be empty) into `s`. */
+export function encodePrefix(s: ByteScratch, prefix: Bytes | undefined, what = 'prefix'): number {
+  if (prefix === undefined) return (s.length = 0);
+  const n = s.set(prefix, what);
+  if (n > MAX_KEY_BYTES) throw new HoltError('KEY_TOO_LARGE', `${what} is ${n} bytes; the limit is ${MAX_KEY_BYTES}`);
+  return n;
+}
+
+export function encodeValue(value: Bytes): number {
+  const n = valueScratch.set(value, 'value');
+  if (n > MAX_VALUE_BYTES) throw new HoltError('VALUE_TOO_LARGE', `value is ${n} bytes; the limit is ${MAX_VALUE_BYTES}`);
+  return n;
+}
+
+/** A Buffer copy of `src[start..start+len)`. */
+export function copyOut(src: Buffer, start: number, len: number): Buffer {
+  const out = Buffer.allocUnsafe(len);
+  if (len <= 48) for (let i = 0; i < len; i++) out[i] = src[start + i]!;
+  else src.copy(out, 0, start, start + len);
+  return out;
+}

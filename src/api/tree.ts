@@ -1,0 +1,206 @@
+/**
+ * Tree: a handle on one named tree of a DB.
+ *
+ * A thin facade: it validates and encodes arguments, asks its host (the DB)
+ * whether the handle may be used and for versions, and delegates the work to
+ * the walker in `src/art`. Reads and writes are synchronous; waiting for the
+ * disk is `db.sync()` / `db.checkpoint()`.
+ */
+import { HoltError } from './errors.js';
+import type { Bytes, HoltRecord, RenameOptions, ScanEntry, ScanOptions } from './types.js';
+import { copyOut, encodeKey, encodePrefix, encodeValue, key2Scratch, keyScratch, valueScratch } from './key-codec.js';
+import { found, findLeaf } from '../art/lookup.js';
+import { insert, INSERT_CREATED } from '../art/insert.js';
+import { erase } from '../art/erase.js';
+import { findLongestPrefix } from '../art/longest-prefix.js';
+import { seekPrefix } from '../art/seek-prefix.js';
+import { verifyTree, type VerifyReport } from '../art/verify.js';
+import { leafKeyLen, leafKeyStart, leafValueLen, leafVersion } from '../art/node-ops.js';
+import { ScanIterator } from '../art/scan.js';
+import { countKeys } from '../art/count.js';
+import type { TreeHost, TreeState } from '../db/tree-host.js';
+import type { AtomicBatchTree, AtomicResult } from './atomic-batch.js';
+
+export class Tree {
+  /** @internal */
+  readonly state: TreeState;
+  /** @internal */
+  readonly host: TreeHost & { atomicOnTree(tree: Tree, fn: (b: AtomicBatchTree) => void): AtomicResult };
+
+  /** @internal Trees are obtained from `db.tree(name)`, never constructed directly. */
+  constructor(state: TreeState, host: TreeHost & { atomicOnTree(tree: Tree, fn: (b: AtomicBatchTree) => void): AtomicResult }) {
+    this.state = state;
+    this.host = host;
+  }
+
+  /** The tree's name in its DB. */
+  get name(): string { return this.state.name; }
+
+  /** The value stored under `key`, or undefined. */
+  get(key: Bytes): Buffer | undefined {
+    this.host.checkReadable(this.state);
+    const kl = encodeKey(keyScratch, key);
+    if (!findLeaf(this.state.core, keyScratch.bytes, kl)) return undefined;
+    const f = found.frame;
+    const leaf = found.leaf;
+    return copyOut(f.u8, leafKeyStart(leaf) + kl, leafValueLen(f, leaf));
+  }
+
+  /** Key, value and version of `key`, or undefined. */
+  getRecord(key: Bytes): HoltRecord | undefined {
+    this.host.checkReadable(this.state);
+    const kl = encodeKey(keyScratch, key);
+    if (!findLeaf(this.state.core, keyScratch.bytes, kl)) return undefined;
+    return recordAt();
+  }
+
+  /** The version of `key`, or undefined. */
+  getVersion(key: Bytes): number | undefined {
+    this.host.checkReadable(this.state);
+    const kl = encodeKey(keyScratch, key);
+    return findLeaf(this.state.core, keyScratch.bytes, kl) ? leafVersion(found.frame, found.leaf) : undefined;
+  }
+
+  has(key: Bytes): boolean {
+    this.host.checkReadable(this.state);
+    const kl = encodeKey(keyScratch, key);
+    return findLeaf(this.state.core, keyScratch.bytes, kl);
+  }
+
+  /** Store `value` under `key`; returns the new version. */
+  put(key: Bytes, value: Bytes): number {
+    const s = this.state;
+    this.host.checkWritable(s);
+    const kl = encodeKey(keyScratch, key);
+    const vl = encodeValue(value);
+    const version = this.host.logPut(s, keyScratch.bytes, kl, valueScratch.bytes, vl);
+    insert(s.core, keyScratch.bytes, kl, valueScratch.bytes, vl, version);
+    this.host.afterWrite();
+    return version;
+  }
+
+  /** Delete `key`; returns whether it existed. A missing key writes nothing. */
+  delete(key: Bytes): boolean {
+    const s = this.state;
+    this.host.checkWritable(s);
+    const kl = encodeKey(keyScratch, key);
+    if (!findLeaf(s.core, keyScratch.bytes, kl)) return false;
+    this.host.logDelete(s, keyScratch.bytes, kl);
+    erase(s.core, keyScratch.bytes, kl);
+    this.host.afterWrite();
+    return true;
+  }
+
+  /** Store only if `key` is absent; returns the new version, or undefined if it existed. */
+  putIfAbsent(key: Bytes, value: Bytes): number | undefined {
+    this.host.checkWritable(this.state);
+    const kl = encodeKey(keyScratch, key);
+    if (findLeaf(this.state.core, keyScratch.bytes, kl)) return undefined;
+    return this.put(key, value);
+  }
+
+  /** Store only if `key` currently has `version`; returns the new version, or undefined. */
+  compareAndPut(key: Bytes, version: number, value: Bytes): number | undefined {
+    this.host.checkWritable(this.state);
+    checkVersion(version);
+    const kl = encodeKey(keyScratch, key);
+    if (!findLeaf(this.state.core, keyScratch.bytes, kl) || leafVersion(found.frame, found.leaf) !== version) return undefined;
+    return this.put(key, value);
+  }
+
+  /** Delete only if `key` currently has `version`; returns whether it was deleted. */
+  deleteIfVersion(key: Bytes, version: number): boolean {
+    this.host.checkWritable(this.state);
+    checkVersion(version);
+    const kl = encodeKey(keyScratch, key);
+    if (!findLeaf(this.state.core, keyScratch.bytes, kl) || leafVersion(found.frame, found.leaf) !== version) return false;
+    return this.delete(key);
+  }
+
+  /**
+   * Move the record at `from` to `to` under a new version (returned).
+   * Throws NOT_FOUND when `from` is missing and ALREADY_EXISTS when `to` exists
+   * and `overwrite` is not set. Renaming a key onto itself changes nothing.
+   */
+  rename(from: Bytes, to: Bytes, options: RenameOptions = {}): number {
+    const s = this.state;
+    this.host.checkWritable(s);
+    const fl = encodeKey(keyScratch, from, 'from');
+    const tl = encodeKey(key2Scratch, to, 'to');
+    const fb = keyScratch.bytes;
+    const tb = key2Scratch.bytes;
+    if (!findLeaf(s.core, fb, fl)) throw new HoltError('NOT_FOUND', 'rename: source key does not exist');
+    const srcFrame = found.frame;
+    const srcLeaf = found.leaf;
+    if (fl === tl && Buffer.compare(fb.subarray(0, fl), tb.subarray(0, tl)) === 0) return leafVersion(srcFrame, srcLeaf);
+    // Copy the value out before the tree changes under it.
+    const value = copyOut(srcFrame.u8, leafKeyStart(srcLeaf) + fl, leafValueLen(srcFrame, srcLeaf));
+    if (!options.overwrite && findLeaf(s.core, tb, tl)) throw new HoltError('ALREADY_EXISTS', 'rename: destination key exists');
+    const version = this.host.logRename(s, fb, fl, tb, tl, options.overwrite === true);
+    erase(s.core, fb, fl);
+    insert(s.core, tb, tl, value, value.length, version);
+    this.host.afterWrite();
+    return version;
+  }
+
+  /** The record with the longest key that is a prefix of `key` (the key itself included), or undefined. */
+  longestPrefix(key: Bytes): HoltRecord | undefined {
+    this.host.checkReadable(this.state);
+    const kl = encodeKey(keyScratch, key);
+    if (!findLongestPrefix(this.state.core, keyScratch.bytes, kl)) return undefined;
+    return recordAt();
+  }
+
+  /** True when no key starts with `prefix`. */
+  isPrefixEmpty(prefix: Bytes): boolean {
+    this.host.checkReadable(this.state);
+    const pl = encodePrefix(keyScratch, prefix);
+    if (pl === 0) return this.state.core.keyCount === 0;
+    return !seekPrefix(this.state.core, keyScratch.bytes, pl);
+  }
+
+  /** Number of keys starting with `prefix` (all keys when omitted). */
+  count(prefix?: Bytes): number {
+    this.host.checkReadable(this.state);
+    const pl = encodePrefix(keyScratch, prefix);
+    if (pl === 0) return this.state.core.keyCount;
+    return countKeys(this.state.core, keyScratch.bytes, pl);
+  }
+
+  /**
+   * A lazy iterator over keys in byte order (see ScanOptions). The iterator
+   * stays valid while the tree changes: it resumes after the last entry it
+   * returned (docs/API.md says exactly what it sees of concurrent writes).
+   */
+  scan(options: ScanOptions = {}): ScanIterator {
+    this.host.checkReadable(this.state);
+    return new ScanIterator(this.state.core, options, () => this.host.checkReadable(this.state));
+  }
+
+  /** Apply a group of operations on this tree all-or-nothing (see DB.atomic). */
+  atomic(fn: (batch: AtomicBatchTree) => void): AtomicResult {
+    return this.host.atomicOnTree(this, fn);
+  }
+
+  /** Walk the whole tree and check its structural invariants. */
+  verify(): VerifyReport {
+    this.host.checkReadable(this.state);
+    return verifyTree(this.state.core);
+  }
+}
+
+function recordAt(): HoltRecord {
+  const f = found.frame;
+  const leaf = found.leaf;
+  const kl = leafKeyLen(f, leaf);
+  const ks = leafKeyStart(leaf);
+  return { key: copyOut(f.u8, ks, kl), value: copyOut(f.u8, ks + kl, leafValueLen(f, leaf)), version: leafVersion(f, leaf) };
+}
+
+function checkVersion(version: number): void {
+  if (!Number.isSafeInteger(version) || version < 0) {
+    throw new HoltError('INVALID_ARGUMENT', `version must be a non-negative safe integer, got ${String(version)}`);
+  }
+}
+
+export { INSERT_CREATED };

@@ -1,0 +1,32 @@
+/**
+ * Compaction: rebuild a frame in place to reclaim dead bytes and free-list
+ * space, optionally cutting one subtree out behind a Crossing (spillover).
+ *
+ * The live tree is copied into a scratch frame and the scratch image then
+ * replaces the frame's bytes in one copy, so a failure part way leaves the
+ * frame as it was. Identity (id, tree, base depth) and history (compaction
+ * count, max version) carry over.
+ */
+import { Frame } from '../layout/frame.js';
+import { FRAME_SIZE } from '../layout/frame-header.js';
+import { copySubtree, type Substitution } from './copy-subtree.js';
+import type { TreeCore } from './tree-core.js';
+
+let scratch: Frame | undefined;
+
+function scratchFrame(id: number): Frame {
+  if (scratch === undefined || scratch.id !== id) scratch = new Frame(id, scratch?.bytes ?? new ArrayBuffer(FRAME_SIZE));
+  return scratch;
+}
+
+/** Compact `f` (optionally substituting one subtree by a Crossing). */
+export function compactFrame(core: TreeCore, f: Frame, substitute?: Substitution): void {
+  const s = scratchFrame(f.id);
+  s.initialize(f.treeId, f.baseDepth, false);
+  s.rootOffset = copySubtree(f, f.rootOffset, s, substitute);
+  s.noteVersion(f.maxVersion);
+  s.noteCompaction(f.compactions);
+  f.u8.set(s.u8);
+  core.pager.markDirty(f);
+  core.counters.compactions++;
+}

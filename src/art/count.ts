@@ -1,0 +1,30 @@
+/**
+ * count(prefix): live keys under a prefix, by walking the matching subtree.
+ */
+import type { Frame } from '../layout/frame.js';
+import { CROSSING_CHILD_FRAME } from '../layout/crossing.js';
+import { INNER_TERMINAL } from '../layout/inner-nodes.js';
+import { PREFIX_CHILD } from '../layout/prefix.js';
+import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX } from '../layout/node-types.js';
+import { forEachChild, hasRef, readRef } from './node-ops.js';
+import { seekPrefix, subtree } from './seek-prefix.js';
+import type { TreeCore } from './tree-core.js';
+
+export function countKeys(core: TreeCore, prefix: Uint8Array, len: number): number {
+  if (!seekPrefix(core, prefix, len)) return 0;
+  return countSubtree(core, subtree.frame, subtree.off);
+}
+
+export function countSubtree(core: TreeCore, f: Frame, off: number): number {
+  const type = f.u8[off + 1]!;
+  if (type === NODE_LEAF) return 1;
+  if (type === NODE_EMPTY_ROOT) return 0;
+  if (type === NODE_PREFIX) return countSubtree(core, f, readRef(f, off + PREFIX_CHILD));
+  if (type === NODE_CROSSING) {
+    const child = core.pager.frame(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!);
+    return countSubtree(core, child, child.rootOffset);
+  }
+  let n = hasRef(f, off + INNER_TERMINAL) ? 1 : 0;
+  forEachChild(f, off, type, (_b, child) => { n += countSubtree(core, f, child); });
+  return n;
+}

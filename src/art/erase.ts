@@ -1,0 +1,221 @@
+/**
+ * Erase (delete): remove a key's leaf and tidy the structure above it.
+ *
+ * The walk records every node it passes (frame, offset, where its ref is
+ * stored). Removing the leaf may empty its parent, and so on upward: an inner
+ * node left with no children and no terminal disappears, one left with a single
+ * child becomes a Prefix (merged into a Prefix below when they fit), one left
+ * with only its terminal leaf is replaced by that leaf, and a node that falls
+ * to a shrink threshold moves to a smaller type. A child frame whose whole
+ * subtree disappears is released and its Crossing removed from the parent
+ * frame. Afterwards a small child frame folds back into its parent (merge.ts).
+ */
+import type { Frame } from '../layout/frame.js';
+import { H_ROOT_REF } from '../layout/frame-header.js';
+import { CROSSING_CHILD_FRAME, CROSSING_SIZE } from '../layout/crossing.js';
+import { EMPTY_ROOT_SIZE } from '../layout/empty-root.js';
+import { INNER_TERMINAL, innerSize } from '../layout/inner-nodes.js';
+import { MAX_KEY_BYTES } from '../layout/leaf.js';
+import { PREFIX_BYTES, PREFIX_CHILD, PREFIX_LEN, PREFIX_MAX_INLINE, prefixSize } from '../layout/prefix.js';
+import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX } from '../layout/node-types.js';
+import { maybeMerge } from './merge.js';
+import {
+  bodySize, findChildLoc, forEachChild, hasRef, innerCount, leafKeyEquals, readRef, rebuildInner,
+  removeChild, shrinkTarget, writeRef,
+} from './node-ops.js';
+import type { TreeCore } from './tree-core.js';
+
+// The walk's path, one entry per node: frame, body offset, ref location holding it,
+// and the byte it was reached by from an inner parent (-1: terminal, prefix or root).
+const STACK = MAX_KEY_BYTES * 2 + 64;
+const stFrame: Frame[] = new Array(STACK);
+const stOff = new Int32Array(STACK);
+const stRef = new Int32Array(STACK);
+const stByte = new Int32Array(STACK);
+
+/** Delete `key`; returns false when it was not present. */
+export function erase(core: TreeCore, key: Uint8Array, keyLen: number): boolean {
+  const pager = core.pager;
+  let f = pager.frame(core.rootFrameId);
+  let off = f.rootOffset;
+  let refLoc = H_ROOT_REF;
+  let via = -1;
+  let depth = 0;
+  let top = 0;
+  for (;;) {
+    stFrame[top] = f;
+    stOff[top] = off;
+    stRef[top] = refLoc;
+    stByte[top] = via;
+    const type = f.u8[off + 1]!;
+    if (type === NODE_LEAF) {
+      if (!leafKeyEquals(f, off, key, keyLen)) return false;
+      break;
+    }
+    if (type === NODE_EMPTY_ROOT) return false;
+    top++;
+    if (type === NODE_PREFIX) {
+      const len = f.u16[(off + PREFIX_LEN) >>> 1]!;
+      depth += len;
+      if (depth > keyLen) return false;
+      refLoc = off + PREFIX_CHILD;
+      via = -1;
+    } else if (type === NODE_CROSSING) {
+      f = pager.frame(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!);
+      refLoc = H_ROOT_REF;
+      off = f.rootOffset;
+      via = -1;
+      continue;
+    } else if (depth === keyLen) {
+      refLoc = off + INNER_TERMINAL;
+      if (!hasRef(f, refLoc)) return false;
+      via = -1;
+    } else {
+      via = key[depth]!;
+      refLoc = findChildLoc(f, off, type, via);
+      if (refLoc < 0) return false;
+      depth++;
+    }
+    off = readRef(f, refLoc);
+  }
+
+  // Remove the leaf at stack[top], then repair upward.
+  const leafFrame = stFrame[top]!;
+  if (!leafFrame.dirty) pager.markDirty(leafFrame);
+  leafFrame.free(stOff[top]!, bodySize(leafFrame, stOff[top]!), NODE_LEAF);
+  leafFrame.addLiveKeys(-1);
+  removeUpward(core, top);
+  core.mutations++;
+  core.keyCount--;
+  mergeAfterErase(core, top);
+  for (let i = 0; i <= top; i++) stFrame[i] = undefined as unknown as Frame;
+  return true;
+}
+
+/** The node at stack level `i` is gone: unlink it from its holder, cascading. */
+function removeUpward(core: TreeCore, i: number): void {
+  const pager = core.pager;
+  for (;;) {
+    const f = stFrame[i]!;
+    if (stRef[i] === H_ROOT_REF) {
+      if (f.id === core.rootFrameId || i === 0) {
+        // The tree is empty.
+        f.rootOffset = f.alloc(EMPTY_ROOT_SIZE, NODE_EMPTY_ROOT);
+        return;
+      }
+      // A whole child frame emptied: release it and remove the Crossing above.
+      pager.releaseFrame(f.id);
+      core.counters.framesReleased++;
+      i--;
+      const pf = stFrame[i]!;
+      if (!pf.dirty) pager.markDirty(pf);
+      pf.free(stOff[i]!, CROSSING_SIZE, NODE_CROSSING);
+      pf.addCrossings(-1);
+      continue;
+    }
+    const p = i - 1;
+    const pOff = stOff[p]!;
+    const pType = f.u8[pOff + 1]!;
+    if (pType === NODE_PREFIX) {
+      f.free(pOff, bodySize(f, pOff), NODE_PREFIX);
+      i = p;
+      continue;
+    }
+    // Inner parent: drop the entry, then normalise the node.
+    if (stByte[i] === -1) f.u16[(pOff + INNER_TERMINAL) >>> 1] = 0;
+    else removeChild(f, pOff, pType, stByte[i]!);
+    const count = innerCount(f, pOff, pType);
+    const hasTerminal = hasRef(f, pOff + INNER_TERMINAL);
+    if (count === 0 && !hasTerminal) {
+      f.free(pOff, innerSize(pType), pType);
+      i = p;
+      continue;
+    }
+    if (count === 0) {
+      const leaf = readRef(f, pOff + INNER_TERMINAL);
+      f.free(pOff, innerSize(pType), pType);
+      replaceAt(core, p, leaf);
+      return;
+    }
+    if (count === 1 && !hasTerminal) {
+      collapseUnary(core, p, pType);
+      return;
+    }
+    const target = shrinkTarget(pType, count);
+    if (target !== pType) {
+      // Shrinking allocates before it frees; with no room, keep the bigger node.
+      if (f.canAllocate(innerSize(target), 1)) {
+        const small = rebuildInner(f, pOff, pType, target);
+        writeRef(f, stRef[p]!, small);
+        f.free(pOff, innerSize(pType), pType);
+      }
+    }
+    return;
+  }
+}
+
+/**
+ * Replace the node at level `i` by `off` (a leaf floating up). A Prefix that
+ * would then lead only to that leaf is dropped too: leaves carry whole keys.
+ */
+function replaceAt(core: TreeCore, i: number, off: number): void {
+  const f = stFrame[i]!;
+  while (i > 0 && stRef[i] !== H_ROOT_REF && f.u8[off + 1] === NODE_LEAF) {
+    const pOff = stOff[i - 1]!;
+    if (f.u8[pOff + 1] !== NODE_PREFIX) break;
+    f.free(pOff, bodySize(f, pOff), NODE_PREFIX);
+    i--;
+  }
+  writeRef(f, stRef[i]!, off);
+  void core;
+}
+
+/** An inner node at level `i` with one child and no terminal becomes a Prefix (or vanishes into its child). */
+function collapseUnary(core: TreeCore, i: number, type: number): void {
+  const f = stFrame[i]!;
+  const off = stOff[i]!;
+  let b = 0;
+  let child = 0;
+  forEachChild(f, off, type, (byte, c) => { b = byte; child = c; });
+  const childType = f.u8[child + 1]!;
+  if (childType === NODE_LEAF) {
+    f.free(off, innerSize(type), type);
+    replaceAt(core, i, child);
+    return;
+  }
+  if (childType === NODE_PREFIX) {
+    const clen = f.u16[(child + PREFIX_LEN) >>> 1]!;
+    if (clen + 1 <= PREFIX_MAX_INLINE && f.canAllocate(prefixSize(clen + 1), 1)) {
+      const p = f.alloc(prefixSize(clen + 1), NODE_PREFIX);
+      f.u16[(p + PREFIX_LEN) >>> 1] = clen + 1;
+      writeRef(f, p + PREFIX_CHILD, readRef(f, child + PREFIX_CHILD));
+      f.u8[p + PREFIX_BYTES] = b;
+      f.u8.copy(f.u8, p + PREFIX_BYTES + 1, child + PREFIX_BYTES, child + PREFIX_BYTES + clen);
+      f.free(child, prefixSize(clen), NODE_PREFIX);
+      f.free(off, innerSize(type), type);
+      writeRef(f, stRef[i]!, p);
+      return;
+    }
+  }
+  if (!f.canAllocate(prefixSize(1), 1)) return; // keep the Node4 with one child: valid, just not minimal
+  const p = f.alloc(prefixSize(1), NODE_PREFIX);
+  f.u16[(p + PREFIX_LEN) >>> 1] = 1;
+  f.u8[p + PREFIX_BYTES] = b;
+  writeRef(f, p + PREFIX_CHILD, child);
+  f.free(off, innerSize(type), type);
+  writeRef(f, stRef[i]!, p);
+}
+
+/** After an erase, fold the deepest surviving child frame on the path into its parent if small. */
+function mergeAfterErase(core: TreeCore, top: number): void {
+  for (let i = top; i > 0; i--) {
+    if (stRef[i] !== H_ROOT_REF) continue;
+    const child = stFrame[i]!;
+    const parent = stFrame[i - 1]!;
+    const crossing = stOff[i - 1]!;
+    // The frame may have been released during removeUpward.
+    if (parent.u8[crossing + 1] !== NODE_CROSSING || parent.u32[(crossing + CROSSING_CHILD_FRAME) >>> 2] !== child.id) return;
+    maybeMerge(core, parent, crossing, stRef[i - 1]!, child);
+    return;
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * Frame-level walks: the child frames a frame points to.
+ */
+import type { Frame } from '../layout/frame.js';
+import { CROSSING_CHILD_FRAME } from '../layout/crossing.js';
+import { INNER_TERMINAL } from '../layout/inner-nodes.js';
+import { PREFIX_CHILD } from '../layout/prefix.js';
+import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX } from '../layout/node-types.js';
+import { forEachChild, hasRef, readRef } from './node-ops.js';
+
+/** Ids of the frames that `f`'s Crossings lead to, in key order. */
+export function frameCrossingTargets(f: Frame): number[] {
+  const out: number[] = [];
+  if (f.crossings === 0) return out;
+  const visit = (off: number): void => {
+    const type = f.u8[off + 1]!;
+    if (type === NODE_LEAF || type === NODE_EMPTY_ROOT) return;
+    if (type === NODE_CROSSING) { out.push(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!); return; }
+    if (type === NODE_PREFIX) { visit(readRef(f, off + PREFIX_CHILD)); return; }
+    if (hasRef(f, off + INNER_TERMINAL)) visit(readRef(f, off + INNER_TERMINAL));
+    forEachChild(f, off, type, (_b, child) => visit(child));
+  };
+  visit(f.rootOffset);
+  return out;
+}

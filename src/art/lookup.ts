@@ -1,0 +1,84 @@
+/**
+ * Point lookup: walk from the root frame to the leaf for a key.
+ *
+ * Optimistic: Prefix bytes are skipped, not compared, because the leaf holds
+ * the whole key and one comparison at the end decides. The result is left in
+ * `found` (frame + leaf offset) so that a lookup allocates nothing.
+ */
+import type { Frame } from '../layout/frame.js';
+import { decodeRef } from '../layout/child-ref.js';
+import { CROSSING_CHILD_FRAME } from '../layout/crossing.js';
+import { INNER_TERMINAL, N16_CHILDREN, N16_KEYS, N256_CHILDREN, N48_CHILDREN, N48_INDEX, N4_CHILDREN, N4_KEYS } from '../layout/inner-nodes.js';
+import { PREFIX_CHILD, PREFIX_LEN } from '../layout/prefix.js';
+import { NODE_16, NODE_256, NODE_4, NODE_48, NODE_CROSSING, NODE_LEAF, NODE_PREFIX } from '../layout/node-types.js';
+import { leafKeyEquals } from './node-ops.js';
+import type { TreeCore } from './tree-core.js';
+
+/** Where the last successful `findLeaf` ended. Valid until the next write. */
+export const found = { frame: null as unknown as Frame, leaf: 0 };
+
+/** Find the leaf holding `key[0..keyLen)`. Returns false if absent. */
+export function findLeaf(core: TreeCore, key: Uint8Array, keyLen: number): boolean {
+  const pager = core.pager;
+  let f = pager.frame(core.rootFrameId);
+  let u8 = f.u8;
+  let u16 = f.u16;
+  let off = f.rootOffset;
+  let depth = 0;
+  for (;;) {
+    let ref = 0;
+    switch (u8[off + 1]) {
+      case NODE_LEAF:
+        if (!leafKeyEquals(f, off, key, keyLen)) return false;
+        found.frame = f;
+        found.leaf = off;
+        return true;
+      case NODE_PREFIX:
+        depth += u16[(off + PREFIX_LEN) >>> 1]!;
+        if (depth > keyLen) return false;
+        ref = u16[(off + PREFIX_CHILD) >>> 1]!;
+        break;
+      case NODE_4: {
+        if (depth === keyLen) { ref = u16[(off + INNER_TERMINAL) >>> 1]!; break; }
+        const b = key[depth++];
+        const n = u8[off]!;
+        for (let i = 0; i < n; i++) {
+          if (u8[off + N4_KEYS + i] === b) { ref = u16[((off + N4_CHILDREN) >>> 1) + i]!; break; }
+        }
+        break;
+      }
+      case NODE_16: {
+        if (depth === keyLen) { ref = u16[(off + INNER_TERMINAL) >>> 1]!; break; }
+        const b = key[depth++]!;
+        const n = u8[off]!;
+        const k = off + N16_KEYS;
+        for (let i = 0; i < n; i++) {
+          const kb = u8[k + i]!;
+          if (kb === b) { ref = u16[((off + N16_CHILDREN) >>> 1) + i]!; break; }
+          if (kb > b) break;
+        }
+        break;
+      }
+      case NODE_48: {
+        if (depth === keyLen) { ref = u16[(off + INNER_TERMINAL) >>> 1]!; break; }
+        const idx = u8[off + N48_INDEX + key[depth++]!]!;
+        if (idx !== 0) ref = u16[((off + N48_CHILDREN) >>> 1) + idx - 1]!;
+        break;
+      }
+      case NODE_256:
+        if (depth === keyLen) { ref = u16[(off + INNER_TERMINAL) >>> 1]!; break; }
+        ref = u16[((off + N256_CHILDREN) >>> 1) + key[depth++]!]!;
+        break;
+      case NODE_CROSSING:
+        f = pager.frame(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!);
+        u8 = f.u8;
+        u16 = f.u16;
+        off = f.rootOffset;
+        continue;
+      default:
+        return false; // EmptyRoot
+    }
+    if (ref === 0) return false;
+    off = decodeRef(ref);
+  }
+}

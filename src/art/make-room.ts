@@ -1,0 +1,21 @@
+/**
+ * Making room in a full frame: compact when that gives back enough, else spill.
+ */
+import type { Frame } from '../layout/frame.js';
+import { DATA_AREA_BYTES } from '../layout/frame-header.js';
+import { compactFrame } from './compact.js';
+import { spill } from './spillover.js';
+import type { TreeCore } from './tree-core.js';
+
+/** Reclaimable bytes worth a compaction on their own (~6% of the data area). */
+export const COMPACT_THRESHOLD_BYTES = Math.floor(DATA_AREA_BYTES / 16);
+
+/** Ensure `f` can take `bytes` in `allocations` bump allocations (callers restart their walk after). */
+export function makeRoom(core: TreeCore, f: Frame, bytes: number, allocations: number): void {
+  const reclaimable = f.reclaimable;
+  if (reclaimable >= COMPACT_THRESHOLD_BYTES || (reclaimable > 0 && f.liveBytes + bytes < DATA_AREA_BYTES * 0.9)) {
+    compactFrame(core, f);
+    if (f.canAllocate(bytes, allocations) && f.bumpFree - bytes > DATA_AREA_BYTES * 0.05) return;
+  }
+  spill(core, f);
+}

@@ -1,0 +1,442 @@
+/**
+ * Scan: a lazy, ordered iterator over a tree with prefix, start-after, end,
+ * delimiter rollup, key-only mode, limit and reverse order.
+ *
+ * The iterator keeps an explicit stack of (frame, node, depth, cursor) and the
+ * key bytes of the path to the top node. Seeking to the first entry is a
+ * descent along the bound, not a scan from the start. With a delimiter, an edge
+ * whose byte (at or past the prefix) is the delimiter is emitted as a common
+ * prefix and its subtree is never entered, so a listing costs O(rollups).
+ *
+ * Concurrent writes: before each step the iterator compares the tree's
+ * mutation counter with the one its stack was built under; if the tree changed
+ * it throws the stack away and seeks again from just after the last entry it
+ * returned. So it never returns an entry twice, never skips a key that existed
+ * for the whole scan, and may or may not see keys written ahead of its
+ * position after it started.
+ */
+import type { Frame } from '../layout/frame.js';
+import { CROSSING_CHILD_FRAME } from '../layout/crossing.js';
+import { INNER_TERMINAL } from '../layout/inner-nodes.js';
+import { MAX_KEY_BYTES } from '../layout/leaf.js';
+import { PREFIX_BYTES, PREFIX_CHILD, PREFIX_LEN } from '../layout/prefix.js';
+import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX } from '../layout/node-types.js';
+import { HoltError } from '../api/errors.js';
+import type { Bytes, ScanEntry, ScanOptions } from '../api/types.js';
+import { copyOut } from '../api/key-codec.js';
+import { childAtOrAfter, childAtOrBefore, stepped } from './child-cursor.js';
+import { leafKeyLen, leafKeyStart, leafValueLen, leafVersion, readRef } from './node-ops.js';
+import type { TreeCore } from './tree-core.js';
+
+const STACK = MAX_KEY_BYTES + 64;
+const CUR_TERMINAL = -1;
+const CUR_DONE_REVERSE = -2;
+
+function toBytes(v: Bytes, what: string): Buffer {
+  if (typeof v === 'string') return Buffer.from(v, 'utf8');
+  if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).subarray();
+  throw new HoltError('INVALID_ARGUMENT', `${what} must be a string or Uint8Array`);
+}
+
+/** The smallest byte string greater than every string starting with `p`, or null if none exists. */
+export function prefixSuccessor(p: Uint8Array): Buffer | null {
+  let n = p.length;
+  while (n > 0 && p[n - 1] === 0xff) n--;
+  if (n === 0) return null;
+  const out = Buffer.from(p.subarray(0, n));
+  out[n - 1]!++;
+  return out;
+}
+
+function parseDelimiter(d: string | number | undefined): number {
+  if (d === undefined) return -1;
+  if (typeof d === 'number') {
+    if (Number.isInteger(d) && d >= 0 && d <= 255) return d;
+  } else if (typeof d === 'string') {
+    const b = Buffer.from(d, 'utf8');
+    if (b.length === 1) return b[0]!;
+  }
+  throw new HoltError('INVALID_ARGUMENT', 'delimiter must be a single-byte string or a number 0..255');
+}
+
+export class ScanIterator implements IterableIterator<ScanEntry> {
+  private readonly core: TreeCore;
+  private readonly check: () => void;
+  private readonly prefix: Buffer;
+  private readonly delimiter: number;
+  private readonly keysOnly: boolean;
+  private readonly reverse: boolean;
+  private readonly limit: number;
+  /** Forward: lower bound (moves); reverse: fixed lower bound. */
+  private lb: Buffer | null;
+  private lbInclusive: boolean;
+  /** Forward: fixed exclusive upper bound; reverse: moving exclusive upper bound. */
+  private ub: Buffer | null;
+
+  private readonly frames: Frame[] = new Array(STACK);
+  private readonly offs = new Int32Array(STACK);
+  private readonly depths = new Int32Array(STACK);
+  private readonly cursors = new Int32Array(STACK);
+  private sp = 0;
+  private readonly path = Buffer.alloc(MAX_KEY_BYTES + 256);
+  private stamp = -1;
+  private emitted = 0;
+  private finished = false;
+  private lastRollup: Buffer | null = null;
+
+  constructor(core: TreeCore, options: ScanOptions, check: () => void) {
+    this.core = core;
+    this.check = check;
+    this.prefix = options.prefix === undefined ? Buffer.alloc(0) : Buffer.from(toBytes(options.prefix, 'prefix'));
+    this.delimiter = parseDelimiter(options.delimiter);
+    this.keysOnly = options.keysOnly === true;
+    this.reverse = options.reverse === true;
+    if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 0)) {
+      throw new HoltError('INVALID_ARGUMENT', 'limit must be a non-negative integer');
+    }
+    this.limit = options.limit ?? Number.POSITIVE_INFINITY;
+    if (this.limit === 0) this.finished = true;
+
+    const prefixEnd = this.prefix.length > 0 ? prefixSuccessor(this.prefix) : null;
+    const end = options.end === undefined ? null : Buffer.from(toBytes(options.end, 'end'));
+    let after: Buffer | null = options.startAfter === undefined ? null : Buffer.from(toBytes(options.startAfter, "startAfter"));
+    const upper = minBound(prefixEnd, end);
+    if (!this.reverse) {
+      this.lb = this.prefix.length > 0 ? this.prefix : null;
+      this.lbInclusive = true;
+      this.ub = upper;
+      if (after !== null) {
+        // A start-after inside a rollup continues after the whole rollup (S3 marker semantics).
+        const rolled = this.rollupOf(after);
+        if (rolled !== null) {
+          const next = prefixSuccessor(rolled);
+          if (next === null) this.finished = true;
+          else if (this.lb === null || Buffer.compare(next, this.lb) > 0) { this.lb = next; this.lbInclusive = true; }
+        } else if (this.lb === null || Buffer.compare(after, this.lb) >= 0) {
+          this.lb = after;
+          this.lbInclusive = false;
+        }
+      }
+    } else {
+      this.lb = this.prefix.length > 0 ? this.prefix : null;
+      this.lbInclusive = true;
+      if (after !== null) {
+        const rolled = this.rollupOf(after);
+        if (rolled !== null) after = rolled; // skip the whole rollup going down
+      }
+      this.ub = minBound(upper, after);
+    }
+  }
+
+  /** If `key` falls inside a rollup under this scan's prefix, that rollup. */
+  private rollupOf(key: Buffer): Buffer | null {
+    if (this.delimiter < 0 || key.length <= this.prefix.length) return null;
+    if (Buffer.compare(key.subarray(0, this.prefix.length), this.prefix) !== 0) return null;
+    const at = key.indexOf(this.delimiter, this.prefix.length);
+    return at < 0 ? null : key.subarray(0, at + 1);
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  /** Stop early; releases the stack. */
+  return(): IteratorResult<ScanEntry> {
+    this.finish();
+    return { done: true, value: undefined };
+  }
+
+  next(): IteratorResult<ScanEntry> {
+    if (this.finished) return { done: true, value: undefined };
+    this.check();
+    if (this.stamp !== this.core.mutations) this.seek();
+    const entry = this.advance();
+    if (entry === null) {
+      this.finish();
+      return { done: true, value: undefined };
+    }
+    if (++this.emitted >= this.limit) this.finished = true;
+    return { done: false, value: entry };
+  }
+
+  /** Read the remaining entries into an array. */
+  toArray(): ScanEntry[] {
+    const out: ScanEntry[] = [];
+    for (let r = this.next(); !r.done; r = this.next()) out.push(r.value);
+    return out;
+  }
+
+  private finish(): void {
+    this.finished = true;
+    for (let i = 0; i < this.sp; i++) this.frames[i] = undefined as unknown as Frame;
+    this.sp = 0;
+  }
+
+  private push(f: Frame, off: number, depth: number): void {
+    const i = this.sp++;
+    this.frames[i] = f;
+    this.offs[i] = off;
+    this.depths[i] = depth;
+    const type = f.u8[off + 1]!;
+    this.cursors[i] = type === NODE_LEAF || type === NODE_PREFIX || type === NODE_CROSSING || type === NODE_EMPTY_ROOT
+      ? 0
+      : this.reverse ? 255 : CUR_TERMINAL;
+  }
+
+  /** Rebuild the stack so that the next step yields the first entry within the bounds. */
+  private seek(): void {
+    this.stamp = this.core.mutations;
+    this.sp = 0;
+    const root = this.core.pager.frame(this.core.rootFrameId);
+    this.push(root, root.rootOffset, 0);
+    if (this.reverse) { if (this.ub !== null) this.seekBelow(this.ub); }
+    else if (this.lb !== null) this.seekFrom(this.lb, this.lbInclusive);
+  }
+
+  private seekFrom(lb: Buffer, inclusive: boolean): void {
+    const lbLen = lb.length;
+    const path = this.path;
+    for (;;) {
+      const i = this.sp - 1;
+      if (i < 0) return;
+      let f = this.frames[i]!;
+      let off = this.offs[i]!;
+      const d = this.depths[i]!;
+      let type = f.u8[off + 1]!;
+      while (type === NODE_CROSSING) {
+        f = this.core.pager.frame(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!);
+        off = f.rootOffset;
+        type = f.u8[off + 1]!;
+        this.sp--;
+        this.push(f, off, d);
+      }
+      if (type === NODE_EMPTY_ROOT) { this.sp--; return; }
+      if (type === NODE_LEAF) {
+        const c = compareLeaf(f, off, lb);
+        if (c < 0 || (c === 0 && !inclusive)) this.sp--;
+        return;
+      }
+      if (type === NODE_PREFIX) {
+        const len = f.u16[(off + PREFIX_LEN) >>> 1]!;
+        const pb = off + PREFIX_BYTES;
+        let j = 0;
+        while (j < len && d + j < lbLen && f.u8[pb + j] === lb[d + j]) j++;
+        if (j === len) {
+          this.cursors[i] = 1;
+          f.u8.copy(path, d, pb, pb + len);
+          this.push(f, readRef(f, off + PREFIX_CHILD), d + len);
+          continue;
+        }
+        if (d + j === lbLen || f.u8[pb + j]! > lb[d + j]!) return; // whole subtree is after the bound
+        this.sp--; // whole subtree is before the bound
+        return;
+      }
+      if (d === lbLen) {
+        this.cursors[i] = inclusive ? CUR_TERMINAL : 0;
+        return;
+      }
+      const b = lb[d]!;
+      const cb = childAtOrAfter(f, off, type, b);
+      if (cb === b) {
+        this.cursors[i] = b + 1;
+        path[d] = b;
+        this.push(f, stepped.child, d + 1);
+        continue;
+      }
+      this.cursors[i] = b; // next child at or after b (b itself is absent)
+      return;
+    }
+  }
+
+  private seekBelow(ub: Buffer): void {
+    const ubLen = ub.length;
+    const path = this.path;
+    for (;;) {
+      const i = this.sp - 1;
+      if (i < 0) return;
+      let f = this.frames[i]!;
+      let off = this.offs[i]!;
+      const d = this.depths[i]!;
+      let type = f.u8[off + 1]!;
+      while (type === NODE_CROSSING) {
+        f = this.core.pager.frame(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!);
+        off = f.rootOffset;
+        type = f.u8[off + 1]!;
+        this.sp--;
+        this.push(f, off, d);
+      }
+      if (type === NODE_EMPTY_ROOT) { this.sp--; return; }
+      if (type === NODE_LEAF) {
+        if (compareLeaf(f, off, ub) >= 0) this.sp--;
+        return;
+      }
+      if (type === NODE_PREFIX) {
+        const len = f.u16[(off + PREFIX_LEN) >>> 1]!;
+        const pb = off + PREFIX_BYTES;
+        let j = 0;
+        while (j < len && d + j < ubLen && f.u8[pb + j] === ub[d + j]) j++;
+        if (j === len) {
+          this.cursors[i] = 1;
+          f.u8.copy(path, d, pb, pb + len);
+          this.push(f, readRef(f, off + PREFIX_CHILD), d + len);
+          continue;
+        }
+        if (d + j < ubLen && f.u8[pb + j]! < ub[d + j]!) return; // whole subtree is below the bound
+        this.sp--;
+        return;
+      }
+      if (d === ubLen) { this.sp--; return; }
+      const b = ub[d]!;
+      const cb = childAtOrBefore(f, off, type, b);
+      if (cb === b) {
+        this.cursors[i] = b - 1; // -1 when b is 0: the terminal comes next
+        path[d] = b;
+        this.push(f, stepped.child, d + 1);
+        continue;
+      }
+      this.cursors[i] = b - 1 < 0 ? CUR_TERMINAL : b - 1;
+      return;
+    }
+  }
+
+  /** Step to the next entry within bounds, or null at the end. */
+  private advance(): ScanEntry | null {
+    const path = this.path;
+    const delim = this.delimiter;
+    const plen = this.prefix.length;
+    while (this.sp > 0) {
+      const i = this.sp - 1;
+      const f = this.frames[i]!;
+      const off = this.offs[i]!;
+      const d = this.depths[i]!;
+      const type = f.u8[off + 1]!;
+      switch (type) {
+        case NODE_LEAF: {
+          this.sp--;
+          const e = this.emitLeaf(f, off);
+          if (e === undefined) continue;
+          return e;
+        }
+        case NODE_EMPTY_ROOT:
+          this.sp--;
+          continue;
+        case NODE_CROSSING: {
+          const child = this.core.pager.frame(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!);
+          this.sp--;
+          this.push(child, child.rootOffset, d);
+          continue;
+        }
+        case NODE_PREFIX: {
+          if (this.cursors[i] !== 0) { this.sp--; continue; }
+          this.cursors[i] = 1;
+          const len = f.u16[(off + PREFIX_LEN) >>> 1]!;
+          const pb = off + PREFIX_BYTES;
+          f.u8.copy(path, d, pb, pb + len);
+          if (delim >= 0 && d + len > plen) {
+            const from = plen > d ? plen - d : 0;
+            for (let j = from; j < len; j++) {
+              if (f.u8[pb + j] === delim) {
+                this.sp--;
+                const e = this.emitRollup(d + j + 1);
+                if (e === undefined) continue;
+                return e;
+              }
+            }
+          }
+          this.push(f, readRef(f, off + PREFIX_CHILD), d + len);
+          continue;
+        }
+        default: {
+          const c = this.cursors[i]!;
+          let b: number;
+          if (!this.reverse) {
+            if (c === CUR_TERMINAL) {
+              this.cursors[i] = 0;
+              const t = f.u16[(off + INNER_TERMINAL) >>> 1]!;
+              if (t !== 0) this.push(f, readRef(f, off + INNER_TERMINAL), d);
+              continue;
+            }
+            b = c > 255 ? -1 : childAtOrAfter(f, off, type, c);
+            if (b < 0) { this.sp--; continue; }
+            this.cursors[i] = b + 1;
+          } else {
+            if (c >= 0) {
+              b = childAtOrBefore(f, off, type, c);
+              if (b < 0) { this.cursors[i] = CUR_TERMINAL; continue; }
+              this.cursors[i] = b - 1;
+            } else {
+              if (c === CUR_TERMINAL) {
+                this.cursors[i] = CUR_DONE_REVERSE;
+                const t = f.u16[(off + INNER_TERMINAL) >>> 1]!;
+                if (t !== 0) this.push(f, readRef(f, off + INNER_TERMINAL), d);
+                continue;
+              }
+              this.sp--;
+              continue;
+            }
+          }
+          path[d] = b;
+          if (b === delim && d >= plen) {
+            const e = this.emitRollup(d + 1);
+            if (e === undefined) continue;
+            return e;
+          }
+          this.push(f, stepped.child, d + 1);
+          continue;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Entry for a leaf, `undefined` to skip it, or finishes the scan past the far bound. */
+  private emitLeaf(f: Frame, off: number): ScanEntry | undefined {
+    const kl = leafKeyLen(f, off);
+    const ks = leafKeyStart(off);
+    if (!this.reverse) {
+      if (this.ub !== null && compareLeaf(f, off, this.ub) >= 0) { this.sp = 0; return undefined; }
+    } else if (this.lb !== null && compareLeaf(f, off, this.lb) < 0) { this.sp = 0; return undefined; }
+    if (this.delimiter >= 0 && kl > this.prefix.length) {
+      const at = f.u8.indexOf(this.delimiter, ks + this.prefix.length);
+      if (at >= 0 && at < ks + kl) {
+        f.u8.copy(this.path, 0, ks, at + 1);
+        return this.emitRollup(at + 1 - ks);
+      }
+    }
+    const key = copyOut(f.u8, ks, kl);
+    if (!this.reverse) { this.lb = key; this.lbInclusive = false; }
+    else this.ub = key;
+    if (this.keysOnly) return { kind: 'key', key, version: leafVersion(f, off) };
+    return { kind: 'key', key, value: copyOut(f.u8, ks + kl, leafValueLen(f, off)), version: leafVersion(f, off) };
+  }
+
+  /** Entry for the common prefix `path[0..len)`, or undefined if it repeats the last one. */
+  private emitRollup(len: number): ScanEntry | undefined {
+    const key = copyOut(this.path, 0, len);
+    if (!this.reverse) {
+      if (this.ub !== null && Buffer.compare(key, this.ub) >= 0) { this.sp = 0; return undefined; }
+    }
+    if (this.lastRollup !== null && key.equals(this.lastRollup)) return undefined;
+    this.lastRollup = key;
+    if (!this.reverse) {
+      const next = prefixSuccessor(key);
+      if (next === null) this.finished = true;
+      else { this.lb = next; this.lbInclusive = true; }
+    } else {
+      this.ub = key;
+    }
+    return { kind: 'prefix', key };
+  }
+}
+
+function compareLeaf(f: Frame, off: number, bound: Buffer): number {
+  const kl = leafKeyLen(f, off);
+  const ks = leafKeyStart(off);
+  return f.u8.compare(bound, 0, bound.length, ks, ks + kl);
+}
+
+function minBound(a: Buffer | null, b: Buffer | null): Buffer | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Buffer.compare(a, b) <= 0 ? a : b;
+}

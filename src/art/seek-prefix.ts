@@ -1,0 +1,61 @@
+/**
+ * Prefix seek: find the subtree that holds exactly the keys starting with a
+ * prefix. Prefix bytes are compared here (not skipped) because the answer is a
+ * subtree, not one leaf that could confirm the path.
+ */
+import type { Frame } from '../layout/frame.js';
+import { decodeRef } from '../layout/child-ref.js';
+import { CROSSING_CHILD_FRAME } from '../layout/crossing.js';
+import { PREFIX_BYTES, PREFIX_CHILD, PREFIX_LEN } from '../layout/prefix.js';
+import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX } from '../layout/node-types.js';
+import { findChildLoc, leafKeyLen, leafKeyStart } from './node-ops.js';
+import type { TreeCore } from './tree-core.js';
+
+/** Result of the last successful `seekPrefix`. */
+export const subtree = { frame: null as unknown as Frame, off: 0, depth: 0 };
+
+/**
+ * Locate the subtree of keys starting with `prefix[0..len)`. Returns false when
+ * there are none. On success `subtree` names its top node and that node's depth
+ * (which may exceed `len` when the prefix ends inside a Prefix node).
+ */
+export function seekPrefix(core: TreeCore, prefix: Uint8Array, len: number): boolean {
+  let f = core.pager.frame(core.rootFrameId);
+  let off = f.rootOffset;
+  let depth = 0;
+  for (;;) {
+    const type = f.u8[off + 1]!;
+    if (type === NODE_EMPTY_ROOT) return false;
+    if (type === NODE_CROSSING) {
+      f = core.pager.frame(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!);
+      off = f.rootOffset;
+      continue;
+    }
+    if (depth >= len && type !== NODE_LEAF) break;
+    if (type === NODE_LEAF) {
+      const n = leafKeyLen(f, off);
+      if (n < len) return false;
+      const ks = leafKeyStart(off);
+      for (let i = depth; i < len; i++) if (f.u8[ks + i] !== prefix[i]) return false;
+      break;
+    }
+    if (type === NODE_PREFIX) {
+      const plen = f.u16[(off + PREFIX_LEN) >>> 1]!;
+      const pb = off + PREFIX_BYTES;
+      const upto = Math.min(plen, len - depth);
+      for (let i = 0; i < upto; i++) if (f.u8[pb + i] !== prefix[depth + i]) return false;
+      if (upto < plen) break; // the prefix ends inside this node: its whole subtree matches
+      depth += plen;
+      off = decodeRef(f.u16[(off + PREFIX_CHILD) >>> 1]!);
+      continue;
+    }
+    const loc = findChildLoc(f, off, type, prefix[depth]!);
+    if (loc < 0) return false;
+    off = decodeRef(f.u16[loc >>> 1]!);
+    depth++;
+  }
+  subtree.frame = f;
+  subtree.off = off;
+  subtree.depth = depth;
+  return true;
+}

@@ -1,0 +1,164 @@
+/**
+ * verify(): walk every frame of a tree and check the shape invariants.
+ *
+ * Checked: node types and body bounds; every reachable body appears in its
+ * frame's slot table; inner-node capacities, sorted unique Node4/16 keys and
+ * consistent Node48/256 bookkeeping; Prefix lengths; every leaf's key agrees
+ * with the path to it and keys come out in strictly increasing order;
+ * terminal leaves end exactly at their node's depth; Crossings lead to frames
+ * whose base depth matches and which are reached exactly once; free lists are
+ * well formed; and each frame's header accounting (live keys, crossings, live
+ * bytes) matches what the walk found.
+ */
+import type { Frame } from '../layout/frame.js';
+import { DATA_START, FREE_LIST_COUNT, MAX_SLOTS, SLOT_TABLE_START } from '../layout/frame-header.js';
+import { CROSSING_CHILD_FRAME } from '../layout/crossing.js';
+import {
+  INNER_TERMINAL, N16_CAPACITY, N16_KEYS, N256_COUNT, N48_CAPACITY, N48_CHILDREN, N48_INDEX, N4_CAPACITY, N4_KEYS,
+} from '../layout/inner-nodes.js';
+import { PREFIX_BYTES, PREFIX_CHILD, PREFIX_MAX_INLINE } from '../layout/prefix.js';
+import { slotOffset } from '../layout/slot-table.js';
+import {
+  NODE_16, NODE_256, NODE_4, NODE_48, NODE_CROSSING, NODE_EMPTY_ROOT, NODE_FREE, NODE_LEAF, NODE_PREFIX, nodeTypeName,
+} from '../layout/node-types.js';
+import { bodySize, forEachChild, hasRef, innerCount, leafKeyLen, leafKeyStart, prefixLen, readRef } from './node-ops.js';
+import type { TreeCore } from './tree-core.js';
+
+export interface VerifyReport {
+  ok: boolean;
+  /** Human-readable descriptions of every violation found (empty when ok). */
+  errors: string[];
+  keys: number;
+  frames: number;
+  /** Deepest chain of frames from the root frame (1 = only the root frame). */
+  frameDepth: number;
+  nodes: Record<string, number>;
+  /** Bytes held by reachable nodes, over all frames. */
+  liveBytes: number;
+}
+
+const MAX_ERRORS = 50;
+
+export function verifyTree(core: TreeCore): VerifyReport {
+  const errors: string[] = [];
+  const err = (msg: string): void => { if (errors.length < MAX_ERRORS) errors.push(msg); };
+  const nodes: Record<string, number> = {};
+  const seenFrames = new Set<number>();
+  let keys = 0;
+  let liveBytes = 0;
+  let frameDepth = 0;
+  let lastKey: Buffer | null = null;
+  const path: number[] = [];
+
+  const checkLeaf = (f: Frame, off: number, depth: number, terminal: boolean): void => {
+    const n = leafKeyLen(f, off);
+    const ks = leafKeyStart(off);
+    const key = Buffer.from(f.u8.subarray(ks, ks + n));
+    if (n < depth) err(`frame ${f.id} leaf @${off}: key length ${n} shorter than its depth ${depth}`);
+    if (terminal && n !== depth) err(`frame ${f.id} terminal leaf @${off}: key length ${n} != depth ${depth}`);
+    for (let i = 0; i < Math.min(depth, n, path.length); i++) {
+      if (key[i] !== path[i]) { err(`frame ${f.id} leaf @${off}: key byte ${i} disagrees with its path`); break; }
+    }
+    if (lastKey !== null && Buffer.compare(lastKey, key) >= 0) {
+      err(`frame ${f.id} leaf @${off}: key ${key.toString('hex')} not after ${lastKey.toString('hex')}`);
+    }
+    lastKey = key;
+    keys++;
+  };
+
+  const visitFrame = (frameId: number, depth: number, level: number): void => {
+    if (seenFrames.has(frameId)) { err(`frame ${frameId} reached twice`); return; }
+    seenFrames.add(frameId);
+    frameDepth = Math.max(frameDepth, level);
+    let f: Frame;
+    try { f = core.pager.frame(frameId); } catch (e) { err(`frame ${frameId}: ${(e as Error).message}`); return; }
+    if (f.baseDepth !== depth) err(`frame ${f.id}: base depth ${f.baseDepth}, reached at depth ${depth}`);
+    if (f.treeId !== core.treeId) err(`frame ${f.id}: tree id ${f.treeId}, expected ${core.treeId}`);
+    const slots = new Set<number>();
+    const used = f.slotsUsed;
+    if (used > MAX_SLOTS) err(`frame ${f.id}: ${used} slots used`);
+    for (let i = 0; i < Math.min(used, MAX_SLOTS); i++) slots.add(slotOffset(f.u32[(SLOT_TABLE_START >>> 2) + i]!));
+    let frameLeaves = 0;
+    let frameCrossings = 0;
+    let frameBytes = 0;
+
+    const visit = (off: number, depth: number, terminal: boolean): void => {
+      if (off < DATA_START || off >= f.spaceUsed || (off & 7) !== 0) { err(`frame ${f.id}: node offset ${off} out of bounds`); return; }
+      if (!slots.has(off)) err(`frame ${f.id}: node @${off} missing from the slot table`);
+      const type = f.u8[off + 1]!;
+      const name = nodeTypeName(type);
+      nodes[name] = (nodes[name] ?? 0) + 1;
+      if (type === NODE_FREE || type > NODE_EMPTY_ROOT) { err(`frame ${f.id}: node @${off} has type ${name}`); return; }
+      const size = bodySize(f, off);
+      frameBytes += size;
+      if (off + size > f.spaceUsed) err(`frame ${f.id}: ${name} @${off} runs past the bump cursor`);
+      switch (type) {
+        case NODE_LEAF: frameLeaves++; checkLeaf(f, off, depth, terminal); return;
+        case NODE_EMPTY_ROOT: return;
+        case NODE_CROSSING: {
+          frameCrossings++;
+          visitFrame(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!, depth, level + 1);
+          return;
+        }
+        case NODE_PREFIX: {
+          const len = prefixLen(f, off);
+          if (len < 1 || len > PREFIX_MAX_INLINE) err(`frame ${f.id}: Prefix @${off} length ${len}`);
+          if (!hasRef(f, off + PREFIX_CHILD)) { err(`frame ${f.id}: Prefix @${off} without child`); return; }
+          for (let i = 0; i < len; i++) path[depth + i] = f.u8[off + PREFIX_BYTES + i]!;
+          visit(readRef(f, off + PREFIX_CHILD), depth + len, false);
+          return;
+        }
+        default: {
+          const count = innerCount(f, off, type);
+          const cap = type === NODE_4 ? N4_CAPACITY : type === NODE_16 ? N16_CAPACITY : type === NODE_48 ? N48_CAPACITY : 256;
+          if (count > cap) err(`frame ${f.id}: ${name} @${off} holds ${count} > ${cap}`);
+          let seen = 0;
+          let prev = -1;
+          forEachChild(f, off, type, (b) => {
+            if (b <= prev) err(`frame ${f.id}: ${name} @${off} keys not sorted/unique`);
+            prev = b;
+            seen++;
+          });
+          if (seen !== count) err(`frame ${f.id}: ${name} @${off} count ${count} but ${seen} children`);
+          if (type === NODE_4 || type === NODE_16) {
+            const keysAt = off + (type === NODE_4 ? N4_KEYS : N16_KEYS);
+            for (let i = 1; i < count; i++) if (f.u8[keysAt + i - 1]! >= f.u8[keysAt + i]!) err(`frame ${f.id}: ${name} @${off} keys unsorted`);
+          }
+          if (type === NODE_48) {
+            let used48 = 0;
+            for (let s = 0; s < 48; s++) if (f.u16[((off + N48_CHILDREN) >>> 1) + s] !== 0) used48++;
+            if (used48 !== count) err(`frame ${f.id}: Node48 @${off} has ${used48} filled slots, count ${count}`);
+            for (let b = 0; b < 256; b++) if (f.u8[off + N48_INDEX + b]! > 48) err(`frame ${f.id}: Node48 @${off} bad index`);
+          }
+          if (type === NODE_256 && f.u8[off] !== Math.min(f.u16[(off + N256_COUNT) >>> 1]!, 255)) err(`frame ${f.id}: Node256 @${off} count bytes disagree`);
+          const hasTerm = hasRef(f, off + INNER_TERMINAL);
+          if (count === 0 && !hasTerm) err(`frame ${f.id}: ${name} @${off} is empty`);
+          if (hasTerm) {
+            const t = readRef(f, off + INNER_TERMINAL);
+            if (f.u8[t + 1] !== NODE_LEAF) err(`frame ${f.id}: ${name} @${off} terminal is not a leaf`);
+            else visit(t, depth, true);
+          }
+          forEachChild(f, off, type, (b, child) => {
+            path[depth] = b;
+            visit(child, depth + 1, false);
+          });
+        }
+      }
+    };
+    visit(f.rootOffset, depth, false);
+
+    if (frameLeaves !== f.liveKeys) err(`frame ${f.id}: header says ${f.liveKeys} keys, found ${frameLeaves}`);
+    if (frameCrossings !== f.crossings) err(`frame ${f.id}: header says ${f.crossings} crossings, found ${frameCrossings}`);
+    if (frameBytes !== f.liveBytes) err(`frame ${f.id}: live bytes ${frameBytes}, header accounting says ${f.liveBytes}`);
+    liveBytes += frameBytes;
+    for (let t = 1; t <= FREE_LIST_COUNT; t++) {
+      for (const o of f.freeListOffsets(t)) {
+        if (o < DATA_START || o >= f.spaceUsed || f.u8[o + 1] !== NODE_FREE) { err(`frame ${f.id}: free list ${t} entry @${o} is not a free body`); break; }
+      }
+    }
+  };
+
+  visitFrame(core.rootFrameId, 0, 1);
+  if (keys !== core.keyCount) err(`tree counts ${core.keyCount} keys, walk found ${keys}`);
+  return { ok: errors.length === 0, errors, keys, frames: seenFrames.size, frameDepth, nodes, liveBytes };
+}

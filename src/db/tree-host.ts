@@ -1,0 +1,34 @@
+/**
+ * TreeHost: what a Tree handle needs from the database that owns it.
+ *
+ * The Tree facade validates and encodes; the host decides whether the handle
+ * may still be used, hands out versions, and records each mutation in the log
+ * (the WAL for file-backed databases, nothing for memory ones).
+ */
+import type { TreeCore } from '../art/tree-core.js';
+
+/** Internal per-tree state shared by every handle on that tree. */
+export interface TreeState {
+  readonly name: string;
+  readonly id: number;
+  readonly core: TreeCore;
+  /** Set when the tree is dropped: handles are fenced with TREE_DROPPED. */
+  dropped: boolean;
+}
+
+export interface TreeHost {
+  /** Throws CLOSED / TREE_DROPPED when reads are no longer allowed. */
+  checkReadable(state: TreeState): void;
+  /** Throws CLOSED / READ_ONLY / TREE_DROPPED when writes are not allowed. */
+  checkWritable(state: TreeState): void;
+  /**
+   * Record a mutation before it is applied and return its version (versions
+   * come from the log's sequence, so they are unique across restarts).
+   * Throws (RECORD_TOO_LARGE, NO_SPACE, ...) with nothing recorded.
+   */
+  logPut(state: TreeState, key: Uint8Array, keyLen: number, value: Uint8Array, valueLen: number): number;
+  logDelete(state: TreeState, key: Uint8Array, keyLen: number): number;
+  logRename(state: TreeState, from: Uint8Array, fromLen: number, to: Uint8Array, toLen: number, overwrite: boolean): number;
+  /** Called after every mutation: the synchronous durability mode syncs here. */
+  afterWrite(): void;
+}

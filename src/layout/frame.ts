@@ -1,0 +1,159 @@
+/**
+ * Frame: one 512 KiB blob frame and its allocator.
+ *
+ * Owns the bytes (an ArrayBuffer viewed through typed arrays so that a frame can
+ * later live in a SharedArrayBuffer) and the three allocation mechanisms from
+ * the layout: the bump cursor, the slot table log, and one LIFO free list per
+ * fixed-size node type. Variable-size bodies (leaves, prefixes) are abandoned
+ * when freed and counted as dead bytes until compaction rebuilds the frame.
+ */
+import {
+  CROSSING_RESERVE, DATA_END, DATA_START, FRAME_FORMAT_VERSION, FRAME_MAGIC, FRAME_SIZE,
+  FREE_LIST_COUNT, H_BASE_DEPTH, H_COMPACTIONS, H_CROSSINGS, H_DEAD_BYTES, H_FRAME_ID,
+  H_FREE_LIST_BYTES, H_FREE_LIST_HEADS, H_LIVE_KEYS, H_MAGIC, H_MAX_VERSION, H_ROOT_REF,
+  H_SLOTS_USED, H_SPACE_USED, H_TREE_ID, H_VERSION, MAX_SLOTS, SLOT_TABLE_START,
+} from './frame-header.js';
+import { decodeRef, encodeRef } from './child-ref.js';
+import { encodeSlot } from './slot-table.js';
+import { EMPTY_ROOT_SIZE } from './empty-root.js';
+import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_FREE, NODE_TYPE_OFFSET } from './node-types.js';
+
+/** Types whose bodies have a fixed size and therefore a free list. */
+function hasFreeList(type: number): boolean {
+  return type >= NODE_CROSSING && type <= NODE_EMPTY_ROOT;
+}
+
+export class Frame {
+  readonly id: number;
+  readonly bytes: ArrayBuffer;
+  /** Byte view; a Buffer so that values can be copied out with `copy` (no view allocation). */
+  readonly u8: Buffer;
+  readonly u16: Uint16Array;
+  readonly u32: Uint32Array;
+  readonly f64: Float64Array;
+  /** Set by the pager when the frame differs from its stored image. */
+  dirty = false;
+
+  constructor(id: number, bytes: ArrayBuffer) {
+    if (bytes.byteLength !== FRAME_SIZE) throw new RangeError(`frame ${id}: ${bytes.byteLength} bytes, expected ${FRAME_SIZE}`);
+    this.id = id;
+    this.bytes = bytes;
+    this.u8 = Buffer.from(bytes);
+    this.u16 = new Uint16Array(bytes);
+    this.u32 = new Uint32Array(bytes);
+    this.f64 = new Float64Array(bytes);
+  }
+
+  /** A fresh frame: header written, root is an EmptyRoot. */
+  static create(id: number, treeId: number, baseDepth: number, bytes: ArrayBuffer = new ArrayBuffer(FRAME_SIZE)): Frame {
+    const f = new Frame(id, bytes);
+    f.initialize(treeId, baseDepth);
+    return f;
+  }
+
+  /** Reset to an empty frame (used on fresh frames and on compaction scratch). */
+  initialize(treeId: number, baseDepth: number, withEmptyRoot = true): void {
+    this.u8.fill(0);
+    this.u32[H_MAGIC >>> 2] = FRAME_MAGIC;
+    this.u16[H_VERSION >>> 1] = FRAME_FORMAT_VERSION;
+    this.u32[H_FRAME_ID >>> 2] = this.id;
+    this.u32[H_TREE_ID >>> 2] = treeId;
+    this.u32[H_BASE_DEPTH >>> 2] = baseDepth;
+    this.u32[H_SPACE_USED >>> 2] = DATA_START;
+    if (withEmptyRoot) this.rootOffset = this.alloc(EMPTY_ROOT_SIZE, NODE_EMPTY_ROOT);
+  }
+
+  get treeId(): number { return this.u32[H_TREE_ID >>> 2]!; }
+  get baseDepth(): number { return this.u32[H_BASE_DEPTH >>> 2]!; }
+  set baseDepth(d: number) { this.u32[H_BASE_DEPTH >>> 2] = d; }
+
+  /** Byte offset of the root node. */
+  get rootOffset(): number { return decodeRef(this.u16[H_ROOT_REF >>> 1]!); }
+  set rootOffset(off: number) { this.u16[H_ROOT_REF >>> 1] = encodeRef(off); }
+
+  get spaceUsed(): number { return this.u32[H_SPACE_USED >>> 2]!; }
+  get slotsUsed(): number { return this.u32[H_SLOTS_USED >>> 2]!; }
+  get deadBytes(): number { return this.u32[H_DEAD_BYTES >>> 2]!; }
+  get freeListBytes(): number { return this.u32[H_FREE_LIST_BYTES >>> 2]!; }
+  get crossings(): number { return this.u32[H_CROSSINGS >>> 2]!; }
+  get compactions(): number { return this.u32[H_COMPACTIONS >>> 2]!; }
+  get liveKeys(): number { return this.u32[H_LIVE_KEYS >>> 2]!; }
+  get maxVersion(): number { return this.f64[H_MAX_VERSION >>> 3]!; }
+
+  /** Bytes held by reachable nodes. */
+  get liveBytes(): number { return this.spaceUsed - DATA_START - this.deadBytes - this.freeListBytes; }
+  /** Bytes the bump allocator can still hand out to ordinary nodes. */
+  get bumpFree(): number { return DATA_END - CROSSING_RESERVE - this.spaceUsed; }
+  /** Bytes compaction would give back. */
+  get reclaimable(): number { return this.deadBytes + this.freeListBytes; }
+
+  addLiveKeys(delta: number): void { this.u32[H_LIVE_KEYS >>> 2] = this.liveKeys + delta; }
+  addCrossings(delta: number): void { this.u32[H_CROSSINGS >>> 2] = this.crossings + delta; }
+  noteVersion(v: number): void { if (v > this.maxVersion) this.f64[H_MAX_VERSION >>> 3] = v; }
+  noteCompaction(previous: number): void { this.u32[H_COMPACTIONS >>> 2] = previous + 1; }
+
+  /** Whether `bytes` more in `allocations` bump allocations would fit right now. */
+  canAllocate(bytes: number, allocations: number): boolean {
+    return this.bumpFree >= bytes && this.slotsUsed + allocations <= MAX_SLOTS;
+  }
+
+  /**
+   * Allocate a body of `size` bytes (a multiple of 8) for a node of `type`.
+   * Returns its offset, or -1 when the frame is out of space or slots; callers
+   * check `canAllocate` first, so -1 means a sizing bug upstream.
+   */
+  alloc(size: number, type: number): number {
+    if (hasFreeList(type)) {
+      const headAt = (H_FREE_LIST_HEADS >>> 2) + type - 1;
+      const head = this.u32[headAt]!;
+      if (head !== 0) {
+        this.u32[headAt] = this.u32[(head + 4) >>> 2]!;
+        this.u32[H_FREE_LIST_BYTES >>> 2] = this.freeListBytes - size;
+        this.u8.fill(0, head, head + size);
+        this.u8[head + NODE_TYPE_OFFSET] = type;
+        return head;
+      }
+    }
+    const off = this.spaceUsed;
+    // Crossings and EmptyRoots may use the reserve: spilling and emptying must never fail.
+    const limit = type === NODE_CROSSING || type === NODE_EMPTY_ROOT ? DATA_END : DATA_END - CROSSING_RESERVE;
+    const slots = this.slotsUsed;
+    if (off + size > limit || slots >= MAX_SLOTS) return -1;
+    this.u32[H_SPACE_USED >>> 2] = off + size;
+    this.u32[(SLOT_TABLE_START >>> 2) + slots] = encodeSlot(off, type);
+    this.u32[H_SLOTS_USED >>> 2] = slots + 1;
+    this.u8[off + NODE_TYPE_OFFSET] = type;
+    return off;
+  }
+
+  /** Give a body back: fixed-size types go on their free list, others become dead bytes. */
+  free(off: number, size: number, type: number): void {
+    if (hasFreeList(type)) {
+      const headAt = (H_FREE_LIST_HEADS >>> 2) + type - 1;
+      this.u8[off] = 0;
+      this.u8[off + NODE_TYPE_OFFSET] = NODE_FREE;
+      this.u32[(off + 4) >>> 2] = this.u32[headAt]!;
+      this.u32[headAt] = off;
+      this.u32[H_FREE_LIST_BYTES >>> 2] = this.freeListBytes + size;
+    } else {
+      this.u8[off + NODE_TYPE_OFFSET] = NODE_FREE;
+      this.u32[H_DEAD_BYTES >>> 2] = this.deadBytes + size;
+    }
+  }
+
+  /** Count bytes abandoned without a free (e.g. the unused tail of a shrunk prefix). */
+  addDeadBytes(n: number): void { this.u32[H_DEAD_BYTES >>> 2] = this.deadBytes + n; }
+
+  /** Offsets on the free list of `type`, for verification. */
+  freeListOffsets(type: number): number[] {
+    const out: number[] = [];
+    let cur = this.u32[(H_FREE_LIST_HEADS >>> 2) + type - 1]!;
+    while (cur !== 0 && out.length <= FRAME_SIZE / 8) {
+      out.push(cur);
+      cur = this.u32[(cur + 4) >>> 2]!;
+    }
+    return out;
+  }
+
+  static readonly freeListCount = FREE_LIST_COUNT;
+}
