@@ -41,7 +41,7 @@ async function createAdapter() {
       await db.close();
     },
     settings: () => ({
-      durability: opened.mode === 'durable' ? "durability: 'sync' (durable before each write returns)" : "durability: 'fast' (WAL, no fsync per write)",
+      durability: opened.mode === 'durable' ? "'sync' (durable before each write returns)" : "'fast' (WAL, no fsync per write)",
       cache: 'default buffer pool',
       rename: 'native tree.rename(from, to, { overwrite: true })',
       listDir: 'native scan({ prefix, delimiter, keysOnly, limit })',

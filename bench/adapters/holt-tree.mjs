@@ -4,11 +4,17 @@
  * directly. Everything is synchronous.
  */
 
+import { pathToFileURL } from 'node:url';
+import { HOLT_DIST } from '../lib/paths.mjs';
+
 const RENAME_OPTIONS = { overwrite: true };
 
-/** The dist build, imported lazily so peers run even while Holt is being built. */
+/**
+ * The dist build (../../dist/index.js from here, or HOLT_BENCH_DIST), imported lazily
+ * so the peers run even while Holt is being built.
+ */
 export async function importHolt() {
-  const holt = await import('../../dist/index.js');
+  const holt = await import(pathToFileURL(HOLT_DIST).href);
   if (typeof holt.DB !== 'function') {
     throw new Error('dist/index.js does not export DB yet (run `npm run build` once the engine lands)');
   }

@@ -12,4 +12,8 @@ export const SCALE_SVG = path.join(RESULTS_DIR, 'scale.svg');
 export const RESULTS_MD = path.join(BENCH_DIR, 'RESULTS.md');
 export const IO_RESULTS_MD = path.join(BENCH_DIR, 'io', 'RESULTS.md');
 export const WORKER = path.join(BENCH_DIR, 'engine-worker.mjs');
-export const HOLT_DIST = path.join(ROOT_DIR, 'dist', 'index.js');
+/**
+ * Holt's compiled entry point: ../dist/index.js from bench/. HOLT_BENCH_DIST points at
+ * another build (a second checkout, or a stand-in while the engine is being built).
+ */
+export const HOLT_DIST = process.env.HOLT_BENCH_DIST ? path.resolve(process.env.HOLT_BENCH_DIST) : path.join(ROOT_DIR, 'dist', 'index.js');
