@@ -5,6 +5,8 @@
 
 const DIRS = 16;
 
+import { flat } from '../lib/keys.mjs';
+
 /** @param {number} n @param {number} width */
 const pad = (n, width) => String(n).padStart(width, '0');
 
@@ -23,7 +25,7 @@ export default {
     const keys = [];
     for (let d = 0; d < DIRS && keys.length < count; d++) {
       for (let f = 0; f < perDir && keys.length < count; f++) {
-        keys.push(`/usr/local/share/category-${d}/file-${pad(f, width)}`);
+        keys.push(flat(`/usr/local/share/category-${d}/file-${pad(f, width)}`));
       }
     }
     return keys;
@@ -34,14 +36,14 @@ export default {
   },
 
   freshKey(rng) {
-    return `/usr/local/share/category-${rng.int(DIRS)}/new-${pad(rng.int(1e9), 9)}`;
+    return flat(`/usr/local/share/category-${rng.int(DIRS)}/new-${pad(rng.int(1e9), 9)}`);
   },
 
   renameTarget(key) {
-    return `${key}.renamed`;
+    return flat(`${key}.renamed`);
   },
 
   listPrefix(rng) {
-    return `/usr/local/share/category-${rng.int(DIRS)}/`;
+    return flat(`/usr/local/share/category-${rng.int(DIRS)}/`);
   },
 };

@@ -7,6 +7,8 @@
 const BUCKETS = 32;
 const CONTENT_TYPES = ['application/octet-stream', 'image/png', 'text/plain', 'application/json'];
 
+import { flat } from '../lib/keys.mjs';
+
 /** @param {number} n @param {number} width */
 const pad = (n, width) => String(n).padStart(width, '0');
 
@@ -25,7 +27,7 @@ export default {
     const keys = [];
     for (let b = 0; b < BUCKETS && keys.length < count; b++) {
       for (let f = 0; f < perBucket && keys.length < count; f++) {
-        keys.push(`bucket-${pad(b, 2)}/path/sub/file-${pad(f, width)}.bin`);
+        keys.push(flat(`bucket-${pad(b, 2)}/path/sub/file-${pad(f, width)}.bin`));
       }
     }
     return keys;
@@ -38,14 +40,14 @@ export default {
   },
 
   freshKey(rng) {
-    return `bucket-${pad(rng.int(BUCKETS), 2)}/path/sub/new-${pad(rng.int(1e9), 9)}.bin`;
+    return flat(`bucket-${pad(rng.int(BUCKETS), 2)}/path/sub/new-${pad(rng.int(1e9), 9)}.bin`);
   },
 
   renameTarget(key) {
-    return `${key}.renamed`;
+    return flat(`${key}.renamed`);
   },
 
   listPrefix(rng) {
-    return `bucket-${pad(rng.int(BUCKETS), 2)}/`;
+    return flat(`bucket-${pad(rng.int(BUCKETS), 2)}/`);
   },
 };
