@@ -74,7 +74,7 @@ export class DB implements TreeHost {
     this.checkMutable();
     assertTreeName(name);
     const { state, result } = applyCatalogOpOrThrow(this.catalog, { kind: 'create', name });
-    this.durable?.logCatalogCreate(name, result.id, state);
+    this.durable?.logCatalog(this.catalog, state);
     this.catalog = state;
     return this.handleFor(this.installTree(name, result.id));
   }
@@ -107,7 +107,7 @@ export class DB implements TreeHost {
     this.checkMutable();
     assertTreeName(name);
     const { state, result } = applyCatalogOpOrThrow(this.catalog, { kind: 'drop', name });
-    this.durable?.logCatalogDrop(name, result.id, state);
+    this.durable?.logCatalog(this.catalog, state);
     this.catalog = state;
     const t = this.trees.get(result.id)!;
     t.dropped = true;
@@ -265,6 +265,7 @@ export class DB implements TreeHost {
 
   /** @internal */
   checkReadable(state: TreeState): void {
+    this.pager.beginOperation();
     if (state.dropped) {
       if (this.closed) throw new HoltError('CLOSED', 'the database is closed');
       throw new HoltError('TREE_DROPPED', `tree ${JSON.stringify(state.name)} was dropped`);
@@ -273,6 +274,7 @@ export class DB implements TreeHost {
 
   /** @internal */
   checkWritable(state: TreeState): void {
+    this.pager.beginOperation();
     if (state.dropped) this.checkReadable(state);
     if (this.readOnly) throw new HoltError('READ_ONLY', 'the database was opened read-only');
   }

@@ -1,22 +1,441 @@
-// Work in progress: file-backed storage (see the durability issue).
+/**
+ * DurableStore: everything that makes a DB a directory on disk.
+ *
+ * ```
+ *  DIR/LOCK            flock: one writer (exclusive) or many readers (shared)
+ *  DIR/data.holt       frames, one per 512 KiB slot (O_DIRECT where allowed)
+ *  DIR/MANIFEST        frame id -> slot, catalog, tree roots, version high-water
+ *  DIR/wal-NNNNNN.log  logical WAL segments; the manifest names the first live one
+ * ```
+ * Owns the pager, the current WAL segment and the checkpoint schedule. Opening
+ * reads the manifest, then replays every live WAL segment through the walker
+ * (idempotent redo). Versions continue above everything ever written: the
+ * manifest keeps the high-water mark and each segment header its base.
+ */
+import { existsSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { HoltError } from '../api/errors.js';
 import type { DBOptions } from '../api/options.js';
-import type { FramePager } from '../store/frame-pager.js';
-import type { WalOp } from '../wal/wal-op.js';
-import type { CatalogState } from './catalog-state.js';
+import { loadIo } from '../io/index.js';
+import { isIoError } from '../io/errors.js';
+import type { FileHandle, Io } from '../io/types.js';
+import { FilePager } from '../store/file-pager.js';
+import { emptyManifest, publishManifest, readManifest, type Manifest } from '../store/manifest.js';
+import { WalWriter } from '../wal/wal-writer.js';
+import { replayWal } from '../wal/replay.js';
+import type { WalOp, WalRecord, WalSingleOp } from '../wal/wal-op.js';
+import { captureDirtyFrames, writeImages } from '../checkpoint/checkpoint-round.js';
+import { frameCrossingTargets } from '../art/frame-walk.js';
+import { insert } from '../art/insert.js';
+import { erase } from '../art/erase.js';
+import { found, findLeaf } from '../art/lookup.js';
+import { leafKeyStart, leafValueLen } from '../art/node-ops.js';
+import { applyCatalogOpOrThrow, type CatalogState } from './catalog-state.js';
+import { decodeCatalog, encodeCatalog } from './catalog-codec.js';
+import { CATALOG_TREE_ID } from './tree-ids.js';
+import type { TreeState } from './tree-host.js';
+
+/** What the store needs from the DB it serves (kept small to avoid a cycle). */
+export interface StoreHost {
+  catalog: CatalogState;
+  readonly trees: Map<number, TreeState>;
+  installTree(name: string, id: number, rootFrameId?: number, keyCount?: number): TreeState;
+}
+
+const DATA_FILE = 'data.holt';
+const LOCK_FILE = 'LOCK';
+const SEGMENT_RE = /^wal-(\d{6,})\.log$/;
+const segmentName = (n: number): string => `wal-${String(n).padStart(6, '0')}.log`;
+
+export interface CheckpointCounters {
+  attempted: number;
+  succeeded: number;
+  failed: number;
+  framesWritten: number;
+  bytesWritten: number;
+  lastRoundMillis: number;
+  walSegmentsDeleted: number;
+  lastError: string | null;
+}
 
 export class DurableStore {
-  readonly pager!: FramePager;
-  static open(_dir: string, _options: DBOptions): DurableStore { throw new HoltError('INTERNAL', 'file-backed DB not built yet'); }
-  load(_db: unknown): void {}
-  abandon(): void {}
-  logCatalogCreate(_name: string, _id: number, _state: CatalogState): void {}
-  logCatalogDrop(_name: string, _id: number, _state: CatalogState): void {}
-  append(_op: WalOp): number { return 0; }
-  checkWritable(): void {}
-  afterWrite(): void {}
-  async sync(): Promise<void> {}
-  async checkpoint(_db: unknown): Promise<void> {}
-  async close(_db: unknown): Promise<void> {}
-  stats(): Record<string, unknown> { return {}; }
+  readonly dir: string;
+  readonly io: Io;
+  readonly pager: FilePager;
+  readonly readOnly: boolean;
+  private readonly durability: 'default' | 'sync';
+  private readonly lock: FileHandle;
+  private wal: WalWriter | null = null;
+  /** The previous segment while a checkpoint closes it. */
+  private closingWal: Promise<void> | null = null;
+  private segment: number;
+  private manifest: Manifest;
+  private catalogRecords = new Map<string, { key: Uint8Array; value: Uint8Array }>();
+  private highWater: number;
+  private chain: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+  private readonly walBytesTrigger: number;
+  private readonly intervalMs: number;
+  private appendsSinceCheck = 0;
+  private changedSinceCheckpoint = false;
+  private lastCheckpointAt = Date.now();
+  private scheduled = false;
+  private host: StoreHost | null = null;
+  readonly checkpoints: CheckpointCounters = {
+    attempted: 0, succeeded: 0, failed: 0, framesWritten: 0, bytesWritten: 0, lastRoundMillis: 0, walSegmentsDeleted: 0, lastError: null,
+  };
+  readonly open = { replayRecords: 0, replayMillis: 0, tornTailBytes: 0, segmentsReplayed: 0 };
+
+  private constructor(dir: string, io: Io, lock: FileHandle, pager: FilePager, manifest: Manifest, options: DBOptions) {
+    this.dir = dir;
+    this.io = io;
+    this.lock = lock;
+    this.pager = pager;
+    this.manifest = manifest;
+    this.readOnly = options.readOnly === true;
+    this.durability = options.durability === 'sync' ? 'sync' : 'default';
+    this.segment = manifest.walSegment;
+    this.highWater = manifest.highWater;
+    const cp = options.checkpoint;
+    this.walBytesTrigger = cp === false ? Infinity : cp?.walBytes ?? 64 * 1024 * 1024;
+    this.intervalMs = cp === false ? Infinity : cp?.intervalMs ?? 30_000;
+  }
+
+  static open(dir: string, options: DBOptions): DurableStore {
+    if (options.durability !== undefined && options.durability !== 'fast' && options.durability !== 'sync') {
+      throw new HoltError('INVALID_ARGUMENT', `durability must be 'fast' or 'sync'`);
+    }
+    const io = loadIo(options.io === undefined ? undefined : { prefer: options.io });
+    const readOnly = options.readOnly === true;
+    if (!existsSync(dir)) {
+      if (readOnly) throw new HoltError('NOT_FOUND', `no database at ${dir}`);
+      mkdirSync(dir, { recursive: true });
+    }
+    const lock = io.open(join(dir, LOCK_FILE), { create: !readOnly, readOnly });
+    try {
+      lock.lock(readOnly ? 'shared' : 'exclusive');
+    } catch (e) {
+      lock.close();
+      if (isIoError(e, 'LOCKED')) throw new HoltError('LOCKED', `${dir} is in use by another ${readOnly ? 'writer' : 'process'}`, { file: join(dir, LOCK_FILE) });
+      throw new HoltError('IO_ERROR', `cannot lock ${dir}: ${(e as Error).message}`, { cause: e });
+    }
+    try {
+      const manifest = readManifest(dir) ?? emptyManifest();
+      const dataPath = join(dir, DATA_FILE);
+      const data = io.open(dataPath, { direct: true, create: !readOnly, readOnly });
+      const pager = new FilePager(io, data, dataPath, new Map(manifest.frames), manifest.nextSlot, manifest.nextFrameId, options.cacheMB ?? 256);
+      return new DurableStore(dir, io, lock, pager, manifest, options);
+    } catch (e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  /** Rebuild the DB's catalog and trees from the manifest and the WAL. */
+  load(host: StoreHost): void {
+    this.host = host;
+    for (const r of this.manifest.catalog) this.catalogRecords.set(Buffer.from(r.key).toString('hex'), r);
+    host.catalog = decodeCatalog(this.catalogRecords.values());
+    const names = new Map<number, string>();
+    for (const [name, id] of host.catalog.live) names.set(id, name);
+    for (const [id, d] of host.catalog.dropped) names.set(id, d.name);
+    for (const t of this.manifest.trees) {
+      const name = names.get(t.treeId);
+      if (name === undefined) continue;
+      const state = host.installTree(name, t.treeId, t.rootFrameId, t.keyCount);
+      if (host.catalog.dropped.has(t.treeId)) state.dropped = true;
+    }
+    this.syncTrees(host);
+
+    const segments = this.listSegments();
+    const started = performance.now();
+    for (const n of segments) {
+      if (n < this.manifest.walSegment) continue;
+      const result = replayWal({ io: this.io, path: join(this.dir, segmentName(n)), onRecord: (r) => this.redo(host, r) });
+      this.open.segmentsReplayed++;
+      this.open.replayRecords += result.records;
+      this.open.tornTailBytes += result.tornTailBytes;
+      this.highWater = Math.max(this.highWater, result.lastSeq, result.baseSeq);
+    }
+    this.open.replayMillis = performance.now() - started;
+    if (this.readOnly) return;
+    for (const n of segments) if (n < this.manifest.walSegment) this.unlinkSegment(n);
+    this.segment = Math.max(this.manifest.walSegment, (segments[segments.length - 1] ?? 0) + 1);
+    this.wal = this.openSegment(this.segment, this.highWater);
+    this.changedSinceCheckpoint = this.open.replayRecords > 0;
+    if (Number.isFinite(this.intervalMs) || Number.isFinite(this.walBytesTrigger)) {
+      const period = Math.min(Number.isFinite(this.intervalMs) ? this.intervalMs : 1000, 1000);
+      this.timer = setInterval(() => this.maybeCheckpoint(false), period);
+      this.timer.unref();
+    }
+  }
+
+  /** Give up after a failed load: release files without writing anything. */
+  abandon(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    try { this.pager.data.close(); } catch { /* already closed */ }
+    try { this.lock.close(); } catch { /* already closed */ }
+  }
+
+  private listSegments(): number[] {
+    const out: number[] = [];
+    for (const name of readdirSync(this.dir)) {
+      const m = SEGMENT_RE.exec(name);
+      if (m !== null) out.push(Number(m[1]));
+    }
+    return out.sort((a, b) => a - b);
+  }
+
+  private unlinkSegment(n: number): void {
+    try {
+      unlinkSync(join(this.dir, segmentName(n)));
+      this.checkpoints.walSegmentsDeleted++;
+    } catch { /* already gone */ }
+  }
+
+  private openSegment(n: number, baseSeq: number): WalWriter {
+    return WalWriter.open({ io: this.io, path: join(this.dir, segmentName(n)), durability: this.durability, initialBaseSeq: baseSeq });
+  }
+
+  // ---- replay ----
+
+  private redo(host: StoreHost, r: WalRecord): void {
+    const op = r.op;
+    if (op.type === 'batch') op.ops.forEach((inner, i) => this.redoOne(host, inner, r.seq + i));
+    else this.redoOne(host, op, r.seq);
+  }
+
+  private redoOne(host: StoreHost, op: WalSingleOp, seq: number): void {
+    if (op.treeId === CATALOG_TREE_ID) {
+      if (op.type === 'put') this.catalogRecords.set(Buffer.from(op.key).toString('hex'), { key: Uint8Array.from(op.key), value: Uint8Array.from(op.value) });
+      else if (op.type === 'delete') this.catalogRecords.delete(Buffer.from(op.key).toString('hex'));
+      host.catalog = decodeCatalog(this.catalogRecords.values());
+      this.syncTrees(host);
+      return;
+    }
+    const t = host.trees.get(op.treeId);
+    if (t === undefined) return; // a tree finalized later in the log
+    const core = t.core;
+    if (op.type === 'put') insert(core, op.key, op.key.length, op.value, op.value.length, seq);
+    else if (op.type === 'delete') erase(core, op.key, op.key.length);
+    else {
+      if (!findLeaf(core, op.from, op.from.length)) return;
+      const f = found.frame;
+      const vs = leafKeyStart(found.leaf) + op.from.length;
+      const value = Buffer.from(f.u8.subarray(vs, vs + leafValueLen(f, found.leaf)));
+      if (Buffer.compare(Buffer.from(op.from), Buffer.from(op.to)) === 0) return;
+      if (!op.overwrite && findLeaf(core, op.to, op.to.length)) return;
+      erase(core, op.from, op.from.length);
+      insert(core, op.to, op.to.length, value, value.length, seq);
+    }
+  }
+
+  /** Make the runtime trees agree with the catalog: install new ones, fence dropped, release finalized. */
+  private syncTrees(host: StoreHost): void {
+    const cat = host.catalog;
+    for (const [name, id] of cat.live) if (!host.trees.has(id)) host.installTree(name, id);
+    for (const [id, t] of host.trees) {
+      if (cat.live.has(t.name) && cat.live.get(t.name) === id) continue;
+      if (cat.dropped.has(id)) { t.dropped = true; continue; }
+      this.releaseTree(t);
+      host.trees.delete(id);
+    }
+  }
+
+  private releaseTree(t: TreeState): void {
+    t.dropped = true;
+    const order: number[] = [];
+    const stack = [t.core.rootFrameId];
+    while (stack.length > 0) {
+      const id = stack.pop()!;
+      order.push(id);
+      for (const child of frameCrossingTargets(this.pager.frame(id))) stack.push(child);
+    }
+    for (let i = order.length - 1; i >= 0; i--) this.pager.releaseFrame(order[i]!);
+  }
+
+  // ---- writes ----
+
+  checkWritable(): void {
+    if (this.readOnly) throw new HoltError('READ_ONLY', 'the database was opened read-only');
+  }
+
+  /** Log one op; returns its version (the first, for a batch). */
+  append(op: WalOp): number {
+    const wal = this.wal;
+    if (wal === null) throw new HoltError('READ_ONLY', 'the database was opened read-only');
+    this.changedSinceCheckpoint = true;
+    return wal.append(op);
+  }
+
+  /** Log the difference between two catalog states as one batch on the catalog's reserved tree id. */
+  logCatalog(before: CatalogState, after: CatalogState): void {
+    const old = new Map(encodeCatalog(before).map((r) => [Buffer.from(r.key).toString('hex'), r]));
+    const ops: WalSingleOp[] = [];
+    for (const r of encodeCatalog(after)) {
+      const k = Buffer.from(r.key).toString('hex');
+      const prev = old.get(k);
+      old.delete(k);
+      if (prev === undefined || Buffer.compare(Buffer.from(prev.value), Buffer.from(r.value)) !== 0) {
+        ops.push({ type: 'put', treeId: CATALOG_TREE_ID, key: r.key, value: r.value });
+        this.catalogRecords.set(k, { key: r.key, value: r.value });
+      }
+    }
+    for (const [k, r] of old) {
+      ops.push({ type: 'delete', treeId: CATALOG_TREE_ID, key: r.key });
+      this.catalogRecords.delete(k);
+    }
+    if (ops.length > 0) this.append({ type: 'batch', ops });
+    this.afterWrite();
+  }
+
+  afterWrite(): void {
+    if (++this.appendsSinceCheck >= 4096) {
+      this.appendsSinceCheck = 0;
+      this.maybeCheckpoint(true);
+    }
+  }
+
+  private maybeCheckpoint(fromWrite: boolean): void {
+    if (this.scheduled || this.wal === null || this.host === null || !this.changedSinceCheckpoint) return;
+    const bySize = this.wal.stats().walBytes >= this.walBytesTrigger;
+    const byTime = !fromWrite && Date.now() - this.lastCheckpointAt >= this.intervalMs;
+    if (!bySize && !byTime) return;
+    this.scheduled = true;
+    const host = this.host;
+    setImmediate(() => {
+      this.checkpoint(host).catch(() => { /* counted in checkpoints.failed; retried next tick */ }).finally(() => { this.scheduled = false; });
+    });
+  }
+
+  async sync(): Promise<void> {
+    if (this.closingWal !== null) await this.closingWal;
+    if (this.wal !== null) await this.wal.sync();
+  }
+
+  // ---- checkpoint ----
+
+  /** Run one checkpoint round after any round already in flight. */
+  checkpoint(host: StoreHost): Promise<void> {
+    const run = this.chain.then(() => this.round(host));
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async round(host: StoreHost): Promise<void> {
+    const pager = this.pager;
+    if (this.wal === null) return;
+    if (!this.changedSinceCheckpoint && pager.dirty.size === 0 && pager.released.size === 0) return;
+    this.checkpoints.attempted++;
+    const started = performance.now();
+
+    // 1. Capture.
+    const oldWal = this.wal;
+    const oldSegment = this.segment;
+    const highWater = oldWal.nextSeq - 1;
+    const nextSegment = oldSegment + 1;
+    this.wal = this.openSegment(nextSegment, highWater);
+    this.segment = nextSegment;
+    this.changedSinceCheckpoint = false;
+    const { images, superseded } = captureDirtyFrames(pager);
+    const released = [...pager.released];
+    pager.released.clear();
+    const frames = new Map(pager.slots);
+    for (const id of released) frames.delete(id);
+    for (const img of images) frames.set(img.frameId, img.slot);
+    const manifest: Manifest = {
+      highWater,
+      walSegment: nextSegment,
+      nextFrameId: pager.nextFrameId,
+      nextSlot: pager.nextSlot,
+      catalog: [...this.catalogRecords.values()],
+      trees: [...host.trees.values()].map((t) => ({ treeId: t.id, rootFrameId: t.core.rootFrameId, keyCount: t.core.keyCount })),
+      frames,
+    };
+
+    // 2-3. Write and publish.
+    const closing = oldWal.close();
+    this.closingWal = closing.catch(() => undefined);
+    try {
+      await closing;
+      const bytes = await writeImages(pager, images);
+      publishManifest(this.io, this.dir, manifest);
+      this.checkpoints.framesWritten += images.length;
+      this.checkpoints.bytesWritten += bytes;
+    } catch (e) {
+      // Nothing is published: the old manifest and every segment still describe the data.
+      for (const img of images) {
+        pager.inflight.delete(img.frameId);
+        if (released.includes(img.frameId)) continue;
+        const f = pager.frame(img.frameId);
+        pager.markDirty(f);
+      }
+      for (const id of released) pager.released.add(id);
+      pager.retireSlots(images.map((i) => i.slot));
+      this.changedSinceCheckpoint = true;
+      this.checkpoints.failed++;
+      this.checkpoints.lastError = (e as Error).message;
+      throw e instanceof HoltError ? e : new HoltError('IO_ERROR', `checkpoint failed: ${(e as Error).message}`, { cause: e });
+    } finally {
+      this.closingWal = null;
+    }
+
+    // 4. Retire what the new manifest no longer names.
+    for (const img of images) pager.inflight.delete(img.frameId);
+    for (const id of released) pager.slots.delete(id);
+    for (const img of images) pager.slots.set(img.frameId, img.slot);
+    pager.retireSlots(superseded);
+    for (const n of this.listSegments()) if (n < nextSegment) this.unlinkSegment(n);
+    this.manifest = manifest;
+    this.lastCheckpointAt = Date.now();
+    this.checkpoints.succeeded++;
+    this.checkpoints.lastRoundMillis = performance.now() - started;
+    this.checkpoints.lastError = null;
+    this.finalizeDropped(host);
+  }
+
+  /** Dropped trees covered by a published checkpoint: release their frames and forget them. */
+  private finalizeDropped(host: StoreHost): void {
+    if (host.catalog.dropped.size === 0) return;
+    const before = host.catalog;
+    const step = applyCatalogOpOrThrow(before, { kind: 'checkpoint' });
+    let state = step.state;
+    for (const id of step.result.reclaimable) {
+      const t = host.trees.get(id);
+      if (t !== undefined) {
+        this.releaseTree(t);
+        host.trees.delete(id);
+      }
+      state = applyCatalogOpOrThrow(state, { kind: 'finalize', id }).state;
+    }
+    this.logCatalog(before, state);
+    host.catalog = state;
+  }
+
+  async close(host: StoreHost): Promise<void> {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    try {
+      if (!this.readOnly) {
+        await this.checkpoint(host);
+        await this.wal?.close();
+      }
+    } finally {
+      try { this.pager.data.close(); } catch { /* closed */ }
+      try { this.lock.close(); } catch { /* closed */ }
+    }
+  }
+
+  stats(): Record<string, unknown> {
+    const p = this.pager;
+    return {
+      io: this.io.kind,
+      direct: p.data.direct,
+      cache: { ...p.counters, residentFrames: p.residentFrames, dirtyFrames: p.dirty.size },
+      wal: this.wal?.stats() ?? null,
+      walSegment: this.segment,
+      checkpoint: { ...this.checkpoints },
+      open: { ...this.open },
+    };
+  }
 }

@@ -16,6 +16,11 @@ export interface FramePager {
   releaseFrame(id: number): void;
   /** The frame's bytes changed; it must be written at the next checkpoint. */
   markDirty(frame: Frame): void;
+  /**
+   * A new public operation begins: frames touched by earlier operations may be
+   * evicted from now on, frames this one touches may not (the walker holds them).
+   */
+  beginOperation(): void;
   /** Number of frames currently allocated (reachable or not yet released). */
   readonly frameCount: number;
 }

@@ -31,6 +31,8 @@ export class MemoryPager implements FramePager {
     this.live--;
   }
 
+  beginOperation(): void {}
+
   markDirty(frame: Frame): void {
     frame.dirty = true;
   }

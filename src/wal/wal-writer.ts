@@ -54,6 +54,12 @@ export interface WalWriterOptions {
   retainBytes?: number;
   /** Called with every record found in the log at open, in order. */
   onRecord?: (record: WalRecord) => void;
+  /**
+   * Version high-water mark written into the header when this call creates the
+   * file: the first append gets `initialBaseSeq + 1`. Lets a new log segment
+   * continue the sequence of the one before it.
+   */
+  initialBaseSeq?: number;
 }
 
 export interface WalStats {
@@ -191,7 +197,7 @@ export class WalWriter {
           // New file, or a creation that crashed before its header was durable.
           if (scan.fileSize > 0) fh.ftruncate(0);
           createdAtMs = Date.now();
-          fh.pwrite(encodeWalHeader({ baseSeq: 0, createdAtMs }), 0);
+          fh.pwrite(encodeWalHeader({ baseSeq: options.initialBaseSeq ?? 0, createdAtMs }), 0);
           fh.fdatasync();
           io.fsyncDir(dirname(path));
           end = WAL_HEADER_SIZE;
@@ -207,7 +213,8 @@ export class WalWriter {
       } catch (e) {
         throw toHoltIoError(e, path, 'cannot prepare WAL');
       }
-      const w = new WalWriter(options, fh, end, scan.baseSeq, scan.lastSeq, createdAtMs);
+      const baseSeq = scan.header === null ? options.initialBaseSeq ?? 0 : scan.baseSeq;
+      const w = new WalWriter(options, fh, end, baseSeq, scan.lastSeq, createdAtMs);
       w.#stats.tornTailBytes = scan.tornTailBytes;
       w.#stats.replayRecords = scan.records;
       w.#stats.replayMillis = scan.replayMillis;
