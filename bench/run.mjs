@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { ENGINE_NAMES, loadEngine } from './adapters/index.mjs';
 import { compare, scalePoints, verify } from './lib/analyze.mjs';
 import { ensurePeers, holtUnavailableReason, peerVersions } from './lib/deps.mjs';
-import { consoleTable, formatSize } from './lib/format.mjs';
+import { consoleTable, formatSize, memoryCells } from './lib/format.mjs';
 import { describeMachine } from './lib/machine.mjs';
 import { BASELINE_JSON, LATEST_JSON, RESULTS_DIR, RESULTS_MD, SCALE_SVG, WORKER } from './lib/paths.mjs';
 import { BASE_SIZE, MODES, parseOptions, planJobs } from './lib/plan.mjs';
@@ -111,7 +111,9 @@ export function printTables(results) {
   for (const workload of [...new Set(base.map((c) => c.workload))]) {
     for (const mode of MODES) {
       const cells = base.filter((c) => c.workload === workload && c.mode === mode);
-      if (cells.length > 0) process.stdout.write(`\n${consoleTable(`${workload} / ${mode} (ns/op; ratio = peer / Holt)`, cells)}\n`);
+      if (cells.length === 0) continue;
+      const title = `${workload} / ${mode} (ns/op; ratio = peer / Holt, above 1 Holt is faster)`;
+      process.stdout.write(`\n${consoleTable(title, cells, memoryCells(results.runs, workload, mode, BASE_SIZE))}\n`);
     }
   }
   const scaleSizes = [...new Set(results.scale.map((p) => p.size))].sort((a, b) => a - b);

@@ -45,9 +45,10 @@ export function enginesOf(cells) {
  * Plain-text table: one row per op, ns/op per engine, each peer followed by its ratio.
  * @param {string} title
  * @param {import('./analyze.mjs').Comparison[]} cells  one group (workload, mode, size)
+ * @param {Record<string, string>} [memory]  engine -> memory after load, shown as a last row
  * @returns {string}
  */
-export function consoleTable(title, cells) {
+export function consoleTable(title, cells, memory) {
   const engines = enginesOf(cells);
   const holtEngine = cells[0]?.holtEngine;
   const header = ['op', ...engines.map((e) => (e === holtEngine ? `${e} ns/op` : `${e} ns/op (ratio)`))];
@@ -60,7 +61,27 @@ export function consoleTable(title, cells) {
       return p.ratio === null ? formatNs(p.median) : `${formatNs(p.median)} (${formatRatio(p.ratio)})`;
     }),
   ]);
+  if (memory) rows.push(['rss/heap MiB', ...engines.map((e) => memory[e] ?? '-')]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (/** @type {string[]} */ cols) => cols.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [title, line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/**
+ * "RSS / heap" MiB after load of each engine's run in one group.
+ * @param {Array<{ engine: string, workload: string, mode: string, size: number, memory?: Record<string, number> }>} runs
+ * @param {string} workload
+ * @param {string} mode
+ * @param {number} size
+ * @returns {Record<string, string>}
+ */
+export function memoryCells(runs, workload, mode, size) {
+  /** @type {Record<string, string>} */
+  const out = {};
+  for (const r of runs) {
+    if (r.memory && r.workload === workload && r.mode === mode && r.size === size) {
+      out[r.engine] = `${Math.round(r.memory.rssMiB)} / ${Math.round(r.memory.heapUsedMiB)}`;
+    }
+  }
+  return out;
 }

@@ -5,7 +5,7 @@
 
 import fs from 'node:fs';
 import { ENGINE_NAMES } from '../adapters/index.mjs';
-import { enginesOf, formatNs, formatRatio, formatSize, formatSpread } from './format.mjs';
+import { enginesOf, formatNs, formatRatio, formatSize, formatSpread, memoryCells } from './format.mjs';
 import { BASE_SIZE, MODES } from './plan.mjs';
 import { IO_RESULTS_MD } from './paths.mjs';
 
@@ -118,6 +118,8 @@ export function renderResults(results) {
         }
         rows.push(row);
       }
+      const memory = memoryCells(results.runs, workload, mode, BASE_SIZE);
+      rows.push(['RSS / heap MiB after load', ...engines.flatMap((e) => (e === holtEngine ? [memory[e] ?? '-'] : [memory[e] ?? '-', '']))]);
       out.push(mdTable(rows));
       out.push('');
     }
