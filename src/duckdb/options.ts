@@ -1,0 +1,22 @@
+/**
+ * Options of registerHolt().
+ */
+import type { ScanOptions } from '../api/types.js';
+
+/** What a holt_scan call is about to read: handy for tests and query logging. */
+export interface ScanEvent {
+  tree: string;
+  /** The exact options passed to Tree.scan (keysOnly is true when values are not read). */
+  options: ScanOptions;
+  /** Names of the columns DuckDB asked for, after projection pushdown. */
+  columns: string[];
+}
+
+export type ScanObserver = (event: ScanEvent) => void;
+
+export interface RegisterHoltOptions {
+  /** Install the SQL macros from `sql/` (holt_ls, holt_du, holt_json, ...). Default true. */
+  macros?: boolean;
+  /** Called once per holt_scan execution, before the first row is read. */
+  onScan?: ScanObserver;
+}
