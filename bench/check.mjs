@@ -114,7 +114,8 @@ async function main() {
   });
   /** @param {string[]} exclude option names to leave out */
   const passthrough = (exclude) =>
-    tokens.filter((t) => t.kind === 'option' && t.name !== 'tolerance' && !exclude.includes(t.name)).flatMap((t) => [`--${t.name}`, String(t.value)]);
+    tokens
+      .flatMap((t) => (t.kind === 'option' && t.name !== 'tolerance' && !exclude.includes(t.name) ? [`--${t.name}`, String(t.value)] : []));
   const baseline = readBaseline();
   if (!baseline) {
     log('bench:check: no bench/results/baseline.json yet; create one with `npm run bench -- --save-baseline` and commit it.');

@@ -202,7 +202,7 @@ try {
   output = { ...job, ...(await run(job)), wallMs: Date.now() - started, sink: sink % 2 };
 } catch (error) {
   const err = /** @type {Error} */ (error);
-  output = { ...job, error: err.message, stack: err.stack, wallMs: Date.now() - started };
+  output = { ...job, ops: undefined, plan: job.ops, error: err.message, stack: err.stack, wallMs: Date.now() - started };
 }
 process.stdout.write(`@@RESULT ${JSON.stringify(output)}\n`);
 // Some native engines keep worker threads alive; the result is out, so leave now.

@@ -47,7 +47,7 @@ function runWorker(job, timeoutMs) {
         return;
       }
       const why = signal === 'SIGKILL' ? `timed out after ${timeoutMs / 1000} s` : `exited with ${code ?? signal}`;
-      resolve({ role, ...workerJob, error: `worker ${why}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`, wallMs: timeoutMs });
+      resolve({ role, ...workerJob, ops: undefined, error: `worker ${why}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`, wallMs: timeoutMs });
     });
   });
 }

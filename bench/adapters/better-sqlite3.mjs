@@ -14,9 +14,9 @@ const CACHE_KIB = 64 * 1024;
 /** @returns {Promise<import('./index.mjs').Adapter>} */
 async function createAdapter() {
   const { default: Database } = await import('better-sqlite3');
-  /** @type {import('better-sqlite3').Database} */
+  /** @type {any} */
   let db;
-  /** @type {Record<string, import('better-sqlite3').Statement>} */
+  /** @type {Record<string, any>} */
   let st = {};
   /** @type {(from: any, to: any) => boolean} */
   let renameTx;
@@ -46,7 +46,7 @@ async function createAdapter() {
         seek: db.prepare('SELECT k FROM kv WHERE k >= ? AND k < ? ORDER BY k LIMIT 1').pluck(),
         seekOpen: db.prepare('SELECT k FROM kv WHERE k >= ? ORDER BY k LIMIT 1').pluck(),
       };
-      renameTx = db.transaction((from, to) => {
+      renameTx = db.transaction((/** @type {any} */ from, /** @type {any} */ to) => {
         const value = st.get.get(from);
         if (value === undefined) return false;
         st.del.run(from);

@@ -15,6 +15,8 @@ import { createRng, deriveSeed } from './prng.mjs';
  * @typedef {import('../workloads/index.mjs').Workload} Workload
  * @typedef {import('../workloads/index.mjs').Key} Key
  *
+ * @typedef {any} SyncAdapter  an Adapter whose methods in `uses` return plain values
+ *
  * @typedef {object} DataSet
  * @property {Key[]} keys  loaded keys
  * @property {Buffer[]} pool  values to draw updates from
@@ -33,7 +35,8 @@ import { createRng, deriveSeed } from './prng.mjs';
  * @property {boolean} writes  changes the data set (run in durable mode)
  * @property {(s: Stream, i: number, w: Workload, d: DataSet, rng: import('./prng.mjs').Rng) => void} fill
  *   draws op i of the stream
- * @property {(a: Adapter, s: Stream, w: Workload) => (i: number) => number} sync
+ * @property {(a: SyncAdapter, s: Stream, w: Workload) => (i: number) => number} sync
+ *   used when every method in `uses` is synchronous for the adapter
  * @property {(a: Adapter, s: Stream, w: Workload) => (i: number) => Promise<number>} async
  */
 

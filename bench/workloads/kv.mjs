@@ -32,7 +32,7 @@ export default {
   },
 
   renameTarget(key) {
-    return Buffer.concat([key, Buffer.from([0x2e])]);
+    return Buffer.concat([/** @type {Buffer} */ (key), Buffer.from([0x2e])]);
   },
 
   listPrefix() {
