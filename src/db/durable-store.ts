@@ -47,6 +47,16 @@ const LOCK_FILE = 'LOCK';
 const SEGMENT_RE = /^wal-(\d{6,})\.log$/;
 const segmentName = (n: number): string => `wal-${String(n).padStart(6, '0')}.log`;
 
+/**
+ * @internal Test seam: `DB.open(dir, { ioOverride } as DBOptions)` makes the store
+ * use this Io for the lock, data file and WAL instead of `loadIo()`, so tests
+ * can inject faults (ENOSPC on pwrite...). The DB facade passes options through
+ * unchanged; this is not part of the public API.
+ */
+export interface DurableStoreOptions extends DBOptions {
+  ioOverride?: Io;
+}
+
 export interface CheckpointCounters {
   attempted: number;
   succeeded: number;
@@ -101,11 +111,11 @@ export class DurableStore {
     this.intervalMs = cp === false ? Infinity : cp?.intervalMs ?? 30_000;
   }
 
-  static open(dir: string, options: DBOptions): DurableStore {
+  static open(dir: string, options: DurableStoreOptions): DurableStore {
     if (options.durability !== undefined && options.durability !== 'fast' && options.durability !== 'sync') {
       throw new HoltError('INVALID_ARGUMENT', `durability must be 'fast' or 'sync'`);
     }
-    const io = loadIo(options.io === undefined ? undefined : { prefer: options.io });
+    const io = options.ioOverride ?? loadIo(options.io === undefined ? undefined : { prefer: options.io });
     const readOnly = options.readOnly === true;
     if (!existsSync(dir)) {
       if (readOnly) throw new HoltError('NOT_FOUND', `no database at ${dir}`);
