@@ -28,7 +28,7 @@ import { childAtOrAfter, childAtOrBefore, stepped } from './child-cursor.js';
 import { leafKeyLen, leafKeyStart, leafValueLen, leafVersion, readRef } from './node-ops.js';
 import type { TreeCore } from './tree-core.js';
 
-const STACK = MAX_KEY_BYTES + 64;
+const INITIAL_PATH = 1024;
 const CUR_TERMINAL = -1;
 const CUR_DONE_REVERSE = -2;
 
@@ -73,16 +73,20 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
   /** Forward: fixed exclusive upper bound; reverse: moving exclusive upper bound. */
   private ub: Buffer | null;
 
-  private readonly frames: Frame[] = new Array(STACK);
-  private readonly offs = new Int32Array(STACK);
-  private readonly depths = new Int32Array(STACK);
-  private readonly cursors = new Int32Array(STACK);
+  // The stack and path grow on demand: most scans stay a few dozen levels deep,
+  // and a scan must cost what it returns, not a fixed 16 KiB key's worth of setup.
+  private frames: Frame[] = [];
+  private offs: number[] = [];
+  private depths: number[] = [];
+  private cursors: number[] = [];
   private sp = 0;
-  private readonly path = Buffer.alloc(MAX_KEY_BYTES + 256);
+  private path = Buffer.allocUnsafe(INITIAL_PATH);
   private stamp = -1;
   private emitted = 0;
   private finished = false;
   private lastRollup: Buffer | null = null;
+  /** Reverse only: a rollup straddling `end` that is listed before anything else. */
+  private pendingRollup: Buffer | null = null;
 
   constructor(core: TreeCore, options: ScanOptions, check: () => void) {
     this.core = core;
@@ -100,7 +104,20 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
     const prefixEnd = this.prefix.length > 0 ? prefixSuccessor(this.prefix) : null;
     const end = options.end === undefined ? null : Buffer.from(toBytes(options.end, 'end'));
     let after: Buffer | null = options.startAfter === undefined ? null : Buffer.from(toBytes(options.startAfter, "startAfter"));
-    const upper = minBound(prefixEnd, end);
+    let upper = minBound(prefixEnd, end);
+    // An end inside a rollup (end "a/m", rollup "a/"): the walk meets the rollup's
+    // edge before any of its keys, so decide here whether one of them lies before
+    // the end. If none does the rollup is not listed at all; if one does, going
+    // down it must be listed first, before the keys below it.
+    let endRollup: Buffer | null = null;
+    if (end !== null) {
+      const rolled = this.rollupOf(end);
+      if (rolled !== null && rolled.length < end.length) {
+        const probe = new ScanIterator(core, { prefix: rolled, end, keysOnly: true, limit: 1 }, check);
+        if (probe.next().done === true) upper = minBound(upper, rolled);
+        else if (this.reverse) { endRollup = Buffer.from(rolled); upper = minBound(upper, endRollup); }
+      }
+    }
     if (!this.reverse) {
       this.lb = this.prefix.length > 0 ? this.prefix : null;
       this.lbInclusive = true;
@@ -125,6 +142,7 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
         if (rolled !== null) after = rolled; // skip the whole rollup going down
       }
       this.ub = minBound(upper, after);
+      if (endRollup !== null && (after === null || Buffer.compare(endRollup, after) < 0)) this.pendingRollup = endRollup;
     }
   }
 
@@ -149,8 +167,15 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
   next(): IteratorResult<ScanEntry> {
     if (this.finished) return { done: true, value: undefined };
     this.check();
-    if (this.stamp !== this.core.mutations) this.seek();
-    const entry = this.advance();
+    let entry: ScanEntry | null;
+    if (this.pendingRollup !== null) {
+      entry = { kind: 'prefix', key: this.pendingRollup };
+      this.lastRollup = this.pendingRollup;
+      this.pendingRollup = null;
+    } else {
+      if (this.stamp !== this.core.mutations) this.seek();
+      entry = this.advance();
+    }
     if (entry === null) {
       this.finish();
       return { done: true, value: undefined };
@@ -173,6 +198,8 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
   }
 
   private push(f: Frame, off: number, depth: number): void {
+    // Room for this node's bytes (a Prefix adds at most 248) and one branch byte.
+    if (depth + 260 > this.path.length) this.growPath(depth + 260);
     const i = this.sp++;
     this.frames[i] = f;
     this.offs[i] = off;
@@ -181,6 +208,12 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
     this.cursors[i] = type === NODE_LEAF || type === NODE_PREFIX || type === NODE_CROSSING || type === NODE_EMPTY_ROOT
       ? 0
       : this.reverse ? 255 : CUR_TERMINAL;
+  }
+
+  private growPath(min: number): void {
+    const next = Buffer.allocUnsafe(Math.min(Math.max(min, this.path.length * 2), MAX_KEY_BYTES + 1024));
+    this.path.copy(next);
+    this.path = next;
   }
 
   /** Rebuild the stack so that the next step yields the first entry within the bounds. */
@@ -195,7 +228,6 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
 
   private seekFrom(lb: Buffer, inclusive: boolean): void {
     const lbLen = lb.length;
-    const path = this.path;
     for (;;) {
       const i = this.sp - 1;
       if (i < 0) return;
@@ -223,7 +255,7 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
         while (j < len && d + j < lbLen && f.u8[pb + j] === lb[d + j]) j++;
         if (j === len) {
           this.cursors[i] = 1;
-          f.u8.copy(path, d, pb, pb + len);
+          f.u8.copy(this.path, d, pb, pb + len);
           this.push(f, readRef(f, off + PREFIX_CHILD), d + len);
           continue;
         }
@@ -239,7 +271,7 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
       const cb = childAtOrAfter(f, off, type, b);
       if (cb === b) {
         this.cursors[i] = b + 1;
-        path[d] = b;
+        this.path[d] = b;
         this.push(f, stepped.child, d + 1);
         continue;
       }
@@ -250,7 +282,6 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
 
   private seekBelow(ub: Buffer): void {
     const ubLen = ub.length;
-    const path = this.path;
     for (;;) {
       const i = this.sp - 1;
       if (i < 0) return;
@@ -277,7 +308,7 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
         while (j < len && d + j < ubLen && f.u8[pb + j] === ub[d + j]) j++;
         if (j === len) {
           this.cursors[i] = 1;
-          f.u8.copy(path, d, pb, pb + len);
+          f.u8.copy(this.path, d, pb, pb + len);
           this.push(f, readRef(f, off + PREFIX_CHILD), d + len);
           continue;
         }
@@ -290,7 +321,7 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
       const cb = childAtOrBefore(f, off, type, b);
       if (cb === b) {
         this.cursors[i] = b - 1; // -1 when b is 0: the terminal comes next
-        path[d] = b;
+        this.path[d] = b;
         this.push(f, stepped.child, d + 1);
         continue;
       }
@@ -301,7 +332,6 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
 
   /** Step to the next entry within bounds, or null at the end. */
   private advance(): ScanEntry | null {
-    const path = this.path;
     const delim = this.delimiter;
     const plen = this.prefix.length;
     while (this.sp > 0) {
@@ -331,7 +361,7 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
           this.cursors[i] = 1;
           const len = f.u16[(off + PREFIX_LEN) >>> 1]!;
           const pb = off + PREFIX_BYTES;
-          f.u8.copy(path, d, pb, pb + len);
+          f.u8.copy(this.path, d, pb, pb + len);
           if (delim >= 0 && d + len > plen) {
             const from = plen > d ? plen - d : 0;
             for (let j = from; j < len; j++) {
@@ -375,7 +405,7 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
               continue;
             }
           }
-          path[d] = b;
+          this.path[d] = b;
           if (b === delim && d >= plen) {
             const e = this.emitRollup(d + 1);
             if (e === undefined) continue;
@@ -410,11 +440,16 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
     return { kind: 'key', key, value: copyOut(f.u8, ks + kl, leafValueLen(f, off)), version: leafVersion(f, off) };
   }
 
-  /** Entry for the common prefix `path[0..len)`, or undefined if it repeats the last one. */
+  /** Entry for the common prefix `this.path[0..len)`, or undefined if it repeats the last one. */
   private emitRollup(len: number): ScanEntry | undefined {
     const key = copyOut(this.path, 0, len);
     if (!this.reverse) {
       if (this.ub !== null && Buffer.compare(key, this.ub) >= 0) { this.sp = 0; return undefined; }
+    } else if (this.lb !== null && Buffer.compare(key, this.lb) < 0) {
+      // Going down, the walk leaves the prefix's subtree through edges below it:
+      // a delimiter edge there is outside the listing, as its leaves would be.
+      this.sp = 0;
+      return undefined;
     }
     if (this.lastRollup !== null && key.equals(this.lastRollup)) return undefined;
     this.lastRollup = key;
