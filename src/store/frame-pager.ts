@@ -10,6 +10,11 @@ import type { Frame } from '../layout/frame.js';
 export interface FramePager {
   /** The frame with this id, loading it if needed. Throws CORRUPT if it cannot be read. */
   frame(id: number): Frame;
+  /**
+   * The frame with this id for an observer (stats): no cache hit, miss or
+   * recency touch is recorded, and a frame read from disk is not cached.
+   */
+  frameSilently(id: number): Frame;
   /** A new, empty frame for `treeId` whose root sits `baseDepth` key bytes deep. */
   allocateFrame(treeId: number, baseDepth: number): Frame;
   /** The frame is no longer reachable; its id and space may be reused after the next checkpoint. */

@@ -16,6 +16,10 @@ export class MemoryPager implements FramePager {
     return f;
   }
 
+  frameSilently(id: number): Frame {
+    return this.frame(id);
+  }
+
   allocateFrame(treeId: number, baseDepth: number): Frame {
     const id = this.freeIds.pop() ?? this.frames.length;
     const f = Frame.create(id, treeId, baseDepth);
