@@ -11,6 +11,7 @@
  */
 import { HoltError } from './errors.js';
 import type { Bytes, RenameOptions } from './types.js';
+import { MAX_KEY_BYTES, MAX_VALUE_BYTES } from '../layout/leaf.js';
 
 export type AtomicOp =
   | { kind: 'put'; tree: string; key: Buffer; value: Buffer }
@@ -65,6 +66,27 @@ function bytes(v: Bytes, what: string): Buffer {
   throw new HoltError('INVALID_ARGUMENT', `${what} must be a string or Uint8Array`);
 }
 
+// Batches bypass the Tree facade's encodeKey/encodeValue, so they enforce the
+// same limits here, while recording: a bad op throws before anything applies.
+function key(v: Bytes, what: string): Buffer {
+  const k = bytes(v, what);
+  if (k.length === 0) throw new HoltError('INVALID_ARGUMENT', `${what} must not be empty`);
+  if (k.length > MAX_KEY_BYTES) throw new HoltError('KEY_TOO_LARGE', `${what} is ${k.length} bytes; the limit is ${MAX_KEY_BYTES}`);
+  return k;
+}
+
+function value(v: Bytes): Buffer {
+  const b = bytes(v, 'value');
+  if (b.length > MAX_VALUE_BYTES) throw new HoltError('VALUE_TOO_LARGE', `value is ${b.length} bytes; the limit is ${MAX_VALUE_BYTES}`);
+  return b;
+}
+
+function prefix(v: Bytes): Buffer {
+  const p = bytes(v, 'prefix');
+  if (p.length > MAX_KEY_BYTES) throw new HoltError('KEY_TOO_LARGE', `prefix is ${p.length} bytes; the limit is ${MAX_KEY_BYTES}`);
+  return p;
+}
+
 function version(v: unknown): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
     throw new HoltError('INVALID_ARGUMENT', `version must be a non-negative safe integer, got ${String(v)}`);
@@ -96,20 +118,20 @@ export class AtomicRecorder implements AtomicBatch {
     this.checkTree(name);
     const self = this;
     const t: AtomicBatchTree = {
-      put(key, value) { self.add({ kind: 'put', tree: name, key: bytes(key, 'key'), value: bytes(value, 'value') }); return t; },
-      delete(key) { self.add({ kind: 'delete', tree: name, key: bytes(key, 'key') }); return t; },
+      put(k, v) { self.add({ kind: 'put', tree: name, key: key(k, 'key'), value: value(v) }); return t; },
+      delete(k) { self.add({ kind: 'delete', tree: name, key: key(k, 'key') }); return t; },
       rename(from, to, options = {}) {
-        self.add({ kind: 'rename', tree: name, key: bytes(from, 'from'), to: bytes(to, 'to'), overwrite: options.overwrite === true });
+        self.add({ kind: 'rename', tree: name, key: key(from, 'from'), to: key(to, 'to'), overwrite: options.overwrite === true });
         return t;
       },
-      putIfAbsent(key, value) { self.add({ kind: 'putIfAbsent', tree: name, key: bytes(key, 'key'), value: bytes(value, 'value') }); return t; },
-      compareAndPut(key, v, value) {
-        self.add({ kind: 'compareAndPut', tree: name, key: bytes(key, 'key'), version: version(v), value: bytes(value, 'value') });
+      putIfAbsent(k, v) { self.add({ kind: 'putIfAbsent', tree: name, key: key(k, 'key'), value: value(v) }); return t; },
+      compareAndPut(k, ver, v) {
+        self.add({ kind: 'compareAndPut', tree: name, key: key(k, 'key'), version: version(ver), value: value(v) });
         return t;
       },
-      deleteIfVersion(key, v) { self.add({ kind: 'deleteIfVersion', tree: name, key: bytes(key, 'key'), version: version(v) }); return t; },
-      assertPrefixEmpty(prefix) { self.add({ kind: 'assertPrefixEmpty', tree: name, key: bytes(prefix, 'prefix') }); return t; },
-      assertVersion(key, v) { self.add({ kind: 'assertVersion', tree: name, key: bytes(key, 'key'), version: v === null ? null : version(v) }); return t; },
+      deleteIfVersion(k, ver) { self.add({ kind: 'deleteIfVersion', tree: name, key: key(k, 'key'), version: version(ver) }); return t; },
+      assertPrefixEmpty(p) { self.add({ kind: 'assertPrefixEmpty', tree: name, key: prefix(p) }); return t; },
+      assertVersion(k, ver) { self.add({ kind: 'assertVersion', tree: name, key: key(k, 'key'), version: ver === null ? null : version(ver) }); return t; },
     };
     return t;
   }
