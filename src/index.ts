@@ -11,3 +11,9 @@ export type { DBOptions, DBStats, TreeInfo } from './api/options.js';
 export type { VerifyReport } from './art/verify.js';
 export type { ScanIterator } from './art/scan.js';
 export { MAX_KEY_BYTES, MAX_VALUE_BYTES } from './layout/leaf.js';
+export type {
+  CacheStats, CheckpointDebt, CheckpointStats, DiskStats, DurableStats, NodeCounts, OpenStats, RatioSummary,
+  TreeCounters, TreeShape, TreeStats, WalCounters,
+} from './api/stats.js';
+export { toPrometheus } from './stats/prometheus.js';
+export { collectAllTreeStats } from './stats/db-stats.js';

@@ -9,7 +9,9 @@
 import { HoltError } from './errors.js';
 import { AtomicRecorder, type AtomicBatch, type AtomicBatchTree, type AtomicResult } from './atomic-batch.js';
 import { Tree } from './tree.js';
-import type { DBOptions, DBStats, TreeInfo } from './options.js';
+import type { DBOptions, TreeInfo } from './options.js';
+import type { DBStats } from './stats.js';
+import { collectDBStats } from '../stats/db-stats.js';
 import { TreeCore } from '../art/tree-core.js';
 import { MemoryPager } from '../store/memory-pager.js';
 import type { FramePager } from '../store/frame-pager.js';
@@ -245,11 +247,7 @@ export class DB implements TreeHost {
   /** Counters and gauges (see docs/API.md). Reading them changes nothing. */
   stats(): DBStats {
     this.checkOpen();
-    return {
-      trees: this.listTrees(),
-      frames: this.pager.frameCount,
-      durable: this.durable?.stats() ?? null,
-    };
+    return collectDBStats(this);
   }
 
   // ---- TreeHost ----

@@ -33,10 +33,5 @@ export interface TreeInfo {
   keys: number;
 }
 
-export interface DBStats {
-  trees: TreeInfo[];
-  /** Frames allocated across all trees. */
-  frames: number;
-  /** Storage, log and checkpoint counters; null for memory databases. */
-  durable: Record<string, unknown> | null;
-}
+/** Defined in stats.ts with the other stats shapes. */
+export type { DBStats } from './stats.js';

@@ -15,6 +15,8 @@ import { erase } from '../art/erase.js';
 import { findLongestPrefix } from '../art/longest-prefix.js';
 import { seekPrefix } from '../art/seek-prefix.js';
 import { verifyTree, type VerifyReport } from '../art/verify.js';
+import { collectTreeStats } from '../stats/tree-stats.js';
+import type { TreeStats } from './stats.js';
 import { leafKeyLen, leafKeyStart, leafValueLen, leafVersion } from '../art/node-ops.js';
 import { ScanIterator } from '../art/scan.js';
 import { countKeys } from '../art/count.js';
@@ -180,6 +182,12 @@ export class Tree {
   /** Apply a group of operations on this tree all-or-nothing (see DB.atomic). */
   atomic(fn: (batch: AtomicBatchTree) => void): AtomicResult {
     return this.host.atomicOnTree(this, fn);
+  }
+
+  /** Counters plus a walk of every frame (see TreeStats); reading them changes no counter. */
+  stats(): TreeStats {
+    this.host.checkReadable(this.state);
+    return collectTreeStats(this.state);
   }
 
   /** Walk the whole tree and check its structural invariants. */

@@ -34,6 +34,8 @@ import { applyCatalogOpOrThrow, type CatalogState } from './catalog-state.js';
 import { decodeCatalog, encodeCatalog } from './catalog-codec.js';
 import { CATALOG_TREE_ID } from './tree-ids.js';
 import type { TreeState } from './tree-host.js';
+import type { DurableStats } from '../api/stats.js';
+import { collectDurableStats, WalTotals } from '../stats/durable-stats.js';
 
 /** What the store needs from the DB it serves (kept small to avoid a cycle). */
 export interface StoreHost {
@@ -78,6 +80,9 @@ export class DurableStore {
   private wal: WalWriter | null = null;
   /** The previous segment while a checkpoint closes it. */
   private closingWal: Promise<void> | null = null;
+  /** Its writer, still counted in stats until it is folded into `walTotals`. */
+  private retiringWal: WalWriter | null = null;
+  private readonly walTotals = new WalTotals();
   private segment: number;
   private manifest: Manifest;
   private catalogRecords = new Map<string, { key: Uint8Array; value: Uint8Array }>();
@@ -366,6 +371,7 @@ export class DurableStore {
     // 2-3. Write and publish.
     const closing = oldWal.close();
     this.closingWal = closing.catch(() => undefined);
+    this.retiringWal = oldWal;
     try {
       await closing;
       const bytes = await writeImages(pager, images);
@@ -388,6 +394,8 @@ export class DurableStore {
       throw e instanceof HoltError ? e : new HoltError('IO_ERROR', `checkpoint failed: ${(e as Error).message}`, { cause: e });
     } finally {
       this.closingWal = null;
+      this.walTotals.retire(oldWal.stats());
+      this.retiringWal = null;
     }
 
     // 4. Retire what the new manifest no longer names.
@@ -436,16 +444,10 @@ export class DurableStore {
     }
   }
 
-  stats(): Record<string, unknown> {
-    const p = this.pager;
-    return {
-      io: this.io.kind,
-      direct: p.data.direct,
-      cache: { ...p.counters, residentFrames: p.residentFrames, dirtyFrames: p.dirty.size },
-      wal: this.wal?.stats() ?? null,
-      walSegment: this.segment,
-      checkpoint: { ...this.checkpoints },
-      open: { ...this.open },
-    };
+  stats(): DurableStats {
+    return collectDurableStats({
+      io: this.io, pager: this.pager, wal: this.wal, retiringWal: this.retiringWal, walTotals: this.walTotals,
+      walSegment: this.segment, checkpoints: this.checkpoints, open: this.open,
+    });
   }
 }

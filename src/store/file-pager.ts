@@ -42,7 +42,8 @@ export class FilePager implements FramePager {
   private readonly freeSlots: number[] = [];
   nextSlot: number;
   nextFrameId: number;
-  private readonly budgetFrames: number;
+  /** Frames the cache aims to hold. */
+  readonly budgetFrames: number;
   /** Current operation stamp: frames touched under it are not evicted. */
   private opStamp = 1;
   readonly counters: CacheCounters = { hits: 0, misses: 0, evictions: 0, bytesRead: 0 };
@@ -75,11 +76,40 @@ export class FilePager implements FramePager {
     return this.load(id);
   }
 
+  /**
+   * The frame for stats and other observers: a resident frame without a
+   * recency touch or hit, a non-resident one read from disk without caching it
+   * or counting the read. Throws like `frame()` when it cannot be read.
+   */
+  frameSilently(id: number): Frame {
+    return this.resident.get(id) ?? new Frame(id, this.readImage(id, this.slotOf(id), null));
+  }
+
+  /** Frames the current operation touched (not evictable until the next one). */
+  get pinnedFrames(): number {
+    let n = 0;
+    for (const t of this.touched.values()) if (t === this.opStamp) n++;
+    return n;
+  }
+
   private load(id: number): Frame {
-    const slot = this.slots.get(id);
-    if (slot === undefined) throw new HoltError('CORRUPT', `frame ${id} is referenced but has no slot in the manifest`, { file: this.dataPath });
+    const slot = this.slotOf(id);
     this.counters.misses++;
     if (this.resident.size >= this.budgetFrames) this.evict();
+    const f = new Frame(id, this.readImage(id, slot, this.counters));
+    this.resident.set(id, f);
+    this.touched.set(f, this.opStamp);
+    return f;
+  }
+
+  private slotOf(id: number): number {
+    const slot = this.slots.get(id);
+    if (slot === undefined) throw new HoltError('CORRUPT', `frame ${id} is referenced but has no slot in the manifest`, { file: this.dataPath });
+    return slot;
+  }
+
+  /** Read and check frame `id`'s image at `slot`; bytes read are added to `counters` when given. */
+  private readImage(id: number, slot: number, counters: CacheCounters | null): ArrayBuffer {
     const buf = this.io.allocAligned(FRAME_SIZE);
     const offset = slot * FRAME_SIZE;
     let n: number;
@@ -88,7 +118,7 @@ export class FilePager implements FramePager {
     } catch (e) {
       throw new HoltError('IO_ERROR', `cannot read frame ${id} from ${this.dataPath} at byte ${offset}: ${(e as Error).message}`, { file: this.dataPath, offset, cause: e });
     }
-    this.counters.bytesRead += n;
+    if (counters !== null) counters.bytesRead += n;
     if (n !== FRAME_SIZE) {
       throw new HoltError('CORRUPT', `${this.dataPath}: frame ${id} truncated at byte ${offset + n}`, { file: this.dataPath, offset: offset + n });
     }
@@ -96,13 +126,9 @@ export class FilePager implements FramePager {
     if (defect !== undefined) {
       throw new HoltError('CORRUPT', `${this.dataPath}: ${defect} for frame ${id} at byte ${offset}`, { file: this.dataPath, offset });
     }
-    const bytes = buf.byteOffset === 0 && buf.buffer.byteLength === FRAME_SIZE && buf.buffer instanceof ArrayBuffer
+    return buf.byteOffset === 0 && buf.buffer.byteLength === FRAME_SIZE && buf.buffer instanceof ArrayBuffer
       ? buf.buffer
       : Uint8Array.from(buf).buffer;
-    const f = new Frame(id, bytes);
-    this.resident.set(id, f);
-    this.touched.set(f, this.opStamp);
-    return f;
   }
 
   /** Evict about a tenth of the budget of clean, untouched frames, oldest first. */

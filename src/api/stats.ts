@@ -1,0 +1,194 @@
+/**
+ * Stats shapes returned by `db.stats()` and `tree.stats()`.
+ *
+ * Counters (monotonic since the DB was opened; they restart at zero on every
+ * open) are named for what they count. Gauges describe the present moment.
+ * Reading stats never changes them: collection reads frames through the
+ * pager's silent accessor (no cache hit, miss, eviction or recency touch).
+ *
+ * `toPrometheus()` (src/stats/prometheus.ts) renders these shapes; its table
+ * of series is the reference for which field is a counter and which a gauge.
+ */
+import type { TreeInfo } from './options.js';
+
+/** Per-tree counters, kept by the walker; cheap to read. */
+export interface TreeCounters extends TreeInfo {
+  /** Successful mutations since open (puts, deletes, renames). */
+  mutations: number;
+  /** Subtrees moved out of a full frame into a new child frame. */
+  spillovers: number;
+  /** Frames rebuilt in place to reclaim dead and free-list bytes. */
+  compactions: number;
+  /** Child frames folded back into their parent. */
+  merges: number;
+  /** Frames this tree gave back (merges and emptied child frames). */
+  framesReleased: number;
+}
+
+/** Count of reachable nodes per node type. */
+export interface NodeCounts {
+  leaf: number;
+  prefix: number;
+  crossing: number;
+  node4: number;
+  node16: number;
+  node48: number;
+  node256: number;
+  emptyRoot: number;
+}
+
+/** Min, mean and max of a per-frame ratio. */
+export interface RatioSummary {
+  min: number;
+  mean: number;
+  max: number;
+}
+
+/**
+ * The shape of one tree, from a walk over every reachable frame. Cost grows
+ * with the tree: frames not resident are read from disk (and not cached).
+ */
+export interface TreeShape {
+  frames: number;
+  /** Deepest chain of frames from the root frame (1 = only the root frame). */
+  frameDepth: number;
+  /** Frames without Crossings (the bottom of the frame tree). */
+  leafFrames: number;
+  /** Per frame: live bytes / data area bytes. */
+  fill: RatioSummary;
+  /** Non-root frames filled below 35% (merge candidates). */
+  underfilledFrames: number;
+  /** Frames filled above 85% (close to spilling). */
+  overfullFrames: number;
+  /** Bytes held by reachable nodes. */
+  liveBytes: number;
+  /** Bytes of abandoned variable-size bodies (reclaimed by compaction). */
+  deadBytes: number;
+  /** Bytes on the fixed-size free lists. */
+  freeListBytes: number;
+  /** Bump-allocated bytes of the data areas (live + dead + free-list). */
+  spaceUsedBytes: number;
+  /** Slot-table entries in use. */
+  slots: number;
+  /** Sum of the compaction counts stored in the frame headers (persists across opens). */
+  frameCompactions: number;
+  nodes: NodeCounts;
+}
+
+/** `tree.stats()`: the tree's counters plus its shape. */
+export interface TreeStats extends TreeCounters {
+  shape: TreeShape;
+}
+
+/** The frame cache of a file-backed DB. */
+export interface CacheStats {
+  /** Frames currently in memory, dirty ones included. */
+  residentFrames: number;
+  residentBytes: number;
+  /** Frames the cache aims to hold (from `cacheMB`); dirty frames may exceed it. */
+  budgetFrames: number;
+  /** Frame lookups served from memory. */
+  hits: number;
+  /** Frame lookups that read the frame from the data file. */
+  misses: number;
+  evictions: number;
+  /** Bytes read from the data file by misses. */
+  bytesRead: number;
+  /** Frames changed since the last checkpoint captured them. */
+  dirtyFrames: number;
+  /** Frames whose image a checkpoint is writing (not evictable). */
+  inflightFrames: number;
+  /** Frames touched by the latest operation (not evictable until the next one). */
+  pinnedFrames: number;
+}
+
+/** The write-ahead log, summed over every segment written since open. */
+export interface WalCounters {
+  /** Number of the segment appends go to. */
+  segment: number;
+  recordsAppended: number;
+  bytesAppended: number;
+  /** Records handed to the OS (pwrite). */
+  recordsWritten: number;
+  /** Bytes handed to the OS, rewrites after a failed fdatasync included. */
+  bytesWritten: number;
+  fdatasyncs: number;
+  /** `sync()` callers resolved by an fdatasync. */
+  syncWaitersServed: number;
+  /** Most `sync()` callers a single fdatasync resolved. */
+  maxWaitersPerSync: number;
+  /** Records appended and not yet handed to the OS. */
+  pendingRecords: number;
+  /** Bytes in live WAL segments (not yet covered by a checkpoint). */
+  walBytes: number;
+}
+
+/** What opening the DB found and did. */
+export interface OpenStats {
+  replayRecords: number;
+  replayMillis: number;
+  /** Torn bytes found at the end of WAL segments (recovered silently). */
+  tornTailBytes: number;
+  segmentsReplayed: number;
+}
+
+/** Work a checkpoint would have to do now. */
+export interface CheckpointDebt {
+  dirtyFrames: number;
+  dirtyBytes: number;
+  /** WAL bytes no published manifest covers yet. */
+  walBytes: number;
+}
+
+export interface CheckpointStats {
+  /** Rounds started (a round with nothing to do is not counted). */
+  attempted: number;
+  succeeded: number;
+  failed: number;
+  framesWritten: number;
+  bytesWritten: number;
+  lastRoundMillis: number;
+  /** WAL segments deleted because a published manifest covers them. */
+  walSegmentsDeleted: number;
+  /** Message of the last failed round, null once a round succeeds. */
+  lastError: string | null;
+  debt: CheckpointDebt;
+}
+
+/** Bytes moved between the DB and its files. */
+export interface DiskStats {
+  /** Data-file bytes read (frame misses). */
+  bytesRead: number;
+  /** Frame reads (each one full 512 KiB frame). */
+  frameReads: number;
+  /** Data-file bytes written by checkpoints. */
+  dataBytesWritten: number;
+  /** WAL bytes handed to the OS. */
+  walBytesWritten: number;
+}
+
+/** Storage, log and checkpoint state of a file-backed DB. */
+export interface DurableStats {
+  /** Which I/O implementation is in use. */
+  io: 'native' | 'fs';
+  /** Whether the data file is open with O_DIRECT. */
+  direct: boolean;
+  cache: CacheStats;
+  /** Null when the DB is read-only (it writes no log). */
+  wal: WalCounters | null;
+  /** Number of the current WAL segment. */
+  walSegment: number;
+  checkpoint: CheckpointStats;
+  open: OpenStats;
+  disk: DiskStats;
+}
+
+/** `db.stats()`. Cheap: no tree walks (call `tree.stats()` for shapes). */
+export interface DBStats {
+  /** Live trees in byte order of their names, with their counters. */
+  trees: TreeCounters[];
+  /** Frames allocated across all trees. */
+  frames: number;
+  /** Null for memory databases. */
+  durable: DurableStats | null;
+}
