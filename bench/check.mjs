@@ -159,6 +159,9 @@ async function main() {
     const again = await runBench(confirmOptions, 'npm run bench:check (confirmation pass)');
     const second = findRegressions(baseline.data, again, floor);
     const repeated = new Set(second.regressions.map((r) => r.key));
+    for (const r of regressions.filter((x) => !repeated.has(x.key))) {
+      process.stdout.write(`  not confirmed: ${r.key} (-${Math.round(r.drop * 100)}%, noise ${Math.round(r.tolerance * 100)}%)\n`);
+    }
     regressions = regressions.filter((r) => repeated.has(r.key));
   }
   if (regressions.length === 0) {

@@ -45,7 +45,7 @@ async function createAdapter() {
         durability:
           mode === 'memory' ? 'on tmpfs (/dev/shm), noSync' : mode === 'durable' ? 'sync per commit, overlappingSync=false' : 'noSync + noMetaSync (OS flushes the map)',
         cache: 'OS page cache via mmap; lmdb-js object cache off',
-        encoding: `values binary, keys ${options.keyEncoding}, compression off`,
+        encoding: 'values binary; Buffer keys binary, string keys ordered-binary (UTF-8 order); compression off',
         writes: 'putSync/removeSync, one transaction per write; rename in transactionSync',
         listDir: 'one getKeys({ start, end, limit: 1 }) seek per rollup, from the successor of the rollup',
       };

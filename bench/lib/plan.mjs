@@ -60,7 +60,7 @@ export const PROFILES = {
   quick: {
     name: 'quick',
     reps: 5,
-    targetMs: 10,
+    targetMs: 20,
     durableReps: 3,
     durableTargetMs: 20,
     scaleSizes: [200_000],
