@@ -204,6 +204,5 @@ try {
   const err = /** @type {Error} */ (error);
   output = { ...job, ops: undefined, plan: job.ops, error: err.message, stack: err.stack, wallMs: Date.now() - started };
 }
-process.stdout.write(`@@RESULT ${JSON.stringify(output)}\n`);
-// Some native engines keep worker threads alive; the result is out, so leave now.
-process.exit(0);
+// Some native engines keep threads alive, so exit explicitly once the result is flushed.
+process.stdout.write(`@@RESULT ${JSON.stringify(output)}\n`, () => process.exit(0));
