@@ -1,0 +1,78 @@
+// Child process of crash-kill.test.ts: writes to a DB and reports to its parent.
+//
+//   node crash-child.mjs DIST_INDEX_URL DIR SEED DURABILITY
+//
+// Protocol on stdout, one line each (pipes are synchronous on Linux, so a line
+// is in the parent's pipe before the next statement runs):
+//   R                 the DB is open (replay done)
+//   I <json op>       about to apply this op (printed before applying it)
+//   A <n>             every op announced so far (n of them) is durable
+// The parent SIGKILLs this process at a random moment, then checks that every
+// acknowledged op survived and that nothing unannounced appeared.
+const [distUrl, dir, seedArg, durability] = process.argv.slice(2);
+const { DB } = await import(distUrl);
+
+let a = Number(seedArg) >>> 0;
+const rnd = () => {
+  a = (a + 0x6d2b79f5) >>> 0;
+  let t = a;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+const out = (s) => process.stdout.write(s + '\n');
+
+const db = DB.open(dir, { durability, checkpoint: { walBytes: 256 * 1024, intervalMs: 40 } });
+const trees = { t: db.tree('t'), u: db.tree('u') };
+out('R');
+let announced = 0;
+const key = () => `k/${Math.floor(rnd() * 3000).toString().padStart(4, '0')}`;
+const val = () => `${seedArg}:${announced}:${'v'.repeat(Math.floor(rnd() * 300))}`;
+
+function step() {
+  const tn = rnd() < 0.7 ? 't' : 'u';
+  const t = trees[tn];
+  const p = rnd();
+  let op;
+  if (p < 0.6) op = { t: 'put', tree: tn, k: key(), v: val() };
+  else if (p < 0.75) {
+    const k = key();
+    if (!t.has(k)) return;
+    op = { t: 'del', tree: tn, k };
+  } else if (p < 0.85) {
+    const from = key();
+    const to = key();
+    if (!t.has(from) || from === to) return;
+    op = { t: 'ren', tree: tn, from, to };
+  } else {
+    const ops = [];
+    for (let i = 0, n = 1 + Math.floor(rnd() * 6); i < n; i++) {
+      ops.push(rnd() < 0.8 ? { t: 'put', tree: rnd() < 0.5 ? 't' : 'u', k: key(), v: val() } : { t: 'del', tree: rnd() < 0.5 ? 't' : 'u', k: key() });
+    }
+    op = { t: 'batch', ops };
+  }
+  out('I ' + JSON.stringify(op));
+  announced++;
+  if (op.t === 'put') t.put(op.k, op.v);
+  else if (op.t === 'del') t.delete(op.k);
+  else if (op.t === 'ren') t.rename(op.from, op.to, { overwrite: true });
+  else {
+    const r = db.atomic((b) => {
+      for (const o of op.ops) {
+        if (o.t === 'put') b.tree(o.tree).put(o.k, o.v);
+        else b.tree(o.tree).delete(o.k);
+      }
+    });
+    if (!r.ok) throw new Error('batch failed: ' + JSON.stringify(r.failure));
+  }
+  if (durability === 'sync') out('A ' + announced);
+}
+
+for (let round = 0; ; round++) {
+  const n = 1 + Math.floor(rnd() * 40);
+  for (let i = 0; i < n; i++) step();
+  if (round % 5 === 0) db.checkpoint().catch((e) => { out('E ' + e.code + ' ' + e.message); });
+  const target = announced;
+  await db.sync();
+  out('A ' + target);
+}
