@@ -80,7 +80,11 @@ export interface TreeStats extends TreeCounters {
   shape: TreeShape;
 }
 
-/** The frame cache of a file-backed DB. */
+/**
+ * The frame cache of a file-backed DB. An operation pins the frames it touches
+ * only while it runs, so between calls (when stats can be read) the frames
+ * that cannot be evicted are exactly the dirty and the in-flight ones.
+ */
 export interface CacheStats {
   /** Frames currently in memory, dirty ones included. */
   residentFrames: number;
@@ -98,8 +102,6 @@ export interface CacheStats {
   dirtyFrames: number;
   /** Frames whose image a checkpoint is writing (not evictable). */
   inflightFrames: number;
-  /** Frames touched by the latest operation (not evictable until the next one). */
-  pinnedFrames: number;
 }
 
 /** The write-ahead log, summed over every segment written since open. */

@@ -65,7 +65,6 @@ export function collectDurableStats(p: DurableParts): DurableStats {
       bytesRead: c.bytesRead,
       dirtyFrames: pager.dirty.size,
       inflightFrames: pager.inflight.size,
-      pinnedFrames: pager.pinnedFrames,
     },
     wal,
     walSegment: p.walSegment,

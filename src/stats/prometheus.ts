@@ -16,7 +16,7 @@
  * | holt_io_info{kind,direct}                | gauge   | durable.io, durable.direct    |
  * | holt_io_read_bytes_total, holt_io_frame_reads_total, holt_io_written_bytes_total{file} | counter | durable.disk |
  * | holt_cache_{hits,misses,evictions}_total | counter | durable.cache                 |
- * | holt_cache_{resident,budget,dirty,inflight,pinned}_frames, holt_cache_resident_bytes | gauge | durable.cache |
+ * | holt_cache_{resident,budget,dirty,inflight}_frames, holt_cache_resident_bytes | gauge | durable.cache |
  * | holt_wal_*_total                         | counter | durable.wal                   |
  * | holt_wal_{segment,pending_records,size_bytes,max_waiters_per_sync} | gauge | durable.wal |
  * | holt_open_wal_*                          | gauge   | durable.open                  |
@@ -59,7 +59,6 @@ export function toPrometheus(stats: DBStats, shapes: readonly TreeStats[] = []):
     out.gauge('holt_cache_budget_frames', 'Frames the cache aims to hold.', [[{}, c.budgetFrames]]);
     out.gauge('holt_cache_dirty_frames', 'Frames changed since the last checkpoint captured them.', [[{}, c.dirtyFrames]]);
     out.gauge('holt_cache_inflight_frames', 'Frames a checkpoint is writing.', [[{}, c.inflightFrames]]);
-    out.gauge('holt_cache_pinned_frames', 'Frames held by the latest operation.', [[{}, c.pinnedFrames]]);
 
     const w = d.wal;
     if (w !== null) {

@@ -85,13 +85,6 @@ export class FilePager implements FramePager {
     return this.resident.get(id) ?? new Frame(id, this.readImage(id, this.slotOf(id), null));
   }
 
-  /** Frames the current operation touched (not evictable until the next one). */
-  get pinnedFrames(): number {
-    let n = 0;
-    for (const t of this.touched.values()) if (t === this.opStamp) n++;
-    return n;
-  }
-
   private load(id: number): Frame {
     const slot = this.slotOf(id);
     this.counters.misses++;

@@ -1,0 +1,25 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A fresh directory removed after the current test. */
+export function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'holt-stats-'));
+  dirs.push(d);
+  return d;
+}
+
+/** A value of `n` bytes that differs per `i` (so frames fill with real data). */
+export function value(i: number, n: number): Buffer {
+  const b = Buffer.alloc(n, i & 0xff);
+  b.writeUInt32BE(i >>> 0, 0);
+  return b;
+}
+
+export const key = (i: number): string => `bucket/${String(i % 97).padStart(3, '0')}/object-${String(i).padStart(8, '0')}`;
