@@ -12,6 +12,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadEngine } from './adapters/index.mjs';
 import { getWorkload } from './workloads/index.mjs';
 import { buildStream, getOpKind } from './lib/ops.mjs';
@@ -32,6 +33,8 @@ import { summarize } from './lib/stats.mjs';
  * @property {number} size   keys in the data set
  * @property {number} seed
  * @property {OpPlan[]} ops
+ * @property {string} [dir]  an empty directory for the engine (run.mjs creates and removes
+ *   it, so a killed worker leaves nothing behind); made here when absent
  */
 
 const VALUE_POOL = 1024;
@@ -48,8 +51,12 @@ const gc = () => {
   }
 };
 
-/** @param {string} mode */
-function makeDir(mode) {
+/**
+ * A fresh directory for the engine's files: tmpfs for memory mode (lmdb and
+ * classic-level have no in-memory mode), the OS temp dir (a real disk) otherwise.
+ * @param {string} mode
+ */
+export function makeDataDir(mode) {
   const base = mode === 'memory' && fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
   return fs.mkdtempSync(path.join(base, 'holt-bench-'));
 }
@@ -154,7 +161,7 @@ async function run(job) {
   const loadValues = order.map((i) => values[i]);
   const data = { keys, pool };
 
-  const dir = makeDir(job.mode);
+  const dir = job.dir ?? makeDataDir(job.mode);
   try {
     gc();
     const before = process.memoryUsage();
@@ -195,14 +202,19 @@ async function run(job) {
   }
 }
 
-const job = /** @type {Job} */ (JSON.parse(process.argv[2] ?? '{}'));
-const started = Date.now();
-let output;
-try {
-  output = { ...job, ...(await run(job)), wallMs: Date.now() - started, sink: sink % 2 };
-} catch (error) {
-  const err = /** @type {Error} */ (error);
-  output = { ...job, ops: undefined, plan: job.ops, error: err.message, stack: err.stack, wallMs: Date.now() - started };
+/** Runs the job in argv[2] and prints its result. */
+async function main() {
+  const job = /** @type {Job} */ (JSON.parse(process.argv[2] ?? '{}'));
+  const started = Date.now();
+  let output;
+  try {
+    output = { ...job, ...(await run(job)), wallMs: Date.now() - started, sink: sink % 2 };
+  } catch (error) {
+    const err = /** @type {Error} */ (error);
+    output = { ...job, ops: undefined, plan: job.ops, error: err.message, stack: err.stack, wallMs: Date.now() - started };
+  }
+  // Some native engines keep threads alive, so exit explicitly once the result is flushed.
+  process.stdout.write(`@@RESULT ${JSON.stringify(output)}\n`, () => process.exit(0));
 }
-// Some native engines keep threads alive, so exit explicitly once the result is flushed.
-process.stdout.write(`@@RESULT ${JSON.stringify(output)}\n`, () => process.exit(0));
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

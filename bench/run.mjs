@@ -20,6 +20,7 @@ import { BASELINE_JSON, LATEST_JSON, RESULTS_DIR, RESULTS_MD, SCALE_SVG, WORKER 
 import { BASE_SIZE, MODES, parseOptions, planJobs } from './lib/plan.mjs';
 import { renderResults } from './lib/report.mjs';
 import { scaleSvg } from './lib/svg.mjs';
+import { makeDataDir } from './engine-worker.mjs';
 
 /** @param {string} line */
 const log = (line) => process.stderr.write(`${line}\n`);
@@ -31,7 +32,9 @@ const log = (line) => process.stderr.write(`${line}\n`);
  * @returns {Promise<import('./lib/analyze.mjs').RunResult>}
  */
 function runWorker(job, timeoutMs) {
-  const { role, ...workerJob } = job;
+  const { role, ...plan } = job;
+  const workerJob = { ...plan, dir: makeDataDir(job.mode) };
+  const removeDir = () => fs.rmSync(workerJob.dir, { recursive: true, force: true });
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--expose-gc', WORKER, JSON.stringify(workerJob)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -41,13 +44,14 @@ function runWorker(job, timeoutMs) {
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      removeDir();
       const line = stdout.split('\n').find((l) => l.startsWith('@@RESULT '));
       if (line) {
         resolve({ role, ...JSON.parse(line.slice('@@RESULT '.length)) });
         return;
       }
       const why = signal === 'SIGKILL' ? `timed out after ${timeoutMs / 1000} s` : `exited with ${code ?? signal}`;
-      resolve({ role, ...workerJob, ops: undefined, error: `worker ${why}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`, wallMs: timeoutMs });
+      resolve({ role, ...plan, ops: undefined, error: `worker ${why}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`, wallMs: timeoutMs });
     });
   });
 }
