@@ -8,7 +8,8 @@
  * every few hundred milliseconds, and the child also checkpoints by hand now
  * and then, so kills land in writes, syncs, checkpoints and recovery alike.
  *
- * Revisions are round × 10⁹ + n, so they increase across rounds.
+ * Once open it prints `R` on stdout so the parent can time a kill from the
+ * end of recovery. Revisions are round × 10⁹ + n, so they increase across rounds.
  * For `crash` an op is a put or delete on `objects` (sometimes several in one
  * tree.atomic); for `db-crash` an op is one db.atomic writing (or deleting)
  * the same key in `objects` and `inodes` with the same revision.
@@ -26,16 +27,21 @@ export const REVS_PER_ROUND = 1_000_000_000;
 export async function runChild(o: SoakOptions, dir: string): Promise<never> {
   const rng = new Rng(deriveSeed(o.seed, o.round));
   const log = new AckLogWriter(join(dir, ACK_LOG));
-  const db = openDb(dir, o, { walBytes: rng.between(64, 2048) * 1024, intervalMs: rng.between(50, 500) });
+  const db = openDb(dir, o, { walBytes: rng.between(16, 1024) * 1024, intervalMs: rng.between(20, 300) });
   const dual = o.childOf === 'db-crash';
   const objects = db.tree('objects');
   const inodes = dual ? db.tree('inodes') : null;
   let rev = o.round * REVS_PER_ROUND;
+  // Tell the parent recovery is over: it may time this round's kill from here.
+  process.stdout.write('R\n');
   const checkpointsDone = (): number => {
     const d = db.stats().durable as { checkpoint?: { succeeded?: number } } | null;
     return d?.checkpoint?.succeeded ?? 0;
   };
+  const parent = process.ppid;
   for (;;) {
+    // An orphan (its parent died) stops instead of writing forever.
+    if (process.ppid !== parent) process.exit(3);
     const group = rng.between(1, 8);
     const syncs: Promise<void>[] = [];
     for (let g = 0; g < group; g++) {
@@ -70,7 +76,7 @@ export async function runChild(o: SoakOptions, dir: string): Promise<never> {
       }
       syncs.push(db.sync());
     }
-    if (rng.chance(0.01)) await db.checkpoint();
+    if (rng.chance(0.03)) await db.checkpoint();
     await Promise.all(syncs);
     log.ack(rev, checkpointsDone());
     if (rng.chance(0.2)) await yieldToLoop();
