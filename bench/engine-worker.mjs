@@ -176,7 +176,7 @@ async function run(job) {
     const memory = {
       rssMiB: after.rss / MIB,
       heapUsedMiB: after.heapUsed / MIB,
-      externalMiB: (after.external + after.arrayBuffers) / MIB,
+      externalMiB: after.external / MIB, // includes arrayBuffers (Holt frames)
       rssDeltaMiB: (after.rss - before.rss) / MIB,
       heapDeltaMiB: (after.heapUsed - before.heapUsed) / MIB,
     };
@@ -208,10 +208,10 @@ async function main() {
   const started = Date.now();
   let output;
   try {
-    output = { ...job, ...(await run(job)), wallMs: Date.now() - started, sink: sink % 2 };
+    output = { ...job, dir: undefined, ...(await run(job)), wallMs: Date.now() - started, sink: sink % 2 };
   } catch (error) {
     const err = /** @type {Error} */ (error);
-    output = { ...job, ops: undefined, plan: job.ops, error: err.message, stack: err.stack, wallMs: Date.now() - started };
+    output = { ...job, dir: undefined, ops: undefined, plan: job.ops, error: err.message, stack: err.stack, wallMs: Date.now() - started };
   }
   // Some native engines keep threads alive, so exit explicitly once the result is flushed.
   process.stdout.write(`@@RESULT ${JSON.stringify(output)}\n`, () => process.exit(0));
