@@ -16,6 +16,7 @@ interface Run {
   lastVersion: number;
   /** Versions handed out earlier, to use as stale tokens. */
   history: number[];
+  bigRate: number;
 }
 
 function checkVerify(run: Run, where: string): void {
@@ -57,7 +58,7 @@ function step(rng: Rng, run: Run, i: number): void {
   const where = `op ${i} key ${k.toString('hex').slice(0, 80)}`;
   const op = rng.int(100);
   if (op < 30) {
-    const v = genValue(rng);
+    const v = genValue(rng, run.bigRate);
     const ver = newVersion(run, t.put(k, v), `${where} put`);
     o.set(k, v, ver);
   } else if (op < 45) {
@@ -75,14 +76,14 @@ function step(rng: Rng, run: Run, i: number): void {
     if (got !== undefined) expect(got.value.equals(want!.value)).toBe(true);
     expect(t.has(k)).toBe(want !== undefined);
   } else if (op < 62) {
-    const v = genValue(rng);
+    const v = genValue(rng, run.bigRate);
     const got = t.putIfAbsent(k, v);
     if (o.has(k)) expect(got, `${where} putIfAbsent`).toBeUndefined();
     else o.set(k, v, newVersion(run, got, `${where} putIfAbsent`));
   } else if (op < 68) {
     const cur = o.get(k);
     const ver = pickVersion(rng, run, cur?.version);
-    const v = genValue(rng);
+    const v = genValue(rng, run.bigRate);
     const got = t.compareAndPut(k, ver, v);
     if (cur !== undefined && cur.version === ver) o.set(k, v, newVersion(run, got, `${where} compareAndPut`));
     else expect(got, `${where} compareAndPut(${ver}) cur ${cur?.version}`).toBeUndefined();
@@ -132,10 +133,10 @@ function step(rng: Rng, run: Run, i: number): void {
   }
 }
 
-function runSeed(seed: number, ops: number, verifyEvery: number): { frames: number; maxFrames: number } {
+function runSeed(seed: number, ops: number, verifyEvery: number, bigRate = 0.05): { frames: number; maxFrames: number } {
   const rng = new Rng(seed);
   const db = DB.memory();
-  const run: Run = { tree: db.tree('m'), oracle: new Oracle(), lastVersion: 0, history: [] };
+  const run: Run = { tree: db.tree('m'), oracle: new Oracle(), lastVersion: 0, history: [], bigRate };
   let maxFrames = 1;
   for (let i = 0; i < ops; i++) {
     try {
@@ -160,15 +161,21 @@ function runSeed(seed: number, ops: number, verifyEvery: number): { frames: numb
 const ONLY = process.env['SEED'];
 
 describe('Tree against a sorted-map oracle', () => {
-  const seeds = ONLY !== undefined ? [Number(ONLY)] : Array.from({ length: 24 }, (_, i) => 1000 + i);
+  const seeds = ONLY !== undefined ? [Number(ONLY)] : Array.from({ length: 40 }, (_, i) => 1000 + i);
   it.each(seeds)('seed %i', (seed) => {
-    const { frames } = runSeed(seed, 1500, 100);
+    const { frames } = runSeed(seed, 2500, 100);
     expect(frames).toBe(1);
   });
 
-  it('long run with many spills (seed 77)', () => {
-    const { frames, maxFrames } = runSeed(77, 6000, 500);
+  it.each(ONLY !== undefined ? [] : [77, 78])('long run with many spills (seed %i)', (seed) => {
+    const { frames, maxFrames } = runSeed(seed, 15_000, 1000);
     expect(maxFrames).toBeGreaterThan(3);
+    expect(frames).toBe(1);
+  });
+
+  it.each(ONLY !== undefined ? [] : [500, 501, 502, 503])('spill-heavy: a third of the values are 20-128 KiB (seed %i)', (seed) => {
+    const { frames, maxFrames } = runSeed(seed, 2000, 50, 0.35);
+    expect(maxFrames).toBeGreaterThan(10);
     expect(frames).toBe(1);
   });
 });

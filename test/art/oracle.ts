@@ -164,10 +164,11 @@ export function genKey(rng: Rng, known: readonly Buffer[]): Buffer {
   return Buffer.from(rng.pick(SEGMENTS));
 }
 
-export function genValue(rng: Rng): Buffer {
+/** `bigRate`: share of values between 20 KiB and the 128 KiB maximum (they force spills). */
+export function genValue(rng: Rng, bigRate = 0.05): Buffer {
   const r = rng.next();
-  if (r < 0.04) return rng.bytes(rng.range(20 * 1024, 128 * 1024));
-  if (r < 0.05) return Buffer.alloc(128 * 1024, rng.int(256));
-  if (r < 0.15) return Buffer.alloc(0);
+  if (r < bigRate * 0.8) return rng.bytes(rng.range(20 * 1024, 128 * 1024));
+  if (r < bigRate) return Buffer.alloc(128 * 1024, rng.int(256));
+  if (r < bigRate + 0.1) return Buffer.alloc(0);
   return rng.bytes(rng.range(1, 120));
 }
