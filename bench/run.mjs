@@ -12,7 +12,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ENGINE_NAMES, loadEngine } from './adapters/index.mjs';
-import { compare, scalePoints, verify } from './lib/analyze.mjs';
+import { compare, mergeRounds, scalePoints, verify } from './lib/analyze.mjs';
 import { ensurePeers, holtUnavailableReason, peerVersions } from './lib/deps.mjs';
 import { consoleTable, formatSize, memoryCells } from './lib/format.mjs';
 import { describeMachine } from './lib/machine.mjs';
@@ -76,16 +76,20 @@ export async function runBench(options, command) {
   if (holtReason) log(`bench: Holt skipped: ${holtReason}`);
 
   const jobs = planJobs(options, engines);
-  log(`bench: ${jobs.length} runs (${options.profile.name} profile), engines ${Object.keys(engines).join(', ')}`);
+  log(`bench: ${jobs.length * options.rounds} runs (${options.profile.name} profile, ${options.rounds} round${options.rounds > 1 ? 's' : ''}), engines ${Object.keys(engines).join(', ')}`);
   /** @type {import('./lib/analyze.mjs').RunResult[]} */
   const runs = [];
-  for (const [i, job] of jobs.entries()) {
+  // With several rounds, even rounds run the jobs in reverse order, so a busy spell on a
+  // shared machine does not always land on the same engines.
+  const schedule = Array.from({ length: options.rounds }, (_, r) => (r % 2 ? [...jobs].reverse() : jobs)).flat();
+  for (const [i, job] of schedule.entries()) {
     const label = `${job.engine} ${job.workload} ${job.mode} ${formatSize(job.size)}`;
     const result = await runWorker(job, options.profile.jobTimeoutMs);
     runs.push(result);
     const status = result.error ? `FAILED: ${result.error}` : `${(result.wallMs / 1000).toFixed(1)} s`;
-    log(`  [${String(i + 1).padStart(String(jobs.length).length)}/${jobs.length}] ${label.padEnd(44)} ${status}`);
+    log(`  [${String(i + 1).padStart(String(schedule.length).length)}/${schedule.length}] ${label.padEnd(44)} ${status}`);
   }
+  const merged = mergeRounds(runs);
 
   const results = {
     schema: 1,
@@ -98,10 +102,11 @@ export async function runBench(options, command) {
     peers: peerVersions(),
     holt: { available: holtReason === undefined, reason: holtReason ?? null },
     engines: Object.fromEntries(Object.entries(engines).map(([name, e]) => [name, e.summary])),
+    rounds: options.rounds,
     warnings: verify(runs),
-    comparisons: compare(runs),
-    scale: scalePoints(runs),
-    runs,
+    comparisons: compare(merged),
+    scale: scalePoints(merged),
+    runs: merged,
   };
   return results;
 }

@@ -5,6 +5,7 @@
 
 import { holtEngineFor } from '../adapters/index.mjs';
 import { BASE_SIZE, SCALE_OPS } from './plan.mjs';
+import { summarize } from './stats.mjs';
 
 /**
  * @typedef {import('./stats.mjs').Summary} Summary
@@ -36,6 +37,40 @@ const round = (x) => Math.round(x * 1000) / 1000;
 
 /** @param {Summary} s */
 const brief = (s) => ({ median: round(s.median), p10: round(s.p10), p90: round(s.p90) });
+
+/**
+ * Folds the rounds of one job (same engine, workload, mode, size) into one run whose
+ * cells summarise all repetitions of all rounds. A failed round is dropped when another
+ * round of the job succeeded.
+ * @param {RunResult[]} runs
+ * @returns {RunResult[]}
+ */
+export function mergeRounds(runs) {
+  /** @type {Map<string, RunResult[]>} */
+  const jobs = new Map();
+  for (const run of runs) {
+    const key = `${run.engine}\u0000${run.workload}\u0000${run.mode}\u0000${run.size}`;
+    jobs.set(key, [...(jobs.get(key) ?? []), run]);
+  }
+  /** @type {RunResult[]} */
+  const out = [];
+  for (const rounds of jobs.values()) {
+    const ok = rounds.filter((r) => !r.error && r.ops);
+    if (ok.length <= 1) {
+      out.push(ok[0] ?? rounds[0]);
+      continue;
+    }
+    /** @type {NonNullable<RunResult['ops']>} */
+    const ops = {};
+    for (const op of Object.keys(ok[0].ops ?? {})) {
+      const cells = ok.map((r) => r.ops?.[op]).filter((c) => c !== undefined);
+      const samples = cells.flatMap((c) => c.samples);
+      ops[op] = { ...summarize(samples), samples, count: cells[0].count, sync: cells[0].sync };
+    }
+    out.push({ ...ok[0], ops, wallMs: ok.reduce((n, r) => n + r.wallMs, 0) });
+  }
+  return out;
+}
 
 /**
  * @param {RunResult[]} runs

@@ -81,6 +81,7 @@ export const PROFILES = {
  * @property {boolean} write   write latest.json, RESULTS.md and scale.svg
  * @property {string | undefined} out  write the results JSON here instead
  * @property {number} seed
+ * @property {number} rounds  times every job runs (rounds alternate direction; samples merge)
  */
 
 /** @param {string | undefined} value @param {readonly string[]} allowed @param {string} what */
@@ -102,7 +103,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --no-scale            skip the scale curve
   --save-baseline       also write bench/results/baseline.json (compared by npm run bench:check)
   --out FILE            write the results JSON to FILE only (no RESULTS.md / latest.json)
-  --seed N              PRNG seed (default ${DEFAULT_SEED})`;
+  --seed N              PRNG seed (default ${DEFAULT_SEED})
+  --rounds N            run every job N times, alternating order, and merge the samples (noisy machines)`;
 
 /**
  * @param {string[]} argv
@@ -121,6 +123,7 @@ export function parseOptions(argv) {
       'save-baseline': { type: 'boolean', default: false },
       out: { type: 'string' },
       seed: { type: 'string' },
+      rounds: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -140,6 +143,7 @@ export function parseOptions(argv) {
     write: values.out === undefined,
     out: values.out,
     seed: values.seed === undefined ? DEFAULT_SEED : Number(values.seed),
+    rounds: Math.max(1, Math.floor(Number(values.rounds ?? 1)) || 1),
   };
 }
 
