@@ -28,7 +28,7 @@ import { summarize } from './stats.mjs';
  * @property {number} size
  * @property {string} op
  * @property {string} holtEngine
- * @property {Summary | null} holt
+ * @property {{ median: number, p10: number, p90: number } | null} holt
  * @property {Record<string, PeerCell>} peers
  */
 
@@ -105,7 +105,7 @@ export function compare(runs) {
           ratioHigh: holt ? round(cell.p90 / holt.p10) : null,
         };
       }
-      out.push({ workload, mode, size, op, holtEngine, holt: holt ? { ...holt, ...brief(holt) } : null, peers });
+      out.push({ workload, mode, size, op, holtEngine, holt: holt ? brief(holt) : null, peers });
     }
   }
   return out;
