@@ -305,8 +305,11 @@ export class DB implements TreeHost {
 function releaseFrames(pager: FramePager, rootFrameId: number): void {
   const stack = [rootFrameId];
   const order: number[] = [];
+  const seen = new Set<number>();
   while (stack.length > 0) {
     const id = stack.pop()!;
+    if (seen.has(id)) continue; // a packed frame is reached through several Crossings
+    seen.add(id);
     order.push(id);
     const f = pager.frame(id);
     for (const child of crossingsOf(f)) stack.push(child);

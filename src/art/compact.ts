@@ -23,7 +23,8 @@ function scratchFrame(id: number): Frame {
 export function compactFrame(core: TreeCore, f: Frame, substitute?: Substitution): void {
   const s = scratchFrame(f.id);
   s.initialize(f.treeId, f.baseDepth, false);
-  s.rootOffset = copySubtree(f, f.rootOffset, s, substitute);
+  // Roots keep their indices: Crossings in parent frames name them.
+  for (const i of f.rootIndices()) s.setRoot(i, copySubtree(f, f.rootAt(i), s, substitute));
   s.noteVersion(f.maxVersion);
   s.noteCompaction(f.compactions);
   f.u8.set(s.u8);

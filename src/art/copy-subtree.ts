@@ -8,25 +8,29 @@
  * a Crossing on the way (`substitute`), which is how spillover cuts a subtree out.
  */
 import type { Frame } from '../layout/frame.js';
-import { CROSSING_CHILD_FRAME, CROSSING_SIZE } from '../layout/crossing.js';
+import { CROSSING_CHILD_FRAME, CROSSING_ROOT, CROSSING_SIZE } from '../layout/crossing.js';
 import { EMPTY_ROOT_SIZE } from '../layout/empty-root.js';
 import { INNER_TERMINAL, innerSize, innerTypeFor } from '../layout/inner-nodes.js';
 import { PREFIX_CHILD } from '../layout/prefix.js';
 import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX } from '../layout/node-types.js';
 import { addChild, bodySize, forEachChild, hasRef, innerCount, leafVersion, readRef, writeRef } from './node-ops.js';
 
-export interface Substitution {
-  /** Offset (in the source frame) of the node to replace. */
-  at: number;
-  /** Frame id the Crossing that replaces it points to. */
+/** Where a cut-out subtree went: the Crossing that replaces it points here. */
+export interface CrossingTarget {
   childFrameId: number;
+  root: number;
 }
+
+/** Nodes (by offset in the source frame) to replace by Crossings while copying. */
+export type Substitution = ReadonlyMap<number, CrossingTarget>;
 
 /** Copy the subtree at `off` in `src` into `dst`; returns its offset in `dst`. */
 export function copySubtree(src: Frame, off: number, dst: Frame, substitute?: Substitution): number {
-  if (substitute !== undefined && off === substitute.at) {
+  const target = substitute?.get(off);
+  if (target !== undefined) {
     const x = dst.alloc(CROSSING_SIZE, NODE_CROSSING);
-    dst.u32[(x + CROSSING_CHILD_FRAME) >>> 2] = substitute.childFrameId;
+    dst.u32[(x + CROSSING_CHILD_FRAME) >>> 2] = target.childFrameId;
+    dst.u16[(x + CROSSING_ROOT) >>> 1] = target.root;
     dst.addCrossings(1);
     return x;
   }
@@ -50,6 +54,7 @@ export function copySubtree(src: Frame, off: number, dst: Frame, substitute?: Su
     case NODE_CROSSING: {
       const n = dst.alloc(CROSSING_SIZE, NODE_CROSSING);
       dst.u32[(n + CROSSING_CHILD_FRAME) >>> 2] = src.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!;
+      dst.u16[(n + CROSSING_ROOT) >>> 1] = src.u16[(off + CROSSING_ROOT) >>> 1]!;
       dst.addCrossings(1);
       return n;
     }
@@ -67,6 +72,36 @@ export function copySubtree(src: Frame, off: number, dst: Frame, substitute?: Su
       return n;
     }
   }
+}
+
+/** Bytes and nodes a copy of a subtree allocates (child frames are not entered). */
+export function subtreeFootprint(f: Frame, off: number): { bytes: number; nodes: number } {
+  let nodes = 0;
+  const walk = (o: number): number => {
+    nodes++;
+    const type = f.u8[o + 1]!;
+    if (type === NODE_PREFIX) return bodySize(f, o) + walk(readRef(f, o + PREFIX_CHILD));
+    if (type === NODE_LEAF || type === NODE_CROSSING || type === NODE_EMPTY_ROOT) return bodySize(f, o);
+    let total = innerSize(innerTypeFor(innerCount(f, o, type)));
+    if (hasRef(f, o + INNER_TERMINAL)) total += walk(readRef(f, o + INNER_TERMINAL));
+    forEachChild(f, o, type, (_b, child) => { total += walk(child); });
+    return total;
+  };
+  const bytes = walk(off);
+  return { bytes, nodes };
+}
+
+/** Give every body of a subtree back to its frame, keeping the header's accounting. */
+export function freeSubtree(f: Frame, off: number): void {
+  const type = f.u8[off + 1]!;
+  if (type === NODE_PREFIX) freeSubtree(f, readRef(f, off + PREFIX_CHILD));
+  else if (type === NODE_LEAF) f.addLiveKeys(-1);
+  else if (type === NODE_CROSSING) f.addCrossings(-1);
+  else if (type !== NODE_EMPTY_ROOT) {
+    if (hasRef(f, off + INNER_TERMINAL)) freeSubtree(f, readRef(f, off + INNER_TERMINAL));
+    forEachChild(f, off, type, (_b, child) => freeSubtree(f, child));
+  }
+  f.free(off, bodySize(f, off), type);
 }
 
 /** Sum of body sizes in the subtree (Crossings count 8 bytes; child frames are not entered). */

@@ -2,7 +2,7 @@
  * count(prefix): live keys under a prefix, by walking the matching subtree.
  */
 import type { Frame } from '../layout/frame.js';
-import { CROSSING_CHILD_FRAME } from '../layout/crossing.js';
+import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
 import { INNER_TERMINAL } from '../layout/inner-nodes.js';
 import { PREFIX_CHILD } from '../layout/prefix.js';
 import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX } from '../layout/node-types.js';
@@ -22,7 +22,7 @@ export function countSubtree(core: TreeCore, f: Frame, off: number): number {
   if (type === NODE_PREFIX) return countSubtree(core, f, readRef(f, off + PREFIX_CHILD));
   if (type === NODE_CROSSING) {
     const child = core.pager.frame(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!);
-    return countSubtree(core, child, child.rootOffset);
+    return countSubtree(core, child, child.rootAt(f.u16[(off + CROSSING_ROOT) >>> 1]!));
   }
   let n = hasRef(f, off + INNER_TERMINAL) ? 1 : 0;
   forEachChild(f, off, type, (_b, child) => { n += countSubtree(core, f, child); });

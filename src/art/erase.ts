@@ -10,9 +10,9 @@
  * subtree disappears is released and its Crossing removed from the parent
  * frame. Afterwards a small child frame folds back into its parent (merge.ts).
  */
-import type { Frame } from '../layout/frame.js';
+import { Frame } from '../layout/frame.js';
 import { H_ROOT_REF } from '../layout/frame-header.js';
-import { CROSSING_CHILD_FRAME, CROSSING_SIZE } from '../layout/crossing.js';
+import { CROSSING_CHILD_FRAME, CROSSING_ROOT, CROSSING_SIZE } from '../layout/crossing.js';
 import { EMPTY_ROOT_SIZE } from '../layout/empty-root.js';
 import { INNER_TERMINAL, innerSize } from '../layout/inner-nodes.js';
 import { MAX_KEY_BYTES } from '../layout/leaf.js';
@@ -61,9 +61,10 @@ export function erase(core: TreeCore, key: Uint8Array, keyLen: number): boolean 
       refLoc = off + PREFIX_CHILD;
       via = -1;
     } else if (type === NODE_CROSSING) {
+      const root = f.u16[(off + CROSSING_ROOT) >>> 1]!;
       f = pager.frame(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!);
-      refLoc = H_ROOT_REF;
-      off = f.rootOffset;
+      refLoc = Frame.rootRefLoc(root);
+      off = f.rootAt(root);
       via = -1;
       continue;
     } else if (depth === keyLen) {
@@ -97,15 +98,26 @@ function removeUpward(core: TreeCore, i: number): void {
   const pager = core.pager;
   for (;;) {
     const f = stFrame[i]!;
-    if (stRef[i] === H_ROOT_REF) {
+    if (Frame.isRootRef(stRef[i]!)) {
       if (f.id === core.rootFrameId || i === 0) {
-        // The tree is empty.
-        f.rootOffset = f.alloc(EMPTY_ROOT_SIZE, NODE_EMPTY_ROOT);
+        // The tree is empty. Every body left in the frame is garbage, so when
+        // the allocator is out of slots, starting the frame afresh is exact.
+        const empty = f.alloc(EMPTY_ROOT_SIZE, NODE_EMPTY_ROOT);
+        if (empty >= 0) f.setRoot(0, empty);
+        else {
+          const compactions = f.compactions;
+          f.initialize(f.treeId, f.baseDepth);
+          f.noteCompaction(compactions);
+        }
         return;
       }
-      // A whole child frame emptied: release it and remove the Crossing above.
-      pager.releaseFrame(f.id);
-      core.counters.framesReleased++;
+      // A root of a child frame emptied: drop it (and the frame with its last
+      // root), then remove the Crossing above.
+      f.clearRoot(Frame.rootIndexOf(stRef[i]!));
+      if (f.rootCount === 0) {
+        pager.releaseFrame(f.id);
+        core.counters.framesReleased++;
+      }
       i--;
       const pf = stFrame[i]!;
       if (!pf.dirty) pager.markDirty(pf);
@@ -160,7 +172,7 @@ function removeUpward(core: TreeCore, i: number): void {
  */
 function replaceAt(core: TreeCore, i: number, off: number): void {
   const f = stFrame[i]!;
-  while (i > 0 && stRef[i] !== H_ROOT_REF && f.u8[off + 1] === NODE_LEAF) {
+  while (i > 0 && !Frame.isRootRef(stRef[i]!) && f.u8[off + 1] === NODE_LEAF) {
     const pOff = stOff[i - 1]!;
     if (f.u8[pOff + 1] !== NODE_PREFIX) break;
     f.free(pOff, bodySize(f, pOff), NODE_PREFIX);
@@ -209,13 +221,15 @@ function collapseUnary(core: TreeCore, i: number, type: number): void {
 /** After an erase, fold the deepest surviving child frame on the path into its parent if small. */
 function mergeAfterErase(core: TreeCore, top: number): void {
   for (let i = top; i > 0; i--) {
-    if (stRef[i] !== H_ROOT_REF) continue;
+    if (!Frame.isRootRef(stRef[i]!)) continue;
     const child = stFrame[i]!;
     const parent = stFrame[i - 1]!;
     const crossing = stOff[i - 1]!;
-    // The frame may have been released during removeUpward.
+    const root = Frame.rootIndexOf(stRef[i]!);
+    // The root (or its frame) may have gone during removeUpward.
     if (parent.u8[crossing + 1] !== NODE_CROSSING || parent.u32[(crossing + CROSSING_CHILD_FRAME) >>> 2] !== child.id) return;
-    maybeMerge(core, parent, crossing, stRef[i - 1]!, child);
+    if (child.rootAt(root) < 0) return;
+    maybeMerge(core, parent, crossing, stRef[i - 1]!, child, root);
     return;
   }
 }

@@ -8,7 +8,7 @@ import { PREFIX_CHILD } from '../layout/prefix.js';
 import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX } from '../layout/node-types.js';
 import { forEachChild, hasRef, readRef } from './node-ops.js';
 
-/** Ids of the frames that `f`'s Crossings lead to, in key order. */
+/** Ids of the frames that `f`'s Crossings lead to (each once), in key order. */
 export function frameCrossingTargets(f: Frame): number[] {
   const out: number[] = [];
   if (f.crossings === 0) return out;
@@ -20,6 +20,6 @@ export function frameCrossingTargets(f: Frame): number[] {
     if (hasRef(f, off + INNER_TERMINAL)) visit(readRef(f, off + INNER_TERMINAL));
     forEachChild(f, off, type, (_b, child) => visit(child));
   };
-  visit(f.rootOffset);
-  return out;
+  for (const r of f.rootIndices()) visit(f.rootAt(r));
+  return [...new Set(out)];
 }

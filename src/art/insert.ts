@@ -8,7 +8,8 @@
  */
 import type { Frame } from '../layout/frame.js';
 import { H_ROOT_REF } from '../layout/frame-header.js';
-import { CROSSING_CHILD_FRAME } from '../layout/crossing.js';
+import { Frame as FrameClass } from '../layout/frame.js';
+import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
 import { EMPTY_ROOT_SIZE } from '../layout/empty-root.js';
 import { INNER_TERMINAL, N4_SIZE } from '../layout/inner-nodes.js';
 import { leafSize } from '../layout/leaf.js';
@@ -159,11 +160,13 @@ function tryInsert(
         return INSERT_CREATED;
       }
 
-      case NODE_CROSSING:
+      case NODE_CROSSING: {
+        const root = f.u16[(off + CROSSING_ROOT) >>> 1]!;
         f = pager.frame(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!);
-        refLoc = H_ROOT_REF;
-        off = f.rootOffset;
+        refLoc = FrameClass.rootRefLoc(root);
+        off = f.rootAt(root);
         continue;
+      }
 
       default: {
         if (depth === keyLen) {

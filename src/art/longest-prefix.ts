@@ -8,7 +8,7 @@
  */
 import type { Frame } from '../layout/frame.js';
 import { decodeRef } from '../layout/child-ref.js';
-import { CROSSING_CHILD_FRAME } from '../layout/crossing.js';
+import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
 import { INNER_TERMINAL } from '../layout/inner-nodes.js';
 import { PREFIX_CHILD, PREFIX_LEN } from '../layout/prefix.js';
 import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX } from '../layout/node-types.js';
@@ -39,8 +39,9 @@ export function findLongestPrefix(core: TreeCore, key: Uint8Array, keyLen: numbe
     }
     if (type === NODE_EMPTY_ROOT) break;
     if (type === NODE_CROSSING) {
+      const root = f.u16[(off + CROSSING_ROOT) >>> 1]!;
       f = core.pager.frame(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!);
-      off = f.rootOffset;
+      off = f.rootAt(root);
       continue;
     }
     if (type === NODE_PREFIX) {

@@ -7,7 +7,7 @@
  */
 import type { Frame } from '../layout/frame.js';
 import { decodeRef } from '../layout/child-ref.js';
-import { CROSSING_CHILD_FRAME } from '../layout/crossing.js';
+import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
 import { INNER_TERMINAL, N16_CHILDREN, N16_KEYS, N256_CHILDREN, N48_CHILDREN, N48_INDEX, N4_CHILDREN, N4_KEYS } from '../layout/inner-nodes.js';
 import { PREFIX_CHILD, PREFIX_LEN } from '../layout/prefix.js';
 import { NODE_16, NODE_256, NODE_4, NODE_48, NODE_CROSSING, NODE_LEAF, NODE_PREFIX } from '../layout/node-types.js';
@@ -69,12 +69,14 @@ export function findLeaf(core: TreeCore, key: Uint8Array, keyLen: number): boole
         if (depth === keyLen) { ref = u16[(off + INNER_TERMINAL) >>> 1]!; break; }
         ref = u16[((off + N256_CHILDREN) >>> 1) + key[depth++]!]!;
         break;
-      case NODE_CROSSING:
+      case NODE_CROSSING: {
+        const root = u16[(off + CROSSING_ROOT) >>> 1]!;
         f = pager.frame(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!);
         u8 = f.u8;
         u16 = f.u16;
-        off = f.rootOffset;
+        off = f.rootAt(root);
         continue;
+      }
       default:
         return false; // EmptyRoot
     }

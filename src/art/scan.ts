@@ -16,7 +16,7 @@
  * position after it started.
  */
 import type { Frame } from '../layout/frame.js';
-import { CROSSING_CHILD_FRAME } from '../layout/crossing.js';
+import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
 import { INNER_TERMINAL } from '../layout/inner-nodes.js';
 import { MAX_KEY_BYTES } from '../layout/leaf.js';
 import { PREFIX_BYTES, PREFIX_CHILD, PREFIX_LEN } from '../layout/prefix.js';
@@ -236,8 +236,9 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
       const d = this.depths[i]!;
       let type = f.u8[off + 1]!;
       while (type === NODE_CROSSING) {
+        const root = f.u16[(off + CROSSING_ROOT) >>> 1]!;
         f = this.core.pager.frame(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!);
-        off = f.rootOffset;
+        off = f.rootAt(root);
         type = f.u8[off + 1]!;
         this.sp--;
         this.push(f, off, d);
@@ -290,8 +291,9 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
       const d = this.depths[i]!;
       let type = f.u8[off + 1]!;
       while (type === NODE_CROSSING) {
+        const root = f.u16[(off + CROSSING_ROOT) >>> 1]!;
         f = this.core.pager.frame(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!);
-        off = f.rootOffset;
+        off = f.rootAt(root);
         type = f.u8[off + 1]!;
         this.sp--;
         this.push(f, off, d);
@@ -353,7 +355,7 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
         case NODE_CROSSING: {
           const child = this.core.pager.frame(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!);
           this.sp--;
-          this.push(child, child.rootOffset, d);
+          this.push(child, child.rootAt(f.u16[(off + CROSSING_ROOT) >>> 1]!), d);
           continue;
         }
         case NODE_PREFIX: {

@@ -5,7 +5,7 @@
  */
 import type { Frame } from '../layout/frame.js';
 import { decodeRef } from '../layout/child-ref.js';
-import { CROSSING_CHILD_FRAME } from '../layout/crossing.js';
+import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
 import { PREFIX_BYTES, PREFIX_CHILD, PREFIX_LEN } from '../layout/prefix.js';
 import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX } from '../layout/node-types.js';
 import { findChildLoc, leafKeyLen, leafKeyStart } from './node-ops.js';
@@ -27,8 +27,9 @@ export function seekPrefix(core: TreeCore, prefix: Uint8Array, len: number): boo
     const type = f.u8[off + 1]!;
     if (type === NODE_EMPTY_ROOT) return false;
     if (type === NODE_CROSSING) {
+      const root = f.u16[(off + CROSSING_ROOT) >>> 1]!;
       f = core.pager.frame(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!);
-      off = f.rootOffset;
+      off = f.rootAt(root);
       continue;
     }
     if (depth >= len && type !== NODE_LEAF) break;

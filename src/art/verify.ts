@@ -5,14 +5,14 @@
  * frame's slot table; inner-node capacities, sorted unique Node4/16 keys and
  * consistent Node48/256 bookkeeping; Prefix lengths; every leaf's key agrees
  * with the path to it and keys come out in strictly increasing order;
- * terminal leaves end exactly at their node's depth; Crossings lead to frames
- * whose base depth matches and which are reached exactly once; free lists are
+ * terminal leaves end exactly at their node's depth; every root of every
+ * frame is reached through exactly one Crossing; free lists are
  * well formed; and each frame's header accounting (live keys, crossings, live
  * bytes) matches what the walk found.
  */
 import type { Frame } from '../layout/frame.js';
 import { DATA_START, FREE_LIST_COUNT, MAX_SLOTS, SLOT_TABLE_START } from '../layout/frame-header.js';
-import { CROSSING_CHILD_FRAME } from '../layout/crossing.js';
+import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
 import {
   INNER_TERMINAL, N16_CAPACITY, N16_KEYS, N256_COUNT, N48_CAPACITY, N48_CHILDREN, N48_INDEX, N4_CAPACITY, N4_KEYS,
 } from '../layout/inner-nodes.js';
@@ -66,21 +66,32 @@ export function verifyTree(core: TreeCore): VerifyReport {
     keys++;
   };
 
-  const visitFrame = (frameId: number, depth: number, level: number): void => {
-    if (seenFrames.has(frameId)) { err(`frame ${frameId} reached twice`); return; }
-    seenFrames.add(frameId);
+  // Per-frame tallies, summed over every root of the frame and checked at the end.
+  interface Tally { f: Frame; slots: Set<number>; leaves: number; crossings: number; bytes: number; roots: Set<number> }
+  const tallies = new Map<number, Tally>();
+
+  const visitFrame = (frameId: number, root: number, depth: number, level: number): void => {
     frameDepth = Math.max(frameDepth, level);
-    let f: Frame;
-    try { f = core.pager.frame(frameId); } catch (e) { err(`frame ${frameId}: ${(e as Error).message}`); return; }
-    if (f.baseDepth !== depth) err(`frame ${f.id}: base depth ${f.baseDepth}, reached at depth ${depth}`);
-    if (f.treeId !== core.treeId) err(`frame ${f.id}: tree id ${f.treeId}, expected ${core.treeId}`);
-    const slots = new Set<number>();
-    const used = f.slotsUsed;
-    if (used > MAX_SLOTS) err(`frame ${f.id}: ${used} slots used`);
-    for (let i = 0; i < Math.min(used, MAX_SLOTS); i++) slots.add(slotOffset(f.u32[(SLOT_TABLE_START >>> 2) + i]!));
-    let frameLeaves = 0;
-    let frameCrossings = 0;
-    let frameBytes = 0;
+    let tally = tallies.get(frameId);
+    if (tally === undefined) {
+      let frame: Frame;
+      try { frame = core.pager.frame(frameId); } catch (e) { err(`frame ${frameId}: ${(e as Error).message}`); return; }
+      if (frame.treeId !== core.treeId) err(`frame ${frame.id}: tree id ${frame.treeId}, expected ${core.treeId}`);
+      const slots = new Set<number>();
+      const used = frame.slotsUsed;
+      if (used > MAX_SLOTS) err(`frame ${frame.id}: ${used} slots used`);
+      for (let i = 0; i < Math.min(used, MAX_SLOTS); i++) slots.add(slotOffset(frame.u32[(SLOT_TABLE_START >>> 2) + i]!));
+      tally = { f: frame, slots, leaves: 0, crossings: 0, bytes: 0, roots: new Set() };
+      tallies.set(frameId, tally);
+      seenFrames.add(frameId);
+    }
+    const t = tally;
+    const f = t.f;
+    if (t.roots.has(root)) { err(`frame ${frameId} root ${root} reached twice`); return; }
+    t.roots.add(root);
+    const rootOff = f.rootAt(root);
+    if (rootOff < 0) { err(`frame ${frameId}: crossing to unused root ${root}`); return; }
+    const slots = t.slots;
 
     const visit = (off: number, depth: number, terminal: boolean): void => {
       if (off < DATA_START || off >= f.spaceUsed || (off & 7) !== 0) { err(`frame ${f.id}: node offset ${off} out of bounds`); return; }
@@ -90,14 +101,14 @@ export function verifyTree(core: TreeCore): VerifyReport {
       nodes[name] = (nodes[name] ?? 0) + 1;
       if (type === NODE_FREE || type > NODE_EMPTY_ROOT) { err(`frame ${f.id}: node @${off} has type ${name}`); return; }
       const size = bodySize(f, off);
-      frameBytes += size;
+      t.bytes += size;
       if (off + size > f.spaceUsed) err(`frame ${f.id}: ${name} @${off} runs past the bump cursor`);
       switch (type) {
-        case NODE_LEAF: frameLeaves++; checkLeaf(f, off, depth, terminal); return;
+        case NODE_LEAF: t.leaves++; checkLeaf(f, off, depth, terminal); return;
         case NODE_EMPTY_ROOT: return;
         case NODE_CROSSING: {
-          frameCrossings++;
-          visitFrame(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!, depth, level + 1);
+          t.crossings++;
+          visitFrame(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!, f.u16[(off + CROSSING_ROOT) >>> 1]!, depth, level + 1);
           return;
         }
         case NODE_PREFIX: {
@@ -145,20 +156,26 @@ export function verifyTree(core: TreeCore): VerifyReport {
         }
       }
     };
-    visit(f.rootOffset, depth, false);
-
-    if (frameLeaves !== f.liveKeys) err(`frame ${f.id}: header says ${f.liveKeys} keys, found ${frameLeaves}`);
-    if (frameCrossings !== f.crossings) err(`frame ${f.id}: header says ${f.crossings} crossings, found ${frameCrossings}`);
-    if (frameBytes !== f.liveBytes) err(`frame ${f.id}: live bytes ${frameBytes}, header accounting says ${f.liveBytes}`);
-    liveBytes += frameBytes;
-    for (let t = 1; t <= FREE_LIST_COUNT; t++) {
-      for (const o of f.freeListOffsets(t)) {
-        if (o < DATA_START || o >= f.spaceUsed || f.u8[o + 1] !== NODE_FREE) { err(`frame ${f.id}: free list ${t} entry @${o} is not a free body`); break; }
-      }
-    }
+    visit(rootOff, depth, false);
   };
 
-  visitFrame(core.rootFrameId, 0, 1);
+  visitFrame(core.rootFrameId, 0, 0, 1);
+  for (const [id, t] of tallies) {
+    const f = t.f;
+    if (t.leaves !== f.liveKeys) err(`frame ${id}: header says ${f.liveKeys} keys, found ${t.leaves}`);
+    if (t.crossings !== f.crossings) err(`frame ${id}: header says ${f.crossings} crossings, found ${t.crossings}`);
+    if (t.bytes !== f.liveBytes) err(`frame ${id}: live bytes ${t.bytes}, header accounting says ${f.liveBytes}`);
+    const roots = f.rootIndices();
+    if (roots.length !== t.roots.size || roots.some((r) => !t.roots.has(r))) {
+      err(`frame ${id}: roots in use ${roots.join(',')}, reached ${[...t.roots].join(',')}`);
+    }
+    liveBytes += t.bytes;
+    for (let type = 1; type <= FREE_LIST_COUNT; type++) {
+      for (const o of f.freeListOffsets(type)) {
+        if (o < DATA_START || o >= f.spaceUsed || f.u8[o + 1] !== NODE_FREE) { err(`frame ${id}: free list ${type} entry @${o} is not a free body`); break; }
+      }
+    }
+  }
   if (keys !== core.keyCount) err(`tree counts ${core.keyCount} keys, walk found ${keys}`);
   return { ok: errors.length === 0, errors, keys, frames: seenFrames.size, frameDepth, nodes, liveBytes };
 }

@@ -261,8 +261,11 @@ export class DurableStore {
     t.dropped = true;
     const order: number[] = [];
     const stack = [t.core.rootFrameId];
+    const seen = new Set<number>();
     while (stack.length > 0) {
       const id = stack.pop()!;
+      if (seen.has(id)) continue; // a packed frame is reached through several Crossings
+      seen.add(id);
       order.push(id);
       for (const child of frameCrossingTargets(this.pager.frame(id))) stack.push(child);
     }

@@ -20,8 +20,8 @@
  *  0x00 u32 magic "HLTF"        0x04 u16 format version   0x06 u16 reserved
  *  0x08 u32 frame id            0x0C u32 tree id
  *  0x10 u32 checksum (CRC32C of the frame with this field zeroed; set by the store)
- *  0x14 u16 root ref (encoded child ref, see child-ref.ts)
- *  0x16 u16 reserved
+ *  0x14 u16 root ref: root 0 (encoded child ref, see child-ref.ts)
+ *  0x16 u16 root count (roots in use)
  *  0x18 u32 space used (absolute bump cursor)
  *  0x1C u32 slots used (slot-table high-water)
  *  0x20 u32 dead bytes (abandoned variable-size bodies; reclaimed by compaction)
@@ -32,7 +32,14 @@
  *  0x34 u32 live keys (leaves in this frame)
  *  0x38 f64 max version (highest record version written into this frame)
  *  0x40 u32 free_list_head[8] (one per node type, absolute body offset, 0 = empty)
- *  0x60 .. 0x1000 reserved (zero)
+ *  0x60 .. 0x100 reserved (zero)
+ *  0x100 u16 roots 1..MAX_ROOTS-1 (encoded child refs, 0 = unused)
+ *  ... .. 0x1000 reserved (zero)
+ * ```
+ * A tree's root frame has one root. A child frame may hold several roots: a
+ * spill packs several disjoint subtrees into one new frame so that it starts
+ * well filled, and each Crossing names its frame and root index.
+ * ```
  * ```
  */
 
@@ -48,6 +55,10 @@ export const H_FRAME_ID = 0x08;
 export const H_TREE_ID = 0x0c;
 export const H_CHECKSUM = 0x10;
 export const H_ROOT_REF = 0x14;
+export const H_ROOT_COUNT = 0x16;
+/** Roots 1.. of a packed frame (root 0 is H_ROOT_REF). */
+export const H_EXTRA_ROOTS = 0x100;
+export const MAX_ROOTS = 1025;
 export const H_SPACE_USED = 0x18;
 export const H_SLOTS_USED = 0x1c;
 export const H_DEAD_BYTES = 0x20;

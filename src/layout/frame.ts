@@ -10,7 +10,7 @@
 import {
   CROSSING_RESERVE, DATA_END, DATA_START, FRAME_FORMAT_VERSION, FRAME_MAGIC, FRAME_SIZE,
   FREE_LIST_COUNT, H_BASE_DEPTH, H_COMPACTIONS, H_CROSSINGS, H_DEAD_BYTES, H_FRAME_ID,
-  H_FREE_LIST_BYTES, H_FREE_LIST_HEADS, H_LIVE_KEYS, H_MAGIC, H_MAX_VERSION, H_ROOT_REF,
+  H_EXTRA_ROOTS, H_FREE_LIST_BYTES, H_FREE_LIST_HEADS, H_LIVE_KEYS, H_MAGIC, H_MAX_VERSION, H_ROOT_COUNT, H_ROOT_REF, MAX_ROOTS,
   H_SLOTS_USED, H_SPACE_USED, H_TREE_ID, H_VERSION, MAX_SLOTS, SLOT_TABLE_START,
 } from './frame-header.js';
 import { decodeRef, encodeRef } from './child-ref.js';
@@ -60,16 +60,62 @@ export class Frame {
     this.u32[H_TREE_ID >>> 2] = treeId;
     this.u32[H_BASE_DEPTH >>> 2] = baseDepth;
     this.u32[H_SPACE_USED >>> 2] = DATA_START;
-    if (withEmptyRoot) this.rootOffset = this.alloc(EMPTY_ROOT_SIZE, NODE_EMPTY_ROOT);
+    if (withEmptyRoot) this.setRoot(0, this.alloc(EMPTY_ROOT_SIZE, NODE_EMPTY_ROOT));
   }
 
   get treeId(): number { return this.u32[H_TREE_ID >>> 2]!; }
   get baseDepth(): number { return this.u32[H_BASE_DEPTH >>> 2]!; }
   set baseDepth(d: number) { this.u32[H_BASE_DEPTH >>> 2] = d; }
 
-  /** Byte offset of the root node. */
+  /** Byte offset of root 0 (the only root of a tree's root frame). */
   get rootOffset(): number { return decodeRef(this.u16[H_ROOT_REF >>> 1]!); }
-  set rootOffset(off: number) { this.u16[H_ROOT_REF >>> 1] = encodeRef(off); }
+
+  /** Where root `i`'s ref is stored (a ref location like any child slot). */
+  static rootRefLoc(i: number): number {
+    return i === 0 ? H_ROOT_REF : H_EXTRA_ROOTS + 2 * (i - 1);
+  }
+
+  /** True when a ref location is a root slot in the header (node slots live in the data area). */
+  static isRootRef(loc: number): boolean {
+    return loc < DATA_START;
+  }
+
+  /** Root index of a root ref location. */
+  static rootIndexOf(loc: number): number {
+    return loc === H_ROOT_REF ? 0 : (loc - H_EXTRA_ROOTS) / 2 + 1;
+  }
+
+  /** Byte offset of root `i`, or -1 when the slot is unused. */
+  rootAt(i: number): number {
+    const r = this.u16[Frame.rootRefLoc(i) >>> 1]!;
+    return r === 0 ? -1 : decodeRef(r);
+  }
+
+  /** Point root `i` at `off`, counting a newly used slot. */
+  setRoot(i: number, off: number): void {
+    const at = Frame.rootRefLoc(i) >>> 1;
+    if (this.u16[at] === 0) this.u16[H_ROOT_COUNT >>> 1] = this.rootCount + 1;
+    this.u16[at] = encodeRef(off);
+  }
+
+  /** Release root `i` (its subtree is gone or moved). */
+  clearRoot(i: number): void {
+    const at = Frame.rootRefLoc(i) >>> 1;
+    if (this.u16[at] !== 0) this.u16[H_ROOT_COUNT >>> 1] = this.rootCount - 1;
+    this.u16[at] = 0;
+  }
+
+  /** Roots in use. */
+  get rootCount(): number { return this.u16[H_ROOT_COUNT >>> 1]!; }
+
+  /** Indices of the roots in use, ascending. */
+  rootIndices(): number[] {
+    const out: number[] = [];
+    for (let i = 0, seen = 0; i < MAX_ROOTS && seen < this.rootCount; i++) {
+      if (this.u16[Frame.rootRefLoc(i) >>> 1] !== 0) { out.push(i); seen++; }
+    }
+    return out;
+  }
 
   get spaceUsed(): number { return this.u32[H_SPACE_USED >>> 2]!; }
   get slotsUsed(): number { return this.u32[H_SLOTS_USED >>> 2]!; }

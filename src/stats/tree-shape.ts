@@ -39,10 +39,14 @@ export function walkTreeShape(core: TreeCore): TreeShape {
   let maxFill = 0;
   // Breadth first, one level at a time, so the level is the frame depth.
   let level: number[] = [core.rootFrameId];
+  // A packed frame holds several roots and is reached through several Crossings: count it once.
+  const seen = new Set<number>();
   while (level.length > 0) {
     shape.frameDepth++;
     const next: number[] = [];
     for (const id of level) {
+      if (seen.has(id)) continue;
+      seen.add(id);
       const f = core.pager.frameSilently(id);
       const before = next.length;
       countNodes(f, shape.nodes, next);
@@ -69,7 +73,7 @@ export function walkTreeShape(core: TreeCore): TreeShape {
 
 /** Count the nodes reachable in `f`; push the frames its Crossings lead to onto `children`. */
 function countNodes(f: Frame, nodes: NodeCounts, children: number[]): void {
-  const stack = [f.rootOffset];
+  const stack = f.rootIndices().map((i) => f.rootAt(i));
   while (stack.length > 0) {
     const off = stack.pop()!;
     const type = f.u8[off + 1]!;

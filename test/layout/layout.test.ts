@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeRef, encodeRef, NULL_REF } from '../../src/layout/child-ref.js';
-import { CROSSING_CHILD_FRAME, CROSSING_SIZE } from '../../src/layout/crossing.js';
+import { CROSSING_CHILD_FRAME, CROSSING_ROOT, CROSSING_SIZE } from '../../src/layout/crossing.js';
 import { EMPTY_ROOT_SIZE } from '../../src/layout/empty-root.js';
 import * as H from '../../src/layout/frame-header.js';
 import { Frame } from '../../src/layout/frame.js';
@@ -37,6 +37,9 @@ describe('frame geometry and header', () => {
       slotsUsed: 0x1c, deadBytes: 0x20, freeListBytes: 0x24, crossings: 0x28, compactions: 0x2c, baseDepth: 0x30,
       liveKeys: 0x34, maxVersion: 0x38, freeListHeads: 0x40,
     });
+    expect([H.H_ROOT_COUNT, H.H_EXTRA_ROOTS, H.MAX_ROOTS]).toEqual([0x16, 0x100, 1025]);
+    // Extra roots of a packed frame fit before the end of the header page.
+    expect(H.H_EXTRA_ROOTS + 2 * (H.MAX_ROOTS - 1)).toBeLessThanOrEqual(H.HEADER_SIZE);
     expect(H.FREE_LIST_COUNT).toBe(8);
     // The free-list heads end where the reserved area starts.
     expect(H.H_FREE_LIST_HEADS + H.FREE_LIST_COUNT * 4).toBe(0x60);
@@ -62,7 +65,7 @@ describe('frame geometry and header', () => {
     // Everything else in the header page is zero.
     expect(dv.getUint16(0x06, true)).toBe(0);
     expect(dv.getUint32(0x10, true)).toBe(0);
-    expect(dv.getUint16(0x16, true)).toBe(0);
+    expect(dv.getUint16(0x16, true)).toBe(1); // root count: the EmptyRoot
     for (const at of [0x20, 0x24, 0x28, 0x2c, 0x34]) expect(dv.getUint32(at, true)).toBe(0);
     expect(dv.getFloat64(0x38, true)).toBe(0);
     expect(f.u8.subarray(0x40, 0x1000).every((b) => b === 0)).toBe(true);
@@ -156,7 +159,7 @@ describe('node layouts', () => {
     expect(prefixSize(8)).toBe(16);
     expect(prefixSize(9)).toBe(24);
     expect(prefixSize(PREFIX_MAX_INLINE)).toBe(256);
-    expect([CROSSING_CHILD_FRAME, CROSSING_SIZE, EMPTY_ROOT_SIZE]).toEqual([4, 8, 8]);
+    expect([CROSSING_ROOT, CROSSING_CHILD_FRAME, CROSSING_SIZE, EMPTY_ROOT_SIZE]).toEqual([2, 4, 8, 8]);
     // The reserve always fits a crossing.
     expect(H.CROSSING_RESERVE).toBeGreaterThanOrEqual(CROSSING_SIZE);
   });
