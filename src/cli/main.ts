@@ -31,6 +31,8 @@ function mainHelp(): string {
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
+    `  ${'soak'.padEnd(width)}  crash-soak harness (holt soak --help)`,
+    '',
     'Run `holt COMMAND --help` for a command\'s arguments.',
     'Exit codes: 0 ok, 1 failure or not found, 2 usage error.',
     '',
@@ -56,6 +58,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(mainHelp());
     return name === undefined ? EXIT_USAGE : EXIT_OK;
   }
+  // The soak harness parses its own flags (it also runs as dist/soak/main.js).
+  if (name === 'soak') return (await import('../soak/index.js')).runSoak(rest);
   const command = COMMANDS.find((c) => c.name === name);
   if (command === undefined) throw new UsageError(`unknown command "${name}" (see holt --help)`);
   if (rest.includes('--help') || rest.includes('-h')) {
