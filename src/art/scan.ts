@@ -26,6 +26,7 @@ import type { Bytes, ScanEntry, ScanOptions } from '../api/types.js';
 import { copyOut } from '../api/key-codec.js';
 import { childAtOrAfter, childAtOrBefore, stepped } from './child-cursor.js';
 import { leafKeyLen, leafKeyStart, leafValueLen, leafVersion, readRef } from './node-ops.js';
+import { seekPrefix, subtree } from './seek-prefix.js';
 import type { TreeCore } from './tree-core.js';
 
 const INITIAL_PATH = 1024;
@@ -72,6 +73,8 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
   private lbInclusive: boolean;
   /** Forward: fixed exclusive upper bound; reverse: moving exclusive upper bound. */
   private ub: Buffer | null;
+  /** Forward: `lb` is the last rollup returned; the scan resumes at its successor. */
+  private lbIsRollup = false;
 
   // The stack and path grow on demand: most scans stay a few dozen levels deep,
   // and a scan must cost what it returns, not a fixed 16 KiB key's worth of setup.
@@ -143,6 +146,33 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
       }
       this.ub = minBound(upper, after);
       if (endRollup !== null && (after === null || Buffer.compare(endRollup, after) < 0)) this.pendingRollup = endRollup;
+    }
+    this.clipToPrefix();
+  }
+
+  /**
+   * Scans with a prefix walk only the prefix's subtree (seek.ts finds it), so
+   * bounds outside it say nothing: drop them, or end the scan when they exclude
+   * the whole subtree. What is left is checked per leaf only when it cuts
+   * through the subtree (an `end` inside it), not on every key.
+   */
+  private clipToPrefix(): void {
+    const p = this.prefix;
+    if (p.length === 0) return;
+    const inside = (b: Buffer): boolean => b.length >= p.length && p.compare(b, 0, p.length) === 0;
+    if (!this.reverse) {
+      if (this.lb !== null && !inside(this.lb)) this.finished = true; // start-after is past the subtree
+      if (this.ub !== null && !inside(this.ub)) {
+        if (Buffer.compare(this.ub, p) <= 0) this.finished = true;
+        else this.ub = null;
+      }
+      if (this.lb === p) this.lb = null; // starting at the subtree's first key needs no seek
+    } else {
+      if (this.ub !== null && !inside(this.ub)) {
+        if (Buffer.compare(this.ub, p) <= 0) this.finished = true;
+        else this.ub = null;
+      }
+      this.lb = null; // every key of the subtree is at or above the prefix
     }
   }
 
@@ -220,10 +250,25 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
   private seek(): void {
     this.stamp = this.core.mutations;
     this.sp = 0;
-    const root = this.core.pager.frame(this.core.rootFrameId);
-    this.push(root, root.rootOffset, 0);
+    const plen = this.prefix.length;
+    if (plen > 0) {
+      if (!seekPrefix(this.core, this.prefix, plen)) return;
+      this.prefix.copy(this.path, 0, 0, subtree.depth);
+      this.push(subtree.frame, subtree.off, subtree.depth);
+    } else {
+      const root = this.core.pager.frame(this.core.rootFrameId);
+      this.push(root, root.rootOffset, 0);
+    }
     if (this.reverse) { if (this.ub !== null) this.seekBelow(this.ub); }
-    else if (this.lb !== null) this.seekFrom(this.lb, this.lbInclusive);
+    else if (this.lb !== null) {
+      if (!this.lbIsRollup) this.seekFrom(this.lb, this.lbInclusive);
+      else {
+        const next = prefixSuccessor(this.lb);
+        // A rollup ending in 0xFF bytes can have its successor outside the prefix's subtree.
+        if (next === null || (plen > 0 && this.prefix.compare(next, 0, plen) !== 0)) this.sp = 0;
+        else this.seekFrom(next, true);
+      }
+    }
   }
 
   private seekFrom(lb: Buffer, inclusive: boolean): void {
@@ -436,7 +481,7 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
       }
     }
     const key = copyOut(f.u8, ks, kl);
-    if (!this.reverse) { this.lb = key; this.lbInclusive = false; }
+    if (!this.reverse) { this.lb = key; this.lbInclusive = false; this.lbIsRollup = false; }
     else this.ub = key;
     if (this.keysOnly) return { kind: 'key', key, version: leafVersion(f, off) };
     return { kind: 'key', key, value: copyOut(f.u8, ks + kl, leafValueLen(f, off)), version: leafVersion(f, off) };
@@ -456,9 +501,9 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
     if (this.lastRollup !== null && key.equals(this.lastRollup)) return undefined;
     this.lastRollup = key;
     if (!this.reverse) {
-      const next = prefixSuccessor(key);
-      if (next === null) this.finished = true;
-      else { this.lb = next; this.lbInclusive = true; }
+      // The successor (where a re-seek resumes) is computed only if one is needed.
+      this.lb = key;
+      this.lbIsRollup = true;
     } else {
       this.ub = key;
     }
@@ -466,10 +511,17 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
   }
 }
 
+/** Compare a leaf's key with `bound` (a byte loop: cheaper than a native compare call here). */
 function compareLeaf(f: Frame, off: number, bound: Buffer): number {
   const kl = leafKeyLen(f, off);
   const ks = leafKeyStart(off);
-  return f.u8.compare(bound, 0, bound.length, ks, ks + kl);
+  const u8 = f.u8;
+  const n = kl < bound.length ? kl : bound.length;
+  for (let i = 0; i < n; i++) {
+    const d = u8[ks + i]! - bound[i]!;
+    if (d !== 0) return d;
+  }
+  return kl - bound.length;
 }
 
 function minBound(a: Buffer | null, b: Buffer | null): Buffer | null {
