@@ -135,7 +135,7 @@ export function printTables(results) {
       lines.set(key, (lines.get(key) ?? new Map()).set(p.size, p.median));
     }
     for (const [key, bySize] of lines) {
-      process.stdout.write(`  ${key.padEnd(40)} ${scaleSizes.map((s) => String(Math.round(bySize.get(s) ?? NaN)).padStart(9)).join(' ')}\n`);
+      process.stdout.write(`  ${key.padEnd(40)} ${scaleSizes.map((s) => (bySize.has(s) ? String(Math.round(/** @type {number} */ (bySize.get(s)))) : '-').padStart(9)).join(' ')}\n`);
     }
   }
   for (const w of results.warnings) process.stdout.write(`\nWARNING: ${w}\n`);
