@@ -23,6 +23,7 @@ import { FilePager } from '../store/file-pager.js';
 import { emptyManifest, publishManifest, readManifest, type Manifest } from '../store/manifest.js';
 import { WalWriter } from '../wal/wal-writer.js';
 import { replayWal } from '../wal/replay.js';
+import { toHoltIoError } from '../wal/wal-errors.js';
 import type { WalOp, WalRecord, WalSingleOp } from '../wal/wal-op.js';
 import { captureDirtyFrames, writeImages } from '../checkpoint/checkpoint-round.js';
 import { frameCrossingTargets } from '../art/frame-walk.js';
@@ -78,8 +79,15 @@ export class DurableStore {
   private readonly durability: 'default' | 'sync';
   private readonly lock: FileHandle;
   private wal: WalWriter | null = null;
-  /** The previous segment while a checkpoint closes it. */
-  private closingWal: Promise<void> | null = null;
+  /**
+   * Segments no longer appended to whose close (write + fdatasync) has not
+   * succeeded yet, oldest first: the one a checkpoint is closing, and any a
+   * failed checkpoint left behind. sync() closes them before syncing the
+   * current segment, so nothing in them is acknowledged before it is durable
+   * and the durable log stays a prefix of what was appended.
+   */
+  private readonly unclosedWals: WalWriter[] = [];
+  private closed = false;
   /** Its writer, still counted in stats until it is folded into `walTotals`. */
   private retiringWal: WalWriter | null = null;
   private readonly walTotals = new WalTotals();
@@ -327,8 +335,17 @@ export class DurableStore {
   }
 
   async sync(): Promise<void> {
-    if (this.closingWal !== null) await this.closingWal;
+    await this.closeUnclosed();
     if (this.wal !== null) await this.wal.sync();
+  }
+
+  /** Close every segment in `unclosedWals`, oldest first; throws (keeping the rest) while one fails. */
+  private async closeUnclosed(): Promise<void> {
+    while (this.unclosedWals.length > 0) {
+      const w = this.unclosedWals[0]!;
+      await w.close(); // concurrent callers share WalWriter's close promise
+      if (this.unclosedWals[0] === w) this.unclosedWals.shift();
+    }
   }
 
   // ---- checkpoint ----
@@ -342,7 +359,7 @@ export class DurableStore {
 
   private async round(host: StoreHost): Promise<void> {
     const pager = this.pager;
-    if (this.wal === null) return;
+    if (this.wal === null || this.closed) return;
     if (!this.changedSinceCheckpoint && pager.dirty.size === 0 && pager.released.size === 0) return;
     this.checkpoints.attempted++;
     const started = performance.now();
@@ -372,11 +389,10 @@ export class DurableStore {
     };
 
     // 2-3. Write and publish.
-    const closing = oldWal.close();
-    this.closingWal = closing.catch(() => undefined);
+    this.unclosedWals.push(oldWal);
     this.retiringWal = oldWal;
     try {
-      await closing;
+      await this.closeUnclosed();
       const bytes = await writeImages(pager, images);
       publishManifest(this.io, this.dir, manifest);
       this.checkpoints.framesWritten += images.length;
@@ -385,7 +401,8 @@ export class DurableStore {
       // Nothing is published: the old manifest and every segment still describe the data.
       for (const img of images) {
         pager.inflight.delete(img.frameId);
-        if (released.includes(img.frameId)) continue;
+        // A frame released while the round ran is gone from memory; nothing to re-dirty.
+        if (released.includes(img.frameId) || pager.released.has(img.frameId)) continue;
         const f = pager.frame(img.frameId);
         pager.markDirty(f);
       }
@@ -394,9 +411,9 @@ export class DurableStore {
       this.changedSinceCheckpoint = true;
       this.checkpoints.failed++;
       this.checkpoints.lastError = (e as Error).message;
-      throw e instanceof HoltError ? e : new HoltError('IO_ERROR', `checkpoint failed: ${(e as Error).message}`, { cause: e });
+      // ENOSPC from the data file or the manifest is NO_SPACE, like the WAL's.
+      throw toHoltIoError(e, (e as { path?: unknown }).path as string | undefined ?? this.dir, 'checkpoint failed');
     } finally {
-      this.closingWal = null;
       this.walTotals.retire(oldWal.stats());
       this.retiringWal = null;
     }
@@ -438,8 +455,17 @@ export class DurableStore {
     this.timer = null;
     try {
       if (!this.readOnly) {
-        await this.checkpoint(host);
+        let failure: unknown = null;
+        try {
+          await this.checkpoint(host);
+        } catch (e) {
+          failure = e;
+        }
+        this.closed = true; // no background round after this point
+        // Even when the checkpoint failed, the log is made durable before the files close.
+        await this.closeUnclosed();
         await this.wal?.close();
+        if (failure !== null) throw failure;
       }
     } finally {
       try { this.pager.data.close(); } catch { /* closed */ }
