@@ -2,7 +2,7 @@
  * Frame-level walks: the child frames a frame points to.
  */
 import type { Frame } from '../layout/frame.js';
-import { CROSSING_CHILD_FRAME } from '../layout/crossing.js';
+import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
 import { INNER_TERMINAL } from '../layout/inner-nodes.js';
 import { PREFIX_CHILD } from '../layout/prefix.js';
 import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX } from '../layout/node-types.js';
@@ -22,4 +22,23 @@ export function frameCrossingTargets(f: Frame): number[] {
   };
   for (const r of f.rootIndices()) visit(f.rootAt(r));
   return [...new Set(out)];
+}
+
+/** Root index -> Crossing offset, for every Crossing in `f` that leads into frame `childId`. */
+export function crossingsInto(f: Frame, childId: number): Map<number, number> {
+  const out = new Map<number, number>();
+  if (f.crossings === 0) return out;
+  const visit = (off: number): void => {
+    const type = f.u8[off + 1]!;
+    if (type === NODE_LEAF || type === NODE_EMPTY_ROOT) return;
+    if (type === NODE_CROSSING) {
+      if (f.u32[(off + CROSSING_CHILD_FRAME) >>> 2] === childId) out.set(f.u16[(off + CROSSING_ROOT) >>> 1]!, off);
+      return;
+    }
+    if (type === NODE_PREFIX) { visit(readRef(f, off + PREFIX_CHILD)); return; }
+    if (hasRef(f, off + INNER_TERMINAL)) visit(readRef(f, off + INNER_TERMINAL));
+    forEachChild(f, off, type, (_b, child) => visit(child));
+  };
+  for (const r of f.rootIndices()) visit(f.rootAt(r));
+  return out;
 }

@@ -31,11 +31,18 @@ export const INSERT_REPLACED = 2;
 
 // Set by a failed attempt: which frame needs how much.
 let needFrame: Frame | null = null;
+// The Crossing the walk entered that frame through (null for the root frame).
+let needParent: Frame | null = null;
+let needCrossing = 0;
+let entryParent: Frame | null = null;
+let entryCrossing = 0;
 let needBytes = 0;
 let needAllocs = 0;
 
 function needRoom(f: Frame, bytes: number, allocs: number): number {
   needFrame = f;
+  needParent = entryParent;
+  needCrossing = entryCrossing;
   needBytes = bytes;
   needAllocs = allocs;
   return -1;
@@ -56,8 +63,11 @@ export function insert(
       return r;
     }
     const f = needFrame!;
+    const parent = needParent;
     needFrame = null;
-    makeRoom(core, f, needBytes, needAllocs);
+    needParent = null;
+    entryParent = null;
+    makeRoom(core, f, needBytes, needAllocs, parent, needCrossing);
   }
   throw new HoltError('INTERNAL', `insert: no room after ${MAX_ATTEMPTS} attempts`);
 }
@@ -71,6 +81,7 @@ function tryInsert(
 ): number {
   const pager = core.pager;
   let f = pager.frame(core.rootFrameId);
+  entryParent = null;
   let refLoc = H_ROOT_REF;
   let off = f.rootOffset;
   let depth = 0;
@@ -162,6 +173,8 @@ function tryInsert(
 
       case NODE_CROSSING: {
         const root = f.u16[(off + CROSSING_ROOT) >>> 1]!;
+        entryParent = f;
+        entryCrossing = off;
         f = pager.frame(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!);
         refLoc = FrameClass.rootRefLoc(root);
         off = f.rootAt(root);

@@ -23,7 +23,9 @@ import { INNER_TERMINAL, innerSize, innerTypeFor } from '../layout/inner-nodes.j
 import { PREFIX_BYTES, PREFIX_CHILD } from '../layout/prefix.js';
 import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX } from '../layout/node-types.js';
 import { HoltError } from '../api/errors.js';
-import { copySubtree, type CrossingTarget } from './copy-subtree.js';
+import { copySubtree, freeSubtree, subtreeFootprint, type CrossingTarget } from './copy-subtree.js';
+import { crossingsInto } from './frame-walk.js';
+import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
 import { compactFrame } from './compact.js';
 import { bodySize, forEachChild, hasRef, innerCount, prefixLen, readRef } from './node-ops.js';
 import type { TreeCore } from './tree-core.js';
@@ -44,6 +46,12 @@ interface Candidate {
 
 /** Most subtrees one spill packs into a new frame. */
 const MAX_PACKED_ROOTS = 256;
+/**
+ * Smallest subtree worth moving. Packing tiny subtrees would fill frames with
+ * roots that cannot be split further; below this the written root moves out
+ * whole instead (moveRootOut).
+ */
+const MIN_VICTIM_BYTES = 1024;
 
 function inBand(bytes: number): boolean {
   return bytes >= SPILL_MIN_BYTES && bytes <= SPILL_TARGET_BYTES;
@@ -72,7 +80,7 @@ function chooseVictims(f: Frame): Candidate[] {
   let order = 0;
   const firstOf = new Map<number, number>();
   const consider = (off: number, depth: number, slash: boolean, bytes: number): void => {
-    if (f.u8[off + 1] === NODE_CROSSING) return;
+    if (f.u8[off + 1] === NODE_CROSSING || bytes < MIN_VICTIM_BYTES) return;
     const c: Candidate = { off, bytes, depth, slash, first: firstOf.get(off)!, last: order };
     all.push(c);
     if (best === undefined || better(c, best)) best = c;
@@ -114,12 +122,10 @@ function chooseVictims(f: Frame): Candidate[] {
   return chosen;
 }
 
-/** Move one subtree (or a pack of them) of `f` into a new frame. */
-export function spill(core: TreeCore, f: Frame): void {
+/** Move one subtree (or a pack of them) of `f` into a new frame; false when nothing can move. */
+export function spill(core: TreeCore, f: Frame): boolean {
   const victims = chooseVictims(f);
-  if (victims.length === 0) {
-    throw new HoltError('INTERNAL', `spillover: frame ${f.id} has no subtree that can move`);
-  }
+  if (victims.length === 0) return false;
   const child = core.pager.allocateFrame(core.treeId, f.baseDepth + victims[0]!.depth);
   child.initialize(core.treeId, f.baseDepth + victims[0]!.depth, false);
   const targets = new Map<number, CrossingTarget>();
@@ -130,5 +136,71 @@ export function spill(core: TreeCore, f: Frame): void {
   compactFrame(core, f, targets);
   core.counters.compactions--;
   core.pager.markDirty(child);
+  core.counters.spillovers++;
+  return true;
+}
+
+/**
+ * Split a packed frame `f` that is full of roots too small to split further:
+ * the roots whose Crossings live in `parent` (the frame the walk came from)
+ * are divided, about half of `f`'s bytes moving to a new frame, each moved
+ * root's Crossing repointed. Like a B-tree split, both frames end about half
+ * full. Returns false when no root could move (their Crossings are elsewhere).
+ */
+export function splitPackedFrame(core: TreeCore, f: Frame, parent: Frame): boolean {
+  const known = crossingsInto(parent, f.id);
+  if (known.size === 0) return false;
+  const sized = [...known].map(([root, crossing]) => ({ root, crossing, bytes: subtreeFootprint(f, f.rootAt(root)).bytes }));
+  sized.sort((a, b) => b.bytes - a.bytes);
+  const half = f.liveBytes / 2;
+  const moving: typeof sized = [];
+  let total = 0;
+  for (const s of sized) {
+    if (total >= half * 0.8 || moving.length >= MAX_PACKED_ROOTS) break;
+    if (total + s.bytes > SPILL_TARGET_BYTES) continue;
+    moving.push(s);
+    total += s.bytes;
+  }
+  if (moving.length === 0 || moving.length === f.rootCount) moving.splice(Math.max(1, moving.length - 1));
+  if (moving.length === 0) return false;
+  const pager = core.pager;
+  const child = pager.allocateFrame(core.treeId, f.baseDepth);
+  child.initialize(core.treeId, f.baseDepth, false);
+  moving.forEach((m, k) => {
+    const rootOff = f.rootAt(m.root);
+    child.setRoot(k, copySubtree(f, rootOff, child));
+    freeSubtree(f, rootOff);
+    f.clearRoot(m.root);
+    parent.u32[(m.crossing + CROSSING_CHILD_FRAME) >>> 2] = child.id;
+    parent.u16[(m.crossing + CROSSING_ROOT) >>> 1] = k;
+  });
+  pager.markDirty(parent);
+  pager.markDirty(child);
+  compactFrame(core, f);
+  core.counters.compactions--;
+  core.counters.spillovers++;
+  return true;
+}
+
+/**
+ * Move root `r` of the packed frame `f` (the one behind the Crossing at
+ * `crossingOff` in `parent`) into a frame of its own and repoint that Crossing.
+ * The fallback when `f` is full of roots too small to split further.
+ */
+export function moveRootOut(core: TreeCore, f: Frame, parent: Frame, crossingOff: number): void {
+  const pager = core.pager;
+  const root = parent.u16[(crossingOff + CROSSING_ROOT) >>> 1]!;
+  const rootOff = f.rootAt(root);
+  const child = pager.allocateFrame(core.treeId, f.baseDepth);
+  child.initialize(core.treeId, f.baseDepth, false);
+  child.setRoot(0, copySubtree(f, rootOff, child));
+  freeSubtree(f, rootOff);
+  f.clearRoot(root);
+  parent.u32[(crossingOff + CROSSING_CHILD_FRAME) >>> 2] = child.id;
+  parent.u16[(crossingOff + CROSSING_ROOT) >>> 1] = 0;
+  pager.markDirty(parent);
+  pager.markDirty(child);
+  compactFrame(core, f);
+  core.counters.compactions--;
   core.counters.spillovers++;
 }
