@@ -33,10 +33,18 @@ const INITIAL_PATH = 1024;
 const CUR_TERMINAL = -1;
 const CUR_DONE_REVERSE = -2;
 
-function toBytes(v: Bytes, what: string): Buffer {
+const EMPTY = Buffer.alloc(0);
+
+/** A private copy of a bound, so later changes to the caller's array cannot move it. */
+function ownBytes(v: Bytes, what: string): Buffer {
   if (typeof v === 'string') return Buffer.from(v, 'utf8');
-  if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).subarray();
+  if (v instanceof Uint8Array) return Buffer.from(v);
   throw new HoltError('INVALID_ARGUMENT', `${what} must be a string or Uint8Array`);
+}
+
+/** Copy `src[from..to)` to `dst[at..]`: a loop, since path segments are short and a native call is not. */
+function copyBytes(src: Uint8Array, from: number, to: number, dst: Uint8Array, at: number): void {
+  for (let i = from; i < to; i++) dst[at++] = src[i]!;
 }
 
 /** The smallest byte string greater than every string starting with `p`, or null if none exists. */
@@ -94,7 +102,7 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
   constructor(core: TreeCore, options: ScanOptions, check: () => void) {
     this.core = core;
     this.check = check;
-    this.prefix = options.prefix === undefined ? Buffer.alloc(0) : Buffer.from(toBytes(options.prefix, 'prefix'));
+    this.prefix = options.prefix === undefined ? EMPTY : ownBytes(options.prefix, 'prefix');
     this.delimiter = parseDelimiter(options.delimiter);
     this.keysOnly = options.keysOnly === true;
     this.reverse = options.reverse === true;
@@ -104,10 +112,10 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
     this.limit = options.limit ?? Number.POSITIVE_INFINITY;
     if (this.limit === 0) this.finished = true;
 
-    const prefixEnd = this.prefix.length > 0 ? prefixSuccessor(this.prefix) : null;
-    const end = options.end === undefined ? null : Buffer.from(toBytes(options.end, 'end'));
-    let after: Buffer | null = options.startAfter === undefined ? null : Buffer.from(toBytes(options.startAfter, "startAfter"));
-    let upper = minBound(prefixEnd, end);
+    const end = options.end === undefined ? null : ownBytes(options.end, 'end');
+    let after: Buffer | null = options.startAfter === undefined ? null : ownBytes(options.startAfter, 'startAfter');
+    // The prefix's own upper bound needs no check: the walk stays in its subtree (clipToPrefix).
+    let upper = end;
     // An end inside a rollup (end "a/m", rollup "a/"): the walk meets the rollup's
     // edge before any of its keys, so decide here whether one of them lies before
     // the end. If none does the rollup is not listed at all; if one does, going
@@ -301,7 +309,7 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
         while (j < len && d + j < lbLen && f.u8[pb + j] === lb[d + j]) j++;
         if (j === len) {
           this.cursors[i] = 1;
-          f.u8.copy(this.path, d, pb, pb + len);
+          copyBytes(f.u8, pb, pb + len, this.path, d);
           this.push(f, readRef(f, off + PREFIX_CHILD), d + len);
           continue;
         }
@@ -355,7 +363,7 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
         while (j < len && d + j < ubLen && f.u8[pb + j] === ub[d + j]) j++;
         if (j === len) {
           this.cursors[i] = 1;
-          f.u8.copy(this.path, d, pb, pb + len);
+          copyBytes(f.u8, pb, pb + len, this.path, d);
           this.push(f, readRef(f, off + PREFIX_CHILD), d + len);
           continue;
         }
@@ -408,7 +416,7 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
           this.cursors[i] = 1;
           const len = f.u16[(off + PREFIX_LEN) >>> 1]!;
           const pb = off + PREFIX_BYTES;
-          f.u8.copy(this.path, d, pb, pb + len);
+          copyBytes(f.u8, pb, pb + len, this.path, d);
           if (delim >= 0 && d + len > plen) {
             const from = plen > d ? plen - d : 0;
             for (let j = from; j < len; j++) {
@@ -476,8 +484,8 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
     if (this.delimiter >= 0 && kl > this.prefix.length) {
       const at = f.u8.indexOf(this.delimiter, ks + this.prefix.length);
       if (at >= 0 && at < ks + kl) {
-        f.u8.copy(this.path, 0, ks, at + 1);
-        return this.emitRollup(at + 1 - ks);
+        copyBytes(f.u8, ks, at + 1, this.path, 0);
+        return this.emitRollup(at + 1 - ks, true);
       }
     }
     const key = copyOut(f.u8, ks, kl);
@@ -488,7 +496,7 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
   }
 
   /** Entry for the common prefix `this.path[0..len)`, or undefined if it repeats the last one. */
-  private emitRollup(len: number): ScanEntry | undefined {
+  private emitRollup(len: number, fromLeaf = false): ScanEntry | undefined {
     const key = copyOut(this.path, 0, len);
     if (!this.reverse) {
       if (this.ub !== null && Buffer.compare(key, this.ub) >= 0) { this.sp = 0; return undefined; }
@@ -498,7 +506,8 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
       this.sp = 0;
       return undefined;
     }
-    if (this.lastRollup !== null && key.equals(this.lastRollup)) return undefined;
+    // An edge rollup is met once; only a leaf can repeat the rollup just listed.
+    if (fromLeaf && this.lastRollup !== null && key.equals(this.lastRollup)) return undefined;
     this.lastRollup = key;
     if (!this.reverse) {
       // The successor (where a re-seek resumes) is computed only if one is needed.
