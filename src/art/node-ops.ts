@@ -102,7 +102,8 @@ export function writeLeafBody(
   const k = off + LEAF_HEADER_SIZE;
   for (let i = 0; i < keyLen; i++) u8[k + i] = key[i]!;
   const v = k + keyLen;
-  if (valueLen <= 64) for (let i = 0; i < valueLen; i++) u8[v + i] = value[i]!;
+  // A loop beats subarray + set for the short values metadata stores hold.
+  if (valueLen <= 256) for (let i = 0; i < valueLen; i++) u8[v + i] = value[i]!;
   else u8.set(valueLen === value.length ? value : value.subarray(0, valueLen), v);
   f.noteVersion(version);
 }

@@ -33,6 +33,8 @@ export class Frame {
   readonly f64: Float64Array;
   /** Set by the pager when the frame differs from its stored image. */
   dirty = false;
+  /** The pager's operation stamp when the frame was last used (eviction order). */
+  lastTouched = 0;
 
   constructor(id: number, bytes: ArrayBuffer) {
     if (bytes.byteLength !== FRAME_SIZE) throw new RangeError(`frame ${id}: ${bytes.byteLength} bytes, expected ${FRAME_SIZE}`);

@@ -37,12 +37,13 @@ export function walkTreeShape(core: TreeCore): TreeShape {
   let fillSum = 0;
   let minFill = Infinity;
   let maxFill = 0;
-  // Breadth first, one level at a time, so the level is the frame depth.
+  // Breadth first over frames. A packed frame holds several roots and is
+  // reached through several Crossings: its nodes are counted once, and the
+  // depth is the longest chain of frames (as verify() reports it).
   let level: number[] = [core.rootFrameId];
-  // A packed frame holds several roots and is reached through several Crossings: count it once.
   const seen = new Set<number>();
+  const childrenOf = new Map<number, number[]>();
   while (level.length > 0) {
-    shape.frameDepth++;
     const next: number[] = [];
     for (const id of level) {
       if (seen.has(id)) continue;
@@ -50,6 +51,7 @@ export function walkTreeShape(core: TreeCore): TreeShape {
       const f = core.pager.frameSilently(id);
       const before = next.length;
       countNodes(f, shape.nodes, next);
+      childrenOf.set(id, next.slice(before));
       const fill = f.liveBytes / DATA_AREA_BYTES;
       shape.frames++;
       if (next.length === before) shape.leafFrames++;
@@ -68,6 +70,17 @@ export function walkTreeShape(core: TreeCore): TreeShape {
     level = next;
   }
   shape.fill = { min: minFill, mean: fillSum / shape.frames, max: maxFill };
+  const depthOf = new Map<number, number>();
+  const depth = (id: number): number => {
+    let d = depthOf.get(id);
+    if (d === undefined) {
+      d = 1;
+      for (const c of childrenOf.get(id) ?? []) d = Math.max(d, 1 + depth(c));
+      depthOf.set(id, d);
+    }
+    return d;
+  };
+  shape.frameDepth = depth(core.rootFrameId);
   return shape;
 }
 

@@ -32,8 +32,9 @@ export class FilePager implements FramePager {
   readonly dataPath: string;
   /** Durable location of each frame id (as of the last published manifest, plus pending writes). */
   readonly slots: Map<number, number>;
-  private readonly resident = new Map<number, Frame>();
-  private readonly touched = new Map<Frame, number>();
+  /** Resident frames by id (ids are small and dense: an array beats a Map on the hot path). */
+  private readonly resident: (Frame | undefined)[] = [];
+  private residentCount = 0;
   readonly dirty = new Set<Frame>();
   /** Frames whose captured image a checkpoint is still writing: not evictable. */
   readonly inflight = new Set<number>();
@@ -67,9 +68,9 @@ export class FilePager implements FramePager {
   }
 
   frame(id: number): Frame {
-    const f = this.resident.get(id);
+    const f = this.resident[id];
     if (f !== undefined) {
-      this.touched.set(f, this.opStamp);
+      f.lastTouched = this.opStamp;
       this.counters.hits++;
       return f;
     }
@@ -82,16 +83,17 @@ export class FilePager implements FramePager {
    * or counting the read. Throws like `frame()` when it cannot be read.
    */
   frameSilently(id: number): Frame {
-    return this.resident.get(id) ?? new Frame(id, this.readImage(id, this.slotOf(id), null));
+    return this.resident[id] ?? new Frame(id, this.readImage(id, this.slotOf(id), null));
   }
 
   private load(id: number): Frame {
     const slot = this.slotOf(id);
     this.counters.misses++;
-    if (this.resident.size >= this.budgetFrames) this.evict();
+    if (this.residentCount >= this.budgetFrames) this.evict();
     const f = new Frame(id, this.readImage(id, slot, this.counters));
-    this.resident.set(id, f);
-    this.touched.set(f, this.opStamp);
+    this.resident[id] = f;
+    this.residentCount++;
+    f.lastTouched = this.opStamp;
     return f;
   }
 
@@ -127,8 +129,9 @@ export class FilePager implements FramePager {
   /** Evict about a tenth of the budget of clean, untouched frames, oldest first. */
   private evict(): void {
     const candidates: [Frame, number][] = [];
-    for (const f of this.resident.values()) {
-      const t = this.touched.get(f) ?? 0;
+    for (const f of this.resident) {
+      if (f === undefined) continue;
+      const t = f.lastTouched;
       if (f.dirty || t === this.opStamp || this.inflight.has(f.id)) continue;
       candidates.push([f, t]);
     }
@@ -136,25 +139,26 @@ export class FilePager implements FramePager {
     const n = Math.max(1, Math.ceil(this.budgetFrames / 10));
     for (let i = 0; i < n && i < candidates.length; i++) {
       const f = candidates[i]![0];
-      this.resident.delete(f.id);
-      this.touched.delete(f);
+      this.resident[f.id] = undefined;
+      this.residentCount--;
       this.counters.evictions++;
     }
   }
 
   allocateFrame(treeId: number, baseDepth: number): Frame {
     const f = Frame.create(this.nextFrameId++, treeId, baseDepth);
-    this.resident.set(f.id, f);
-    this.touched.set(f, this.opStamp);
+    this.resident[f.id] = f;
+    this.residentCount++;
+    f.lastTouched = this.opStamp;
     this.markDirty(f);
     return f;
   }
 
   releaseFrame(id: number): void {
-    const f = this.resident.get(id);
+    const f = this.resident[id];
     if (f !== undefined) {
-      this.resident.delete(id);
-      this.touched.delete(f);
+      this.resident[id] = undefined;
+      this.residentCount--;
       this.dirty.delete(f);
       f.dirty = false;
     }
@@ -169,12 +173,12 @@ export class FilePager implements FramePager {
   get frameCount(): number {
     let n = 0;
     for (const id of this.slots.keys()) if (!this.released.has(id)) n++;
-    for (const f of this.resident.values()) if (!this.slots.has(f.id)) n++;
+    for (const f of this.resident) if (f !== undefined && !this.slots.has(f.id)) n++;
     return n;
   }
 
   get residentFrames(): number {
-    return this.resident.size;
+    return this.residentCount;
   }
 
   /** A data-file slot for a new image: the lowest free one, or a new one at the end. */

@@ -35,7 +35,8 @@ describe('tree.stats()', () => {
     expect(s.shape.frames).toBe(db.stats().frames);
     expect(s.shape.frameDepth).toBe(v.frameDepth);
     expect(s.shape.liveBytes).toBe(v.liveBytes);
-    expect(s.shape.nodes.crossing).toBe(s.shape.frames - 1);
+    // Packed frames hold several roots, each behind its own Crossing.
+    expect(s.shape.nodes.crossing).toBeGreaterThanOrEqual(s.shape.frames - 1);
     expect(s.shape.nodes.crossing).toBe(v.nodes['Crossing']);
     expect(s.shape.nodes.prefix).toBe(v.nodes['Prefix'] ?? 0);
     expect(s.shape.nodes.node4 + s.shape.nodes.node16 + s.shape.nodes.node48 + s.shape.nodes.node256)
