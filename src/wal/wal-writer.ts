@@ -549,9 +549,11 @@ export class WalWriter {
         await this.#inflight.done;
         continue;
       }
+      // A group commit's bytes go to the page cache with a plain pwrite: a few
+      // microseconds, where an async write costs a thread-pool round trip that
+      // every waiter of this round would pay again before the fdatasync.
       this.#writeError = null;
-      await this.#startWrite();
-      if (this.#writeError !== null && this.#writtenEnd < target) throw this.#writeError;
+      if (!this.#writeSync() && this.#writtenEnd < target) throw this.#writeError!;
     }
     if (this.#inflight !== null) await this.#inflight.done;
     const end = this.#writtenEnd;
