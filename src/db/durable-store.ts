@@ -364,8 +364,11 @@ export class DurableStore {
     this.checkpoints.attempted++;
     const started = performance.now();
 
-    // 1. Capture.
+    // 1. Capture. The old segment's buffered records reach the OS before any
+    // record goes to the new one, so a killed process can never leave a later
+    // segment holding records whose predecessors were lost with its memory.
     const oldWal = this.wal;
+    oldWal.handOff();
     const oldSegment = this.segment;
     const highWater = oldWal.nextSeq - 1;
     const nextSegment = oldSegment + 1;

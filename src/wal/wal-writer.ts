@@ -274,6 +274,18 @@ export class WalWriter {
   }
 
   /**
+   * Hands every pending byte to the OS now (a plain pwrite, no fdatasync).
+   * After it returns, a killed process can no longer lose these records, only
+   * a power failure can. Throws NO_SPACE/IO_ERROR, the bytes staying pending.
+   */
+  handOff(): void {
+    const refused = this.#refusal();
+    if (refused !== null) throw refused;
+    // Safe beside an async write in flight: the same bytes at the same offsets.
+    if (!this.#writeSync()) throw this.#writeError!;
+  }
+
+  /**
    * Resolves once everything appended before the call is durable. Concurrent
    * callers share fdatasyncs. Rejects with NO_SPACE/IO_ERROR if the write or
    * fdatasync fails (the bytes stay pending; call again to retry), or CLOSED.
