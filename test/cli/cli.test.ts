@@ -56,7 +56,11 @@ describe('holt CLI', () => {
     expect(holt(['scan', dir, 'fs', '--keys-only']).stdout).toBe('a/1\na/2\na/sub/3\nb/4\n');
     expect(holt(['scan', dir, 'fs', '--limit', 'many'])).toMatchObject({ code: 2 });
     expect(holt(['trees', dir]).stdout).toMatch(/^name\s+id\s+keys\n[- ]+\nfs\s+\d+\s+4\n$/);
-    expect(JSON.parse(holt(['stats', dir]).stdout).trees[0]).toMatchObject({ name: 'fs', keys: 4 });
+    expect(JSON.parse(holt(['stats', dir, '--json']).stdout).db.trees[0]).toMatchObject({ name: 'fs', keys: 4 });
+    expect(holt(['stats', dir]).stdout).toMatch(/^db\.trees\[fs\]\.keys\s+4$/m);
+    const prom = holt(['stats', dir, '--prometheus']).stdout;
+    expect(prom).toMatch(/^# TYPE holt_tree_keys gauge$/m);
+    expect(prom).toMatch(/^holt_tree_keys\{tree="fs"\} 4$/m);
     expect(holt(['check', dir])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^ok fs \(4 keys, \d+ frames\)\n$/) });
   });
 
