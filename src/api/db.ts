@@ -280,7 +280,7 @@ export class DB implements TreeHost {
   /** @internal */
   logPut(state: TreeState, key: Uint8Array, keyLen: number, value: Uint8Array, valueLen: number): number {
     if (this.durable === null) return this.nextVersion++;
-    return this.durable.append({ type: 'put', treeId: state.id, key: key.subarray(0, keyLen), value: value.subarray(0, valueLen) });
+    return this.durable.appendPut(state.id, key, keyLen, value, valueLen);
   }
 
   /** @internal */

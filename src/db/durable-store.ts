@@ -294,6 +294,14 @@ export class DurableStore {
     return wal.append(op);
   }
 
+  /** `append` of a put from scratch bytes (the hot path: no op object). */
+  appendPut(treeId: number, key: Uint8Array, keyLen: number, value: Uint8Array, valueLen: number): number {
+    const wal = this.wal;
+    if (wal === null) throw new HoltError('READ_ONLY', 'the database was opened read-only');
+    this.changedSinceCheckpoint = true;
+    return wal.appendPut(treeId, key, keyLen, value, valueLen);
+  }
+
   /** Log the difference between two catalog states as one batch on the catalog's reserved tree id. */
   logCatalog(before: CatalogState, after: CatalogState): void {
     const old = new Map(encodeCatalog(before).map((r) => [Buffer.from(r.key).toString('hex'), r]));

@@ -161,6 +161,43 @@ export function encodeRecord(out: GrowableBuffer, seq: number, op: WalOp): numbe
   return size;
 }
 
+/**
+ * The put record of `encodeRecord`, byte for byte, from the first `keyLen` /
+ * `valueLen` bytes of scratch arrays: the hot write path builds no op object
+ * and no subarray views. Returns the record's size.
+ */
+export function encodePutRecord(
+  out: GrowableBuffer, seq: number, treeId: number, key: Uint8Array, keyLen: number, value: Uint8Array, valueLen: number,
+): number {
+  const body = TREE_ID_BYTES + LEN_BYTES + keyLen + LEN_BYTES + valueLen;
+  const size = RECORD_OVERHEAD + body;
+  if (size > MAX_RECORD_BYTES) {
+    throw new HoltError('RECORD_TOO_LARGE', `WAL record of ${size} bytes exceeds the ${MAX_RECORD_BYTES}-byte limit`);
+  }
+  out.reserve(size);
+  const b = out.bytes;
+  const start = out.length;
+  putU32(b, start + REC_MAGIC_OFFSET, RECORD_MAGIC);
+  putU32(b, start + REC_LEN_OFFSET, body);
+  putU64(b, start + REC_SEQ_OFFSET, seq);
+  b[start + REC_TYPE_OFFSET] = TYPE_PUT;
+  let p = start + REC_BODY_OFFSET;
+  putU64(b, p, treeId);
+  p += TREE_ID_BYTES;
+  putU32(b, p, keyLen);
+  p += LEN_BYTES;
+  for (let i = 0; i < keyLen; i++) b[p + i] = key[i]!;
+  p += keyLen;
+  putU32(b, p, valueLen);
+  p += LEN_BYTES;
+  if (valueLen <= 256) for (let i = 0; i < valueLen; i++) b[p + i] = value[i]!;
+  else b.set(value.subarray(0, valueLen), p);
+  p += valueLen;
+  putU32(b, p, crc32c(b, start, p));
+  out.length = start + size;
+  return size;
+}
+
 // ---------------------------------------------------------------- decoding
 
 export function getU32(b: Uint8Array, p: number): number {

@@ -33,7 +33,7 @@ import { dirname } from 'node:path';
 import { HoltError } from '../api/errors.js';
 import type { FileHandle, Io } from '../io/types.js';
 import { GrowableBuffer } from './growable-buffer.js';
-import { encodeRecord } from './record-codec.js';
+import { encodePutRecord, encodeRecord } from './record-codec.js';
 import { replayHandle } from './replay.js';
 import { toHoltIoError } from './wal-errors.js';
 import { encodeWalHeader, WAL_HEADER_SIZE } from './wal-header.js';
@@ -249,6 +249,12 @@ export class WalWriter {
   append(op: WalOp): number {
     if (this.durability === 'sync') return this.appendDurable(op);
     const seq = this.#appendRecord(op);
+    this.#afterAppend();
+    return seq;
+  }
+
+  /** Hand the pending bytes to the OS once they pass `flushBytes`; arm the hand-off timer. */
+  #afterAppend(): void {
     const unwritten = this.#appendEnd - this.#writtenEnd;
     if (unwritten >= this.#flushBytes && this.#truncating === null) {
       if (this.#writeError === null) this.#writeSync();
@@ -258,6 +264,26 @@ export class WalWriter {
       }
     }
     if (this.#timer === null) this.#armTimer();
+  }
+
+  /**
+   * `append({ type: 'put', treeId, key, value })` for the first `keyLen` /
+   * `valueLen` bytes of the given arrays, without building the op: the hot
+   * write path. Same record, same rules.
+   */
+  appendPut(treeId: number, key: Uint8Array, keyLen: number, value: Uint8Array, valueLen: number): number {
+    if (this.durability === 'sync') {
+      return this.appendDurable({ type: 'put', treeId, key: key.subarray(0, keyLen), value: value.subarray(0, valueLen) });
+    }
+    const refused = this.#refusal();
+    if (refused !== null) throw refused;
+    const seq = this.#nextSeq;
+    const size = encodePutRecord(this.#buf, seq, treeId, key, keyLen, value, valueLen);
+    this.#nextSeq = seq + 1;
+    this.#lastSeq = seq;
+    this.#appendedRecords++;
+    this.#stats.bytesAppended += size;
+    this.#afterAppend();
     return seq;
   }
 
