@@ -28,6 +28,9 @@ export const MERGE_RESERVE = 4096;
  */
 export function maybeMerge(core: TreeCore, parent: Frame, crossingOff: number, crossingRef: number, child: Frame, root: number): boolean {
   if (child.liveBytes > MERGE_CHILD_MAX_BYTES) return false;
+  // Cheap test first: walking a root to size it runs only when even the whole
+  // child would fit, so erases in a packed child under a full parent cost nothing extra.
+  if (parent.liveBytes + child.liveBytes > MERGE_PARENT_MAX_FILL) return false;
   const whole = child.rootCount === 1;
   const rootOff = child.rootAt(root);
   const shape = whole ? { bytes: child.liveBytes, nodes: child.slotsUsed } : subtreeFootprint(child, rootOff);

@@ -26,17 +26,30 @@ export function batchWriteCount(ops: readonly AtomicOp[]): number {
   return n;
 }
 
+/**
+ * The batch's own writes, in order. Batches are short (a handful of ops), so a
+ * linear search with byte comparisons beats building a string key per lookup.
+ */
 class Overlay {
-  private readonly map = new Map<string, Projected>();
+  private readonly trees: TreeState[] = [];
+  private readonly keys: Buffer[] = [];
+  private readonly records: Projected[] = [];
 
-  private static id(t: TreeState, key: Buffer): string {
-    return `${t.id}:${key.toString('latin1')}`;
+  private find(t: TreeState, key: Buffer): number {
+    for (let i = this.keys.length - 1; i >= 0; i--) if (this.trees[i] === t && this.keys[i]!.equals(key)) return i;
+    return -1;
+  }
+
+  private set(t: TreeState, key: Buffer, p: Projected): void {
+    const i = this.find(t, key);
+    if (i >= 0) this.records[i] = p;
+    else { this.trees.push(t); this.keys.push(key); this.records.push(p); }
   }
 
   /** Current projected record, or undefined when absent. */
   read(t: TreeState, key: Buffer): { value: Buffer; version: number } | undefined {
-    const p = this.map.get(Overlay.id(t, key));
-    if (p !== undefined) return p ?? undefined;
+    const i = this.find(t, key);
+    if (i >= 0) return this.records[i] ?? undefined;
     if (!findLeaf(t.core, key, key.length)) return undefined;
     const f = found.frame;
     const ks = leafKeyStart(found.leaf) + key.length;
@@ -44,20 +57,24 @@ class Overlay {
   }
 
   write(t: TreeState, key: Buffer, value: Buffer, version: number): void {
-    this.map.set(Overlay.id(t, key), { value, version });
+    this.set(t, key, { value, version });
   }
 
   remove(t: TreeState, key: Buffer): void {
-    this.map.set(Overlay.id(t, key), null);
+    this.set(t, key, null);
   }
 
   /** True when no key under `prefix` survives the overlay. */
   prefixEmpty(t: TreeState, prefix: Buffer): boolean {
-    const head = `${t.id}:${prefix.toString('latin1')}`;
-    for (const [k, v] of this.map) if (v !== null && k.startsWith(head)) return false;
+    for (let i = 0; i < this.keys.length; i++) {
+      const k = this.keys[i]!;
+      if (this.trees[i] === t && this.records[i] !== null && k.length >= prefix.length && prefix.compare(k, 0, prefix.length) === 0) return false;
+    }
+    // Keys under the prefix in the tree count unless this batch deleted them.
     const it = new ScanIterator(t.core, { prefix, keysOnly: true }, () => {});
     for (let r = it.next(); !r.done; r = it.next()) {
-      if (this.map.get(Overlay.id(t, r.value.key)) !== null) return false;
+      const i = this.find(t, r.value.key);
+      if (i < 0 || this.records[i] !== null) return false;
     }
     return true;
   }
