@@ -103,6 +103,10 @@ const DEFAULT_FLUSH_DELAY_MS = 2;
 const DEFAULT_RETAIN_BYTES = 4 * 1024 * 1024;
 const MAX_PENDING_ON_ERROR = 16 * 1024 * 1024;
 
+/** Zeros written ahead of the log tail at a time (see #zeroedEnd). */
+const PREALLOC_BYTES = 4 * 1024 * 1024;
+const ZEROS = new Uint8Array(1024 * 1024);
+
 export class WalWriter {
   readonly path: string;
   readonly durability: WalDurability;
@@ -118,6 +122,14 @@ export class WalWriter {
   #bufStart: number;
   #writtenEnd: number;
   #syncedEnd: number;
+  /**
+   * The file is known to hold real (written) zeros up to here. Records are
+   * written over zeros rather than past the end of the file, so an fdatasync
+   * need not also flush a new file size: on this machine 100 µs instead of 140.
+   * A clean close cuts the zeros off again; after a crash the reader finds them
+   * as a zero-filled torn tail, which the next writable open truncates.
+   */
+  #zeroedEnd: number;
   #nextSeq: number;
   #baseSeq: number;
   /** Highest seq appended (a batch's last op). */
@@ -165,6 +177,7 @@ export class WalWriter {
     this.#bufStart = end;
     this.#writtenEnd = end;
     this.#syncedEnd = end;
+    this.#zeroedEnd = end;
     this.#baseSeq = baseSeq;
     this.#lastSeq = Math.max(baseSeq, lastSeq);
     this.#nextSeq = this.#lastSeq + 1;
@@ -363,6 +376,10 @@ export class WalWriter {
         if (this.#inflight !== null) await this.#inflight.done;
         if (this.#timer !== null) clearTimeout(this.#timer);
         this.#timer = null;
+        // Cut the preallocated zeros off: a cleanly closed log ends at its last record.
+        if (this.#zeroedEnd > this.#writtenEnd && this.#writtenEnd === this.#appendEnd) {
+          try { this.#fh.ftruncate(this.#writtenEnd); } catch { /* zeros read as a torn tail: harmless */ }
+        }
         this.#closed = true;
         this.#fh.close();
         const closedError = new HoltError('CLOSED', `WAL ${this.path} is closed`);
@@ -430,12 +447,25 @@ export class WalWriter {
     else this.#armTimer();
   }
 
+  /**
+   * Make sure the file holds written zeros up to `end`, extending it by
+   * PREALLOC_BYTES of zeros at a time. A failure (ENOSPC) is the write's failure.
+   */
+  #preallocate(end: number): void {
+    if (end <= this.#zeroedEnd) return;
+    const from = Math.max(this.#zeroedEnd, this.#writtenEnd);
+    const to = end + PREALLOC_BYTES;
+    for (let p = from; p < to; p += ZEROS.length) this.#fh.pwrite(ZEROS, p, Math.min(ZEROS.length, to - p));
+    this.#zeroedEnd = to;
+  }
+
   /** Hands every pending byte to the OS now. False (and `#writeError` set) on failure. */
   #writeSync(): boolean {
     const start = this.#writtenEnd;
     const end = this.#appendEnd;
     if (end <= start) return true;
     try {
+      this.#preallocate(end);
       this.#fh.pwrite(this.#buf.bytes.subarray(start - this.#bufStart, end - this.#bufStart), start);
     } catch (e) {
       this.#writeError = toHoltIoError(e, this.path, 'WAL write failed');
@@ -459,6 +489,7 @@ export class WalWriter {
     const epoch = this.#epoch;
     let pending: Promise<number>;
     try {
+      this.#preallocate(end);
       pending = this.#fh.pwriteAsync(view, start);
     } catch (e) {
       pending = Promise.reject(e);
@@ -632,6 +663,7 @@ export class WalWriter {
       if (this.#writtenEnd !== oldEnd || this.#bufStart !== oldEnd) return false;
       // 3. Cut the records and move pending bytes (none written yet) to the new tail.
       this.#fh.ftruncate(WAL_HEADER_SIZE);
+      this.#zeroedEnd = WAL_HEADER_SIZE;
       this.#bufStart = WAL_HEADER_SIZE;
       this.#writtenEnd = WAL_HEADER_SIZE;
       this.#syncedEnd = WAL_HEADER_SIZE;

@@ -117,9 +117,15 @@ describe('read-only', () => {
     await w.sync();
     const expected = dump(w);
     w.durable!.abandon();
-    const { appendFileSync, readdirSync } = await import('node:fs');
+    const { openSync, writeSync, closeSync, readdirSync } = await import('node:fs');
+    const { replayWal } = await import('../../src/wal/replay.js');
+    const { loadIo } = await import('../../src/io/index.js');
     const seg = readdirSync(d).filter((n) => n.startsWith('wal-')).sort().pop()!;
-    appendFileSync(`${d}/${seg}`, Buffer.from([0x57, 0x52, 0x45, 0x43, 0x10])); // half a record header
+    // Half a record header right where the log ends (over the writer's preallocated zeros).
+    const end = replayWal({ io: loadIo(), path: `${d}/${seg}` }).endOffset;
+    const fd = openSync(`${d}/${seg}`, 'r+');
+    writeSync(fd, Buffer.from([0x48, 0x52, 0x45, 0x43, 0x10]), 0, 5, end);
+    closeSync(fd);
     const before = hashDir(d);
     const ro = DB.open(d, { readOnly: true });
     expect(dump(ro)).toEqual(expected);
