@@ -68,12 +68,22 @@ function parseDelimiter(d: string | number | undefined): number {
   throw new HoltError('INVALID_ARGUMENT', 'delimiter must be a single-byte string or a number 0..255');
 }
 
+/**
+ * @internal Options only Holt's own consumers use. `borrowValues`: values are
+ * views into the frame, valid only until the next `next()` call (the DuckDB
+ * bridge copies each into a vector at once, so a copy here would be wasted).
+ */
+export interface InternalScanOptions extends ScanOptions {
+  borrowValues?: boolean;
+}
+
 export class ScanIterator implements IterableIterator<ScanEntry> {
   private readonly core: TreeCore;
   private readonly check: () => void;
   private readonly prefix: Buffer;
   private readonly delimiter: number;
   private readonly keysOnly: boolean;
+  private readonly borrowValues: boolean;
   private readonly reverse: boolean;
   private readonly limit: number;
   /** Forward: lower bound (moves); reverse: fixed lower bound. */
@@ -105,6 +115,7 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
     this.prefix = options.prefix === undefined ? EMPTY : ownBytes(options.prefix, 'prefix');
     this.delimiter = parseDelimiter(options.delimiter);
     this.keysOnly = options.keysOnly === true;
+    this.borrowValues = (options as InternalScanOptions).borrowValues === true;
     this.reverse = options.reverse === true;
     if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 0)) {
       throw new HoltError('INVALID_ARGUMENT', 'limit must be a non-negative integer');
@@ -492,7 +503,9 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
     if (!this.reverse) { this.lb = key; this.lbInclusive = false; this.lbIsRollup = false; }
     else this.ub = key;
     if (this.keysOnly) return { kind: 'key', key, version: leafVersion(f, off) };
-    return { kind: 'key', key, value: copyOut(f.u8, ks + kl, leafValueLen(f, off)), version: leafVersion(f, off) };
+    const vs = ks + kl;
+    const value = this.borrowValues ? f.u8.subarray(vs, vs + leafValueLen(f, off)) : copyOut(f.u8, vs, leafValueLen(f, off));
+    return { kind: 'key', key, value, version: leafVersion(f, off) };
   }
 
   /** Entry for the common prefix `this.path[0..len)`, or undefined if it repeats the last one. */

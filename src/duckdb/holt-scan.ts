@@ -29,7 +29,7 @@ import {
 } from '@duckdb/node-api';
 import type { DB } from '../api/db.js';
 import type { ScanEntry, ScanOptions } from '../api/types.js';
-import type { ScanIterator } from '../art/scan.js';
+import type { InternalScanOptions, ScanIterator } from '../art/scan.js';
 import { CHUNK_ROWS, ColumnWriter, type ColumnKind } from './column-writer.js';
 import { badArgument, sqlErrorMessage } from './errors.js';
 import type { ScanObserver } from './options.js';
@@ -125,7 +125,8 @@ function init(db: DB, onScan: ScanObserver | undefined, info: DuckDBTableFunctio
     const bound = info.bindData as BindData;
     const columns = info.getColumnIndexes();
     const readValues = !bound.keysOnly && columns.includes(COL_VALUE);
-    const options: ScanOptions = { ...bound.options, keysOnly: !readValues };
+    // Values are copied straight into DuckDB's vector: borrow them from the frame.
+    const options: InternalScanOptions = { ...bound.options, keysOnly: !readValues, borrowValues: true };
     onScan?.({ tree: bound.tree, options: { ...options }, columns: columns.map((c) => COLUMNS[c]!.name) });
     const iterator = db.openTree(bound.tree).scan(options);
     const state: ScanState = {
