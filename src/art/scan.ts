@@ -290,23 +290,30 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
     }
   }
 
+  /** Replace a Crossing on top of the stack by the child root it leads to (repeatedly). */
+  private enterCrossings(): void {
+    const i = this.sp - 1;
+    let f = this.frames[i]!;
+    let off = this.offs[i]!;
+    while (f.u8[off + 1] === NODE_CROSSING) {
+      const root = f.u16[(off + CROSSING_ROOT) >>> 1]!;
+      f = this.core.pager.frame(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!);
+      off = f.rootAt(root);
+      this.sp--;
+      this.push(f, off, this.depths[i]!);
+    }
+  }
+
   private seekFrom(lb: Buffer, inclusive: boolean): void {
     const lbLen = lb.length;
     for (;;) {
+      if (this.sp === 0) return;
+      this.enterCrossings();
       const i = this.sp - 1;
-      if (i < 0) return;
-      let f = this.frames[i]!;
-      let off = this.offs[i]!;
+      const f = this.frames[i]!;
+      const off = this.offs[i]!;
       const d = this.depths[i]!;
-      let type = f.u8[off + 1]!;
-      while (type === NODE_CROSSING) {
-        const root = f.u16[(off + CROSSING_ROOT) >>> 1]!;
-        f = this.core.pager.frame(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!);
-        off = f.rootAt(root);
-        type = f.u8[off + 1]!;
-        this.sp--;
-        this.push(f, off, d);
-      }
+      const type = f.u8[off + 1]!;
       if (type === NODE_EMPTY_ROOT) { this.sp--; return; }
       if (type === NODE_LEAF) {
         const c = compareLeaf(f, off, lb);
@@ -348,20 +355,13 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
   private seekBelow(ub: Buffer): void {
     const ubLen = ub.length;
     for (;;) {
+      if (this.sp === 0) return;
+      this.enterCrossings();
       const i = this.sp - 1;
-      if (i < 0) return;
-      let f = this.frames[i]!;
-      let off = this.offs[i]!;
+      const f = this.frames[i]!;
+      const off = this.offs[i]!;
       const d = this.depths[i]!;
-      let type = f.u8[off + 1]!;
-      while (type === NODE_CROSSING) {
-        const root = f.u16[(off + CROSSING_ROOT) >>> 1]!;
-        f = this.core.pager.frame(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!);
-        off = f.rootAt(root);
-        type = f.u8[off + 1]!;
-        this.sp--;
-        this.push(f, off, d);
-      }
+      const type = f.u8[off + 1]!;
       if (type === NODE_EMPTY_ROOT) { this.sp--; return; }
       if (type === NODE_LEAF) {
         if (compareLeaf(f, off, ub) >= 0) this.sp--;

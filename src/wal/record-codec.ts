@@ -123,6 +123,17 @@ function writeSingleBody(b: Uint8Array, p: number, op: WalSingleOp): number {
   }
 }
 
+/** Make room for a record at `out.length` and write its magic, length and sequence. */
+function reserveRecord(out: GrowableBuffer, size: number, body: number, seq: number): Uint8Array {
+  out.reserve(size);
+  const b = out.bytes;
+  const start = out.length;
+  putU32(b, start + REC_MAGIC_OFFSET, RECORD_MAGIC);
+  putU32(b, start + REC_LEN_OFFSET, body);
+  putU64(b, start + REC_SEQ_OFFSET, seq);
+  return b;
+}
+
 /**
  * Appends the framed record for `op` with sequence `seq` at `out.length` and
  * advances `out.length`. Returns the record's size. Throws RECORD_TOO_LARGE
@@ -135,12 +146,8 @@ export function encodeRecord(out: GrowableBuffer, seq: number, op: WalOp): numbe
   if (size > MAX_RECORD_BYTES) {
     throw new HoltError('RECORD_TOO_LARGE', `WAL record of ${size} bytes exceeds the ${MAX_RECORD_BYTES}-byte limit`);
   }
-  out.reserve(size);
-  const b = out.bytes;
+  const b = reserveRecord(out, size, body, seq);
   const start = out.length;
-  putU32(b, start + REC_MAGIC_OFFSET, RECORD_MAGIC);
-  putU32(b, start + REC_LEN_OFFSET, body);
-  putU64(b, start + REC_SEQ_OFFSET, seq);
   let p = start + REC_BODY_OFFSET;
   if (op.type === 'batch') {
     b[start + REC_TYPE_OFFSET] = TYPE_BATCH;
@@ -174,12 +181,8 @@ export function encodePutRecord(
   if (size > MAX_RECORD_BYTES) {
     throw new HoltError('RECORD_TOO_LARGE', `WAL record of ${size} bytes exceeds the ${MAX_RECORD_BYTES}-byte limit`);
   }
-  out.reserve(size);
-  const b = out.bytes;
+  const b = reserveRecord(out, size, body, seq);
   const start = out.length;
-  putU32(b, start + REC_MAGIC_OFFSET, RECORD_MAGIC);
-  putU32(b, start + REC_LEN_OFFSET, body);
-  putU64(b, start + REC_SEQ_OFFSET, seq);
   b[start + REC_TYPE_OFFSET] = TYPE_PUT;
   let p = start + REC_BODY_OFFSET;
   putU64(b, p, treeId);
