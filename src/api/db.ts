@@ -13,6 +13,7 @@ import type { DBOptions, TreeInfo } from './options.js';
 import type { DBStats } from './stats.js';
 import { collectDBStats } from '../stats/db-stats.js';
 import { TreeCore } from '../art/tree-core.js';
+import { releaseTreeFrames } from '../art/frame-walk.js';
 import { MemoryPager } from '../store/memory-pager.js';
 import type { FramePager } from '../store/frame-pager.js';
 import {
@@ -139,7 +140,7 @@ export class DB implements TreeHost {
   finalizeTree(id: number): void {
     const t = this.trees.get(id);
     if (t === undefined) return;
-    releaseFrames(this.pager, t.core.rootFrameId);
+    releaseTreeFrames(this.pager, t.core.rootFrameId);
     this.trees.delete(id);
     this.catalog = applyCatalogOpOrThrow(applyCatalogOpOrThrow(this.catalog, { kind: 'checkpoint' }).state, { kind: 'finalize', id }).state;
   }
@@ -300,21 +301,3 @@ export class DB implements TreeHost {
     this.durable?.afterWrite();
   }
 }
-
-/** Release a tree's frames, children first. */
-function releaseFrames(pager: FramePager, rootFrameId: number): void {
-  const stack = [rootFrameId];
-  const order: number[] = [];
-  const seen = new Set<number>();
-  while (stack.length > 0) {
-    const id = stack.pop()!;
-    if (seen.has(id)) continue; // a packed frame is reached through several Crossings
-    seen.add(id);
-    order.push(id);
-    const f = pager.frame(id);
-    for (const child of crossingsOf(f)) stack.push(child);
-  }
-  for (let i = order.length - 1; i >= 0; i--) pager.releaseFrame(order[i]!);
-}
-
-import { frameCrossingTargets as crossingsOf } from '../art/frame-walk.js';

@@ -10,7 +10,7 @@ import { HoltError } from './errors.js';
 import type { Bytes, HoltRecord, RenameOptions, ScanEntry, ScanOptions } from './types.js';
 import { copyOut, encodeKey, encodePrefix, encodeValue, key2Scratch, keyScratch, valueScratch } from './key-codec.js';
 import { found, findLeaf } from '../art/lookup.js';
-import { insert, INSERT_CREATED } from '../art/insert.js';
+import { insert } from '../art/insert.js';
 import { erase } from '../art/erase.js';
 import { findLongestPrefix } from '../art/longest-prefix.js';
 import { seekPrefix } from '../art/seek-prefix.js';
@@ -211,4 +211,3 @@ function checkVersion(version: number): void {
   }
 }
 
-export { INSERT_CREATED };

@@ -2,6 +2,7 @@
  * Frame-level walks: the child frames a frame points to.
  */
 import type { Frame } from '../layout/frame.js';
+import type { FramePager } from '../store/frame-pager.js';
 import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
 import { INNER_TERMINAL } from '../layout/inner-nodes.js';
 import { PREFIX_CHILD } from '../layout/prefix.js';
@@ -41,4 +42,19 @@ export function crossingsInto(f: Frame, childId: number): Map<number, number> {
   };
   for (const r of f.rootIndices()) visit(f.rootAt(r));
   return out;
+}
+
+/** Release every frame of the tree rooted at `rootFrameId`, children before parents. */
+export function releaseTreeFrames(pager: FramePager, rootFrameId: number): void {
+  const stack = [rootFrameId];
+  const order: number[] = [];
+  const seen = new Set<number>();
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (seen.has(id)) continue; // a packed frame is reached through several Crossings
+    seen.add(id);
+    order.push(id);
+    for (const child of frameCrossingTargets(pager.frame(id))) stack.push(child);
+  }
+  for (let i = order.length - 1; i >= 0; i--) pager.releaseFrame(order[i]!);
 }

@@ -6,9 +6,8 @@
  * and only then writes. A frame without room is compacted or spilled
  * (make-room.ts) and the walk restarts, so a write is never left half done.
  */
-import type { Frame } from '../layout/frame.js';
+import { Frame } from '../layout/frame.js';
 import { H_ROOT_REF } from '../layout/frame-header.js';
-import { Frame as FrameClass } from '../layout/frame.js';
 import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
 import { EMPTY_ROOT_SIZE } from '../layout/empty-root.js';
 import { INNER_TERMINAL, N4_SIZE } from '../layout/inner-nodes.js';
@@ -176,7 +175,7 @@ function tryInsert(
         entryParent = f;
         entryCrossing = off;
         f = pager.frame(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!);
-        refLoc = FrameClass.rootRefLoc(root);
+        refLoc = Frame.rootRefLoc(root);
         off = f.rootAt(root);
         continue;
       }

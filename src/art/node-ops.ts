@@ -339,7 +339,3 @@ export function shrinkTarget(type: number, count: number): number {
   if (type === NODE_16 && count <= SHRINK_16_TO_4) return NODE_4;
   return type;
 }
-
-/** Bytes a fresh node needs when built from scratch for these node types (for space checks). */
-export const MAX_INNER_BYTES = N256_SIZE;
-export { innerSize, N4_SIZE };

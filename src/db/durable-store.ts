@@ -26,7 +26,7 @@ import { replayWal } from '../wal/replay.js';
 import { toHoltIoError } from '../wal/wal-errors.js';
 import type { WalOp, WalRecord, WalSingleOp } from '../wal/wal-op.js';
 import { captureDirtyFrames, writeImages } from '../checkpoint/checkpoint-round.js';
-import { frameCrossingTargets } from '../art/frame-walk.js';
+import { releaseTreeFrames } from '../art/frame-walk.js';
 import { insert } from '../art/insert.js';
 import { erase } from '../art/erase.js';
 import { found, findLeaf } from '../art/lookup.js';
@@ -267,17 +267,7 @@ export class DurableStore {
 
   private releaseTree(t: TreeState): void {
     t.dropped = true;
-    const order: number[] = [];
-    const stack = [t.core.rootFrameId];
-    const seen = new Set<number>();
-    while (stack.length > 0) {
-      const id = stack.pop()!;
-      if (seen.has(id)) continue; // a packed frame is reached through several Crossings
-      seen.add(id);
-      order.push(id);
-      for (const child of frameCrossingTargets(this.pager.frame(id))) stack.push(child);
-    }
-    for (let i = order.length - 1; i >= 0; i--) this.pager.releaseFrame(order[i]!);
+    releaseTreeFrames(this.pager, t.core.rootFrameId);
   }
 
   // ---- writes ----
