@@ -47,7 +47,7 @@ export class DB implements TreeHost {
   }
 
   /** A database that lives only in memory. */
-  static memory(_options: Pick<DBOptions, never> = {}): DB {
+  static memory(): DB {
     return new DB(new MemoryPager(), null, false, undefined);
   }
 
