@@ -1,5 +1,7 @@
 /**
- * Making room in a full frame: compact when that gives back enough, else spill.
+ * Making room in a full frame: compact when that gives back enough, else
+ * spill a subtree (or a pack of them) into a new frame; a packed frame whose
+ * roots are too small to split is itself split in two.
  */
 import type { Frame } from '../layout/frame.js';
 import { DATA_AREA_BYTES } from '../layout/frame-header.js';
@@ -15,7 +17,8 @@ export const COMPACT_THRESHOLD_BYTES = Math.floor(DATA_AREA_BYTES / 16);
  * Ensure `f` can take `bytes` in `allocations` bump allocations (callers
  * restart their walk after). `parent`/`crossingOff` name the Crossing the walk
  * entered `f` through, if any: when nothing inside a packed frame can move, the
- * root being written moves out whole instead.
+ * frame is split through the Crossings in `parent`, or, when none of its other
+ * roots is reachable from there, the root being written moves out whole.
  */
 export function makeRoom(
   core: TreeCore, f: Frame, bytes: number, allocations: number, parent: Frame | null = null, crossingOff = 0,
