@@ -131,6 +131,8 @@ export interface OpenStats {
   replayMillis: number;
   /** Torn bytes found at the end of WAL segments (recovered silently). */
   tornTailBytes: number;
+  /** Preallocated zeros a crash left after the last record of WAL segments (not torn data). */
+  zeroTailBytes: number;
   segmentsReplayed: number;
 }
 

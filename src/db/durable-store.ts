@@ -107,7 +107,7 @@ export class DurableStore {
   readonly checkpoints: CheckpointCounters = {
     attempted: 0, succeeded: 0, failed: 0, framesWritten: 0, bytesWritten: 0, lastRoundMillis: 0, walSegmentsDeleted: 0, lastError: null,
   };
-  readonly open = { replayRecords: 0, replayMillis: 0, tornTailBytes: 0, segmentsReplayed: 0 };
+  readonly open = { replayRecords: 0, replayMillis: 0, tornTailBytes: 0, zeroTailBytes: 0, segmentsReplayed: 0 };
 
   private constructor(dir: string, io: Io, lock: FileHandle, pager: FilePager, manifest: Manifest, options: DBOptions) {
     this.dir = dir;
@@ -177,7 +177,9 @@ export class DurableStore {
       const result = replayWal({ io: this.io, path: join(this.dir, segmentName(n)), onRecord: (r) => this.redo(host, r) });
       this.open.segmentsReplayed++;
       this.open.replayRecords += result.records;
-      this.open.tornTailBytes += result.tornTailBytes;
+      // Zeros past the last record are the WAL's preallocation, left by a crash: not torn data.
+      this.open.tornTailBytes += result.tornTailBytes - result.zeroTailBytes;
+      this.open.zeroTailBytes += result.zeroTailBytes;
       this.highWater = Math.max(this.highWater, result.lastSeq, result.baseSeq);
     }
     this.open.replayMillis = performance.now() - started;

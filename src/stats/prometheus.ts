@@ -78,6 +78,7 @@ export function toPrometheus(stats: DBStats, shapes: readonly TreeStats[] = []):
     out.gauge('holt_open_wal_replay_records', 'WAL records replayed at open.', [[{}, o.replayRecords]]);
     out.gauge('holt_open_wal_replay_duration_seconds', 'Time spent replaying the WAL at open.', [[{}, o.replayMillis / 1000]]);
     out.gauge('holt_open_wal_torn_tail_bytes', 'Torn bytes found at the end of WAL segments at open.', [[{}, o.tornTailBytes]]);
+    out.gauge('holt_open_wal_zero_tail_bytes', 'Preallocated zeros a crash left after the last WAL record, found at open.', [[{}, o.zeroTailBytes]]);
     out.gauge('holt_open_wal_segments_replayed', 'WAL segments replayed at open.', [[{}, o.segmentsReplayed]]);
 
     const k = d.checkpoint;

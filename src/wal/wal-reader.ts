@@ -45,6 +45,13 @@ export interface WalScanSummary {
   fileSize: number;
   /** Bytes after `endOffset` that belong to a torn tail (0 when the log ends cleanly). */
   tornTailBytes: number;
+  /**
+   * The trailing run of zero bytes within the torn tail: space the writer had
+   * preallocated and never filled, left behind by a crash. `tornTailBytes -
+   * zeroTailBytes` is what a torn write left (a partial record whose own last
+   * bytes are zero is undercounted by those bytes).
+   */
+  zeroTailBytes: number;
 }
 
 const WINDOW_BYTES = 1024 * 1024;
@@ -81,6 +88,7 @@ export class WalReader {
         endOffset,
         fileSize: size,
         tornTailBytes: Math.max(0, size - endOffset),
+        zeroTailBytes: endOffset >= size ? 0 : size - 1 - this.#lastNonZeroBefore(endOffset, size),
       };
       return this.#summary;
     };
@@ -167,6 +175,19 @@ export class WalReader {
       p += n;
     }
     return -1;
+  }
+
+  /** Offset of the last non-zero byte in [from, to), or from - 1 when all are zero; reads backwards. */
+  #lastNonZeroBefore(from: number, to: number): number {
+    for (let end = to; end > from; ) {
+      const start = Math.max(from, end - WINDOW_BYTES);
+      this.#ensure(start, end - start);
+      const w = this.#win;
+      const base = start - this.#winStart;
+      for (let i = end - start - 1; i >= 0; i--) if (w[base + i] !== 0) return start + i;
+      end = start;
+    }
+    return from - 1;
   }
 
   #allZero(from: number, to: number): boolean {
