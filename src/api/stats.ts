@@ -9,6 +9,7 @@
  * `toPrometheus()` (src/stats/prometheus.ts) renders these shapes; its table
  * of series is the reference for which field is a counter and which a gauge.
  */
+import type { WalStats } from '../wal/wal-writer.js';
 import type { TreeInfo } from './options.js';
 
 /** Per-tree counters, kept by the walker; cheap to read. */
@@ -104,25 +105,14 @@ export interface CacheStats {
   inflightFrames: number;
 }
 
-/** The write-ahead log, summed over every segment written since open. */
-export interface WalCounters {
+/**
+ * The write-ahead log, summed over every segment written since open (the
+ * writer's counters, see WalStats); `walBytes` is the bytes in live segments,
+ * not yet covered by a checkpoint.
+ */
+export interface WalCounters extends Omit<WalStats, 'tornTailBytes' | 'replayRecords' | 'replayMillis'> {
   /** Number of the segment appends go to. */
   segment: number;
-  recordsAppended: number;
-  bytesAppended: number;
-  /** Records handed to the OS (pwrite). */
-  recordsWritten: number;
-  /** Bytes handed to the OS, rewrites after a failed fdatasync included. */
-  bytesWritten: number;
-  fdatasyncs: number;
-  /** `sync()` callers resolved by an fdatasync. */
-  syncWaitersServed: number;
-  /** Most `sync()` callers a single fdatasync resolved. */
-  maxWaitersPerSync: number;
-  /** Records appended and not yet handed to the OS. */
-  pendingRecords: number;
-  /** Bytes in live WAL segments (not yet covered by a checkpoint). */
-  walBytes: number;
 }
 
 /** What opening the DB found and did. */

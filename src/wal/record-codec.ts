@@ -24,6 +24,7 @@
 
 import { HoltError } from '../api/errors.js';
 import { crc32c } from './crc32c.js';
+import { getU32, getU64, putU32, putU64 } from './le-bytes.js';
 import type { GrowableBuffer } from './growable-buffer.js';
 import type { WalOp, WalSingleOp } from './wal-op.js';
 
@@ -50,9 +51,6 @@ export const TYPE_BATCH = 4;
 
 const TREE_ID_BYTES = 8;
 const LEN_BYTES = 4;
-const TWO_32 = 4294967296;
-/** The high u32 of a safe integer is below 2^21. */
-const MAX_SAFE_HIGH = 0x200000;
 
 function singleBodySize(op: WalSingleOp): number {
   switch (op.type) {
@@ -81,19 +79,6 @@ export function recordSize(op: WalOp): number {
 
 function typeTag(type: WalSingleOp['type']): number {
   return type === 'put' ? TYPE_PUT : type === 'delete' ? TYPE_DELETE : TYPE_RENAME;
-}
-
-function putU32(b: Uint8Array, p: number, v: number): void {
-  b[p] = v;
-  b[p + 1] = v >>> 8;
-  b[p + 2] = v >>> 16;
-  b[p + 3] = v >>> 24;
-}
-
-function putU64(b: Uint8Array, p: number, v: number): void {
-  const lo = v >>> 0;
-  putU32(b, p, lo);
-  putU32(b, p + 4, (v - lo) / TWO_32);
 }
 
 function putBytes(b: Uint8Array, p: number, src: Uint8Array): number {
@@ -202,17 +187,6 @@ export function encodePutRecord(
 }
 
 // ---------------------------------------------------------------- decoding
-
-export function getU32(b: Uint8Array, p: number): number {
-  return (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
-}
-
-/** Reads a u64 as a number, or -1 when it is not a safe integer. */
-export function getU64(b: Uint8Array, p: number): number {
-  const hi = getU32(b, p + 4);
-  if (hi >= MAX_SAFE_HIGH) return -1;
-  return hi * TWO_32 + getU32(b, p);
-}
 
 /** Why a record failed to decode. */
 export type RecordDefect =

@@ -21,7 +21,7 @@
 
 import { HoltError } from '../api/errors.js';
 import { crc32c } from './crc32c.js';
-import { getU32, getU64 } from './record-codec.js';
+import { getU32, getU64, putU32, putU64 } from './le-bytes.js';
 
 /** "HWAL" read as a little-endian u32. */
 export const WAL_MAGIC = 0x4c415748;
@@ -45,18 +45,6 @@ export interface WalHeader {
   createdAtMs: number;
 }
 
-function putU32(b: Uint8Array, p: number, v: number): void {
-  b[p] = v;
-  b[p + 1] = v >>> 8;
-  b[p + 2] = v >>> 16;
-  b[p + 3] = v >>> 24;
-}
-
-function putU64(b: Uint8Array, p: number, v: number): void {
-  const lo = v >>> 0;
-  putU32(b, p, lo);
-  putU32(b, p + 4, (v - lo) / 4294967296);
-}
 
 /** A full 4096-byte header page for `header`. */
 export function encodeWalHeader(header: WalHeader): Uint8Array {

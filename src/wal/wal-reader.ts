@@ -19,9 +19,9 @@
 
 import { HoltError } from '../api/errors.js';
 import type { FileHandle } from '../io/types.js';
+import { getU32 } from './le-bytes.js';
 import {
   decodeRecord,
-  getU32,
   peekRecordSize,
   RECORD_HEADER_BYTES,
   RECORD_MAGIC,
