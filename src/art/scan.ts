@@ -477,7 +477,14 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
             if (e === undefined) continue;
             return e;
           }
-          this.push(f, stepped.child, d + 1);
+          const child = stepped.child;
+          if (f.u8[child + 1] === NODE_LEAF) {
+            // A leaf needs no stack entry of its own: emit it from here.
+            const e = this.emitLeaf(f, child);
+            if (e === undefined) continue;
+            return e;
+          }
+          this.push(f, child, d + 1);
           continue;
         }
       }
