@@ -35,7 +35,7 @@ import { applyCatalogOpOrThrow, type CatalogState } from './catalog-state.js';
 import { decodeCatalog, encodeCatalog } from './catalog-codec.js';
 import { CATALOG_TREE_ID } from './tree-ids.js';
 import type { TreeState } from './tree-host.js';
-import type { DurableStats } from '../api/stats.js';
+import type { CheckpointStats, DurableStats } from '../api/stats.js';
 import { collectDurableStats, WalTotals } from '../stats/durable-stats.js';
 
 /** What the store needs from the DB it serves (kept small to avoid a cycle). */
@@ -60,16 +60,8 @@ export interface DurableStoreOptions extends DBOptions {
   ioOverride?: Io;
 }
 
-export interface CheckpointCounters {
-  attempted: number;
-  succeeded: number;
-  failed: number;
-  framesWritten: number;
-  bytesWritten: number;
-  lastRoundMillis: number;
-  walSegmentsDeleted: number;
-  lastError: string | null;
-}
+/** The store's running checkpoint counters: the public stats minus the debt, which is computed on read. */
+export type CheckpointCounters = Omit<CheckpointStats, 'debt'>;
 
 export class DurableStore {
   readonly dir: string;
