@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DB } from '../../src/index.js';
 import type { DBOptions } from '../../src/index.js';
-import { IoError } from '../../src/io/errors.js';
-import type { FileHandle, Io } from '../../src/io/types.js';
+import type { Io } from '../../src/io/types.js';
+import { injectIoFaults } from '../support/fault-io.js';
 
 /** A fresh directory under the OS temp dir; `cleanup` removes it. */
 export function tempDir(tag = 'dur'): { dir: string; cleanup: () => void } {
@@ -82,29 +82,11 @@ const WRITE_CALLS = new Set(['pwrite', 'pwriteAsync', 'pwriteMany', 'pwriteManyA
  * with `faults.errno` while it is set (we cannot fill a real disk in a test).
  */
 export function faultyIo(base: Io, faults: WriteFaults): Io {
-  const wrap = (h: FileHandle): FileHandle =>
-    new Proxy(h, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver) as unknown;
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          if (faults.errno !== undefined && WRITE_CALLS.has(String(prop)) && faults.match(target.path)) {
-            faults.injected++;
-            const err = new IoError(faults.errno, `${faults.errno}: injected ${String(prop)} failure`, { path: target.path });
-            if (String(prop).endsWith('Async')) return Promise.reject(err);
-            throw err;
-          }
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
-  return {
-    kind: base.kind,
-    open: (path, options) => wrap(base.open(path, options)),
-    allocAligned: (size) => base.allocAligned(size),
-    fsyncDir: (path) => base.fsyncDir(path),
-    fsyncDirAsync: (path) => base.fsyncDirAsync(path),
-  };
+  return injectIoFaults(base, (call, path) => {
+    if (faults.errno === undefined || !WRITE_CALLS.has(call) || !faults.match(path)) return undefined;
+    faults.injected++;
+    return faults.errno;
+  });
 }
 
 /** DB.open with the internal Io seam (see DurableStoreOptions in src/db/durable-store.ts). */

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IoError } from '../../src/io/errors.js';
 import { loadIo } from '../../src/io/index.js';
-import type { FileHandle, Io } from '../../src/io/types.js';
+import type { Io } from '../../src/io/types.js';
+import { injectIoFaults } from '../support/fault-io.js';
 
 export const io: Io = loadIo({ prefer: 'fs' });
 
@@ -22,27 +22,5 @@ export type Faults = Partial<Record<'pwrite' | 'pwriteAsync' | 'fdatasync' | 'fd
  * (we cannot fill a real disk in a test). Change `faults` at any time.
  */
 export function faultyIo(base: Io, faults: Faults): Io {
-  const wrap = (h: FileHandle): FileHandle =>
-    new Proxy(h, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver) as unknown;
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          const code = faults[prop as keyof Faults];
-          if (code !== undefined) {
-            const err = new IoError(code, `${code}: injected ${String(prop)} failure`, { path: target.path });
-            if (String(prop).endsWith('Async')) return Promise.reject(err);
-            throw err;
-          }
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
-  return {
-    kind: base.kind,
-    open: (path, options) => wrap(base.open(path, options)),
-    allocAligned: (size) => base.allocAligned(size),
-    fsyncDir: (path) => base.fsyncDir(path),
-    fsyncDirAsync: (path) => base.fsyncDirAsync(path),
-  };
+  return injectIoFaults(base, (call) => faults[call as keyof Faults]);
 }
