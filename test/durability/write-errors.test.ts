@@ -26,6 +26,19 @@ function setup(match: (p: string) => boolean): { d: string; faults: WriteFaults;
   return { d, faults, db };
 }
 
+/**
+ * Crash right here (process state dropped, no checkpoint, no close) and reopen:
+ * the reopened DB holds exactly what `db` held, and every tree verifies.
+ */
+async function crashAndCompare(db: DB, d: string): Promise<void> {
+  const expected = dump(db);
+  db.durable!.abandon();
+  const re = DB.open(d, { checkpoint: false });
+  expect(dump(re)).toEqual(expected);
+  expect(verifyAll(re)).toEqual([]);
+  await re.close();
+}
+
 function fill(db: DB, from: number, n: number): void {
   const t = db.tree('t');
   for (let i = from; i < from + n; i++) t.put(`k/${i.toString().padStart(6, '0')}`, `value-${i}-${'p'.repeat(i % 50)}`);
@@ -47,11 +60,7 @@ describe('ENOSPC on the WAL', () => {
     expect((await rejected(db.sync())).code).toBe('NO_SPACE');
     faults.errno = undefined;
     await db.sync();
-    const expected = dump(db);
-    db.durable!.abandon(); // crash right after the acknowledgement
-    const re = DB.open(d, { checkpoint: false });
-    expect(dump(re)).toEqual(expected);
-    await re.close();
+    await crashAndCompare(db, d);
   });
 
   it('checkpoint() while the WAL cannot be written rejects with NO_SPACE and does not acknowledge anything by accident', async () => {
@@ -68,12 +77,7 @@ describe('ENOSPC on the WAL', () => {
     expect(db.tree('t').count()).toBe(600);
     faults.errno = undefined;
     await db.sync();
-    const expected = dump(db);
-    db.durable!.abandon();
-    const re = DB.open(d, { checkpoint: false });
-    expect(dump(re)).toEqual(expected);
-    expect(verifyAll(re)).toEqual([]);
-    await re.close();
+    await crashAndCompare(db, d);
   });
 
   it('a checkpoint whose old segment cannot be flushed (new segment healthy) leaves sync() failing until the fault clears', async () => {
@@ -92,12 +96,7 @@ describe('ENOSPC on the WAL', () => {
     expect((await rejected(db.sync())).code).toBe('NO_SPACE');
     faults.errno = undefined;
     await db.sync();
-    const expected = dump(db);
-    db.durable!.abandon();
-    const re = DB.open(d, { checkpoint: false });
-    expect(dump(re)).toEqual(expected);
-    expect(verifyAll(re)).toEqual([]);
-    await re.close();
+    await crashAndCompare(db, d);
   });
 
   it('after a failed checkpoint, a later checkpoint succeeds and covers everything', async () => {
@@ -110,11 +109,7 @@ describe('ENOSPC on the WAL', () => {
     await db.checkpoint();
     fill(db, 350, 50);
     await db.sync();
-    const expected = dump(db);
-    db.durable!.abandon();
-    const re = DB.open(d, { checkpoint: false });
-    expect(dump(re)).toEqual(expected);
-    await re.close();
+    await crashAndCompare(db, d);
   });
 });
 
@@ -135,12 +130,7 @@ describe('ENOSPC on the data file', () => {
     await db.checkpoint();
     fill(db, 21_000, 10);
     await db.sync();
-    const expected = dump(db);
-    db.durable!.abandon();
-    const re = DB.open(d, { checkpoint: false });
-    expect(dump(re)).toEqual(expected);
-    expect(verifyAll(re)).toEqual([]);
-    await re.close();
+    await crashAndCompare(db, d);
   });
 
   it('a failed checkpoint with no retry loses nothing: reopen replays the WAL over the old manifest', async () => {
@@ -154,11 +144,7 @@ describe('ENOSPC on the data file', () => {
     expect((await rejected(db.checkpoint())).code).toBe('NO_SPACE');
     fill(db, 10_000, 100);
     await db.sync();
-    const expected = dump(db);
-    db.durable!.abandon();
-    const re = DB.open(d, { checkpoint: false });
-    expect(dump(re)).toEqual(expected);
-    await re.close();
+    await crashAndCompare(db, d);
   });
 
   it('close() on a full data disk rejects with NO_SPACE, but still makes the log durable', async () => {
