@@ -21,7 +21,7 @@ export interface ScanOptions {
    * equal to an emitted common prefix continues after that whole rollup (S3 marker semantics).
    */
   startAfter?: Bytes;
-  /** Exclusive bound: only keys strictly before `end` (forward) / at or after... see docs/API.md. */
+  /** Exclusive upper bound in key order: only keys strictly below `end`, in either direction. */
   end?: Bytes;
   /** Roll keys up at the first occurrence of this byte after the prefix (a 1-byte string or number 0..255). */
   delimiter?: string | number;
