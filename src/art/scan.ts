@@ -248,7 +248,7 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
 
   private push(f: Frame, off: number, depth: number): void {
     // Room for this node's bytes (a Prefix adds at most 248) and one branch byte.
-    if (depth + 260 > this.path.length) this.growPath(depth + 260);
+    this.reservePath(depth + 260);
     const i = this.sp++;
     this.frames[i] = f;
     this.offs[i] = off;
@@ -259,8 +259,15 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
       : this.reverse ? 255 : CUR_TERMINAL;
   }
 
-  private growPath(min: number): void {
-    const next = Buffer.allocUnsafe(Math.min(Math.max(min, this.path.length * 2), MAX_KEY_BYTES + 1024));
+  /**
+   * Make `path` hold at least `min` bytes, keeping its contents. Every write to
+   * `path` that is not covered by `push` (the prefix copied in by `seek`, a
+   * leaf's rollup bytes) must reserve first: a typed array silently drops
+   * writes past its end, which once turned long rollups into zeros.
+   */
+  private reservePath(min: number): void {
+    if (min <= this.path.length) return;
+    const next = Buffer.allocUnsafe(Math.max(min, Math.min(this.path.length * 2, MAX_KEY_BYTES + 1024)));
     this.path.copy(next);
     this.path = next;
   }
@@ -272,6 +279,8 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
     const plen = this.prefix.length;
     if (plen > 0) {
       if (!seekPrefix(this.core, this.prefix, plen)) return;
+      // The prefix bytes above the subtree go in before push reserves room.
+      this.reservePath(subtree.depth + 260);
       this.prefix.copy(this.path, 0, 0, subtree.depth);
       this.push(subtree.frame, subtree.off, subtree.depth);
     } else {
@@ -502,6 +511,7 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
     if (this.delimiter >= 0 && kl > this.prefix.length) {
       const at = f.u8.indexOf(this.delimiter, ks + this.prefix.length);
       if (at >= 0 && at < ks + kl) {
+        this.reservePath(at + 1 - ks);
         copyBytes(f.u8, ks, at + 1, this.path, 0);
         return this.emitRollup(at + 1 - ks, true);
       }

@@ -16,8 +16,8 @@ export const subtree = { frame: null as unknown as Frame, off: 0, depth: 0 };
 
 /**
  * Locate the subtree of keys starting with `prefix[0..len)`. Returns false when
- * there are none. On success `subtree` names its top node and that node's depth
- * (which may exceed `len` when the prefix ends inside a Prefix node).
+ * there are none. On success `subtree` names its top node and that node's depth,
+ * which is at most `len` (a prefix ending inside a Prefix node names that node).
  */
 export function seekPrefix(core: TreeCore, prefix: Uint8Array, len: number): boolean {
   let f = core.pager.frame(core.rootFrameId);
