@@ -14,6 +14,15 @@
       "dependencies": [
         "<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"
       ],
+      "actions": [
+        {
+          "action_name": "build_stamp",
+          "inputs": ["native/build-stamp.mjs", "<!@(node native/build-stamp.mjs --list)"],
+          "outputs": ["<(SHARED_INTERMEDIATE_DIR)/holt_build_stamp.h"],
+          "action": ["node", "native/build-stamp.mjs", "<@(_outputs)"]
+        }
+      ],
+      "include_dirs": ["<(SHARED_INTERMEDIATE_DIR)"],
       "defines": [
         "NAPI_VERSION=8",
         "_FILE_OFFSET_BITS=64"

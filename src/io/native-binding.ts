@@ -2,10 +2,11 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Loads the `holt_io` addon once, through node-gyp-build: a matching file in
- * `prebuilds/` first, then `build/Release`. The package root is two levels up
- * from this file (dist/io/ or src/io/). A failed load is remembered, not
- * retried, and its error is kept for `nativeLoadError()`.
+ * Loads the `holt_io` addon once, through node-gyp-build: `build/Release`
+ * (a from-source build) first, then the matching file in `prebuilds/` (the
+ * committed linux-x64 binary, used when `npm install` compiled nothing). The
+ * package root is two levels up from this file (dist/io/ or src/io/). A failed
+ * load is remembered, not retried, and its error is kept for `nativeLoadError()`.
  *
  * The shapes below are the addon's raw surface; only `native-io.ts` (and the
  * lock delegation in `fs-io.ts`) talk to it. Its errors are plain `Error`s with
@@ -50,10 +51,13 @@ export interface NativeBinding {
   unlockFd(fd: number): void;
   /** Does nothing; measures the cost of crossing into the addon. */
   noop(): void;
+  /** SHA-256 of the native sources this binary was compiled from (native/build-stamp.mjs). */
+  readonly buildStamp: string;
 }
 
 let loaded: NativeBinding | null | undefined;
 let loadError: unknown;
+let loadedPath: string | undefined;
 
 export function packageRoot(): string {
   return fileURLToPath(new URL('../..', import.meta.url));
@@ -64,13 +68,22 @@ export function nativeBinding(): NativeBinding | null {
   if (loaded !== undefined) return loaded;
   try {
     const require = createRequire(import.meta.url);
-    const load = require('node-gyp-build') as (dir: string) => unknown;
-    loaded = load(packageRoot()) as NativeBinding;
+    const load = require('node-gyp-build') as { resolve(dir: string): string };
+    // resolve + require is what node-gyp-build's load() does; split to keep the path.
+    const path = load.resolve(packageRoot());
+    loaded = require(path) as NativeBinding;
+    loadedPath = path;
   } catch (e) {
     loadError = e;
     loaded = null;
   }
   return loaded;
+}
+
+/** The file the addon was loaded from (build/Release or prebuilds/), or undefined if it did not load. */
+export function nativeBindingPath(): string | undefined {
+  nativeBinding();
+  return loadedPath;
 }
 
 /** Why the addon did not load, or undefined if it loaded (or was not tried). */

@@ -1,0 +1,59 @@
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildStamp, stampInputs } from '../../native/build-stamp.mjs';
+import { nativeBinding, nativeBindingPath, packageRoot } from '../../src/io/native-binding.js';
+import { removeDir, tempDir } from './helpers.js';
+
+/**
+ * The committed prebuild (what `npm install` loads when it compiles nothing)
+ * must be built from the native sources in the tree. Each holt_io.node carries
+ * `buildStamp`, a SHA-256 of those sources taken at build time
+ * (native/build-stamp.mjs); recomputing it here catches a source change that was
+ * committed without `npm run prebuild`.
+ */
+const root = packageRoot();
+const PREBUILD = path.join(root, 'prebuilds', 'linux-x64', 'holt.glibc.node');
+// The committed binary is for glibc linux-x64 only; elsewhere there is nothing to load.
+const glibcLinuxX64 =
+  process.platform === 'linux' &&
+  process.arch === 'x64' &&
+  (process.report.getReport() as { header: { glibcVersionRuntime?: string } }).header.glibcVersionRuntime !== undefined;
+
+describe('native build stamp', () => {
+  it('covers binding.gyp and every compiled source', () => {
+    const gyp = JSON.parse(fs.readFileSync(path.join(root, 'binding.gyp'), 'utf8')) as {
+      targets: Array<{ sources: string[] }>;
+    };
+    const inputs: string[] = stampInputs(root);
+    expect(inputs).toContain('binding.gyp');
+    for (const source of gyp.targets.flatMap((t) => t.sources)) expect(inputs).toContain(source);
+    expect(inputs.filter((f) => f.endsWith('.h')).length).toBeGreaterThan(0);
+  });
+
+  it('changes when one byte of a native source changes', () => {
+    const copy = tempDir('holt-stamp-');
+    try {
+      fs.cpSync(path.join(root, 'native'), path.join(copy, 'native'), { recursive: true });
+      fs.copyFileSync(path.join(root, 'binding.gyp'), path.join(copy, 'binding.gyp'));
+      expect(buildStamp(copy)).toBe(buildStamp(root));
+      const header = path.join(copy, 'native', 'errors.h');
+      fs.appendFileSync(header, ' ');
+      expect(buildStamp(copy)).not.toBe(buildStamp(root));
+    } finally {
+      removeDir(copy);
+    }
+  });
+
+  it.runIf(glibcLinuxX64)('matches the committed linux-x64 prebuild (else run `npm run prebuild` and commit it)', () => {
+    const prebuild = createRequire(import.meta.url)(PREBUILD) as { buildStamp?: unknown };
+    expect(prebuild.buildStamp, `${path.relative(root, PREBUILD)} is stale`).toBe(buildStamp(root));
+  });
+
+  it('matches the loaded addon (else rebuild it: `npm run build:native`)', () => {
+    const loaded = nativeBinding();
+    expect(loaded, 'the addon did not load').not.toBeNull();
+    expect(loaded?.buildStamp, `${nativeBindingPath()} is stale`).toBe(buildStamp(root));
+  });
+});
