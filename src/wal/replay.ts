@@ -1,7 +1,9 @@
 /**
- * Replay: read every record of a WAL in order and hand it to a callback. Used
- * by read-only opens (which must not touch the file) and by `WalWriter.open`
- * on its own handle (which then truncates a torn tail itself).
+ * Replay: read every record of a WAL segment in order and hand it to a
+ * callback. DB open replays every live segment this way, read-only: a torn
+ * tail is reported (`tornTailBytes`, `zeroTailBytes`) and left in place,
+ * because appends always go to a new segment (WalWriter.open) and the old one
+ * is deleted once a checkpoint covers it.
  */
 
 import type { FileHandle, Io } from '../io/types.js';
@@ -16,8 +18,8 @@ export interface WalReplayResult extends WalScanSummary {
 
 /**
  * Reads `handle` front to back, calling `onRecord` for each complete record.
- * Records with `seq <= baseSeq` were already covered by the checkpoint that
- * truncated the log last; redoing them is harmless because redo is idempotent.
+ * Records at or below the manifest's high-water mark are already in the
+ * checkpoint; redoing them is harmless because redo is idempotent.
  * Throws CORRUPT on damage; whatever `onRecord` throws propagates unchanged.
  */
 export function replayHandle(handle: FileHandle, onRecord?: (record: WalRecord) => void): WalReplayResult {

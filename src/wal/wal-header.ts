@@ -10,13 +10,14 @@
  *  MAGIC = "HWAL"; FORMAT = 1; HDRSIZE = 4096; FLAGS = 0; CRC = CRC-32C of bytes [0, 32).
  * ```
  *
- * `BASE_SEQ` is the highest version handed out when the log was last
- * truncated. The writer starts its counter above both it and the last record,
- * so versions never repeat even when a checkpoint has emptied the log.
+ * `BASE_SEQ` is the highest version handed out before the segment was
+ * created: its first record gets `BASE_SEQ + 1`, and replay takes the larger
+ * of it and the last record as the high-water mark, so versions never repeat
+ * even when checkpoints have deleted every older segment.
  *
- * The header is rewritten in place (pwrite + fdatasync) on truncation. Its 36
- * meaningful bytes sit in the first 512-byte sector, which devices write
- * atomically, so a crash leaves either the old or the new header.
+ * The header is written once, when the segment is created (pwrite + fdatasync
+ * before any record). Its 36 meaningful bytes sit in the first 512-byte
+ * sector, which devices write atomically.
  */
 
 import { HoltError } from '../api/errors.js';

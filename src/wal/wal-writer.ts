@@ -34,10 +34,9 @@ import { HoltError } from '../api/errors.js';
 import type { FileHandle, Io } from '../io/types.js';
 import { GrowableBuffer } from './growable-buffer.js';
 import { encodePutRecord, encodeRecord } from './record-codec.js';
-import { replayHandle } from './replay.js';
 import { toHoltIoError } from './wal-errors.js';
 import { encodeWalHeader, WAL_HEADER_SIZE } from './wal-header.js';
-import { seqCount, validateWalOp, type WalOp, type WalRecord } from './wal-op.js';
+import { seqCount, validateWalOp, type WalOp } from './wal-op.js';
 
 /** 'default': durable at `sync()`; 'sync': every append is durable before it returns. */
 export type WalDurability = 'default' | 'sync';
@@ -52,12 +51,10 @@ export interface WalWriterOptions {
   flushDelayMs?: number;
   /** Handed-off bytes kept for rewrite until an fdatasync covers them. Default 4 MiB. */
   retainBytes?: number;
-  /** Called with every record found in the log at open, in order. */
-  onRecord?: (record: WalRecord) => void;
   /**
-   * Version high-water mark written into the header when this call creates the
-   * file: the first append gets `initialBaseSeq + 1`. Lets a new log segment
-   * continue the sequence of the one before it.
+   * Version high-water mark written into the header: the first append gets
+   * `initialBaseSeq + 1`. Lets a new log segment continue the sequence of the
+   * one before it.
    */
   initialBaseSeq?: number;
 }
@@ -78,10 +75,6 @@ export interface WalStats {
   pendingRecords: number;
   /** Size the file has once everything pending is written. */
   walBytes: number;
-  /** Torn bytes found (and truncated) at open. */
-  tornTailBytes: number;
-  replayRecords: number;
-  replayMillis: number;
 }
 
 interface Waiter {
@@ -114,7 +107,6 @@ export class WalWriter {
   readonly #flushBytes: number;
   readonly #flushDelayMs: number;
   readonly #retainBytes: number;
-  readonly #createdAtMs: number;
   /** While hand-offs fail, appends keep buffering up to this many bytes, then throw. */
   readonly #maxPendingOnError: number;
 
@@ -126,14 +118,13 @@ export class WalWriter {
    * The file is known to hold real (written) zeros up to here. Records are
    * written over zeros rather than past the end of the file, so an fdatasync
    * need not also flush a new file size: on this machine 100 µs instead of 140.
-   * A clean close cuts the zeros off again; after a crash the reader finds them
-   * as a zero-filled torn tail, which the next writable open truncates.
+   * A clean close cuts the zeros off again; after a crash, replay at the next
+   * open reads them as a zero-filled tail (OpenStats.zeroTailBytes) and leaves
+   * them: appends go to a new segment, and this one is deleted once a
+   * checkpoint covers it.
    */
   #zeroedEnd: number;
   #nextSeq: number;
-  #baseSeq: number;
-  /** Highest seq appended (a batch's last op). */
-  #lastSeq: number;
 
   #appendedRecords = 0;
   #writtenRecords = 0;
@@ -148,8 +139,6 @@ export class WalWriter {
   #timer: NodeJS.Timeout | null = null;
   #waiters: Waiter[] = [];
   #roundRunning = false;
-  /** Set while truncation owns the file: no hand-offs except `appendDurable`. */
-  #truncating: Promise<unknown> | null = null;
   #closed = false;
   #closing: Promise<void> | null = null;
 
@@ -159,36 +148,32 @@ export class WalWriter {
     fdatasyncs: 0,
     syncWaitersServed: 0,
     maxWaitersPerSync: 0,
-    tornTailBytes: 0,
-    replayRecords: 0,
-    replayMillis: 0,
   };
 
-  private constructor(options: WalWriterOptions, fh: FileHandle, end: number, baseSeq: number, lastSeq: number, createdAtMs: number) {
+  private constructor(options: WalWriterOptions, fh: FileHandle, end: number, baseSeq: number) {
     this.path = options.path;
     this.durability = options.durability ?? 'default';
     this.#fh = fh;
     this.#flushBytes = positive(options.flushBytes, DEFAULT_FLUSH_BYTES, 'flushBytes');
     this.#flushDelayMs = positive(options.flushDelayMs, DEFAULT_FLUSH_DELAY_MS, 'flushDelayMs');
     this.#retainBytes = positive(options.retainBytes, DEFAULT_RETAIN_BYTES, 'retainBytes');
-    this.#createdAtMs = createdAtMs;
     this.#maxPendingOnError = Math.max(MAX_PENDING_ON_ERROR, this.#flushBytes * 4);
     this.#buf = new GrowableBuffer(this.#flushBytes * 2);
     this.#bufStart = end;
     this.#writtenEnd = end;
     this.#syncedEnd = end;
     this.#zeroedEnd = end;
-    this.#baseSeq = baseSeq;
-    this.#lastSeq = Math.max(baseSeq, lastSeq);
-    this.#nextSeq = this.#lastSeq + 1;
+    this.#nextSeq = baseSeq + 1;
   }
 
   /**
-   * Opens (creating if needed) the WAL at `options.path`, replays it through
-   * `onRecord`, truncates a torn tail, and returns a writer positioned after
-   * the last complete record. `nextSeq` starts above both the header's
-   * `baseSeq` and the last replayed seq. Throws CORRUPT (file untouched) on a
-   * damaged log, IO_ERROR/NO_SPACE on I/O failure.
+   * Creates the WAL segment at `options.path`, writes its header (base
+   * `initialBaseSeq`) and makes it durable, and returns a writer positioned
+   * after the header. A segment is written by one writer, once: replay at DB
+   * open reads old segments read-only (replay.ts), and appends always go to a
+   * new one. A file left at the path by a creation that failed (no records
+   * yet, at most a header) is started over; one holding records is refused
+   * with INTERNAL. Throws IO_ERROR/NO_SPACE on I/O failure.
    */
   static open(options: WalWriterOptions): WalWriter {
     const { io, path } = options;
@@ -202,36 +187,19 @@ export class WalWriter {
       throw toHoltIoError(e, path, 'cannot open WAL');
     }
     try {
-      const scan = replayHandle(fh, options.onRecord);
-      let createdAtMs = scan.header?.createdAtMs ?? Date.now();
-      let end = scan.endOffset;
+      const baseSeq = options.initialBaseSeq ?? 0;
       try {
-        if (scan.header === null) {
-          // New file, or a creation that crashed before its header was durable.
-          if (scan.fileSize > 0) fh.ftruncate(0);
-          createdAtMs = Date.now();
-          fh.pwrite(encodeWalHeader({ baseSeq: options.initialBaseSeq ?? 0, createdAtMs }), 0);
-          fh.fdatasync();
-          io.fsyncDir(dirname(path));
-          end = WAL_HEADER_SIZE;
-        } else if (end < WAL_HEADER_SIZE) {
-          fh.pwrite(encodeWalHeader(scan.header), 0);
-          fh.fdatasync();
-          end = WAL_HEADER_SIZE;
-        } else if (scan.tornTailBytes > 0) {
-          // Appending after torn bytes would strand every later record behind them.
-          fh.ftruncate(end);
-          fh.fdatasync();
-        }
+        const size = fh.size();
+        if (size > WAL_HEADER_SIZE) throw new HoltError('INTERNAL', `WAL segment ${path} already holds records; a segment is never reopened for writing`, { file: path });
+        if (size > 0) fh.ftruncate(0);
+        fh.pwrite(encodeWalHeader({ baseSeq, createdAtMs: Date.now() }), 0);
+        fh.fdatasync();
+        io.fsyncDir(dirname(path));
       } catch (e) {
+        if (e instanceof HoltError) throw e;
         throw toHoltIoError(e, path, 'cannot prepare WAL');
       }
-      const baseSeq = scan.header === null ? options.initialBaseSeq ?? 0 : scan.baseSeq;
-      const w = new WalWriter(options, fh, end, baseSeq, scan.lastSeq, createdAtMs);
-      w.#stats.tornTailBytes = scan.tornTailBytes;
-      w.#stats.replayRecords = scan.records;
-      w.#stats.replayMillis = scan.replayMillis;
-      return w;
+      return new WalWriter(options, fh, WAL_HEADER_SIZE, baseSeq);
     } catch (e) {
       fh.close();
       throw e;
@@ -241,11 +209,6 @@ export class WalWriter {
   /** The seq the next appended op gets. */
   get nextSeq(): number {
     return this.#nextSeq;
-  }
-
-  /** The version high-water mark recorded at the last truncation. */
-  get baseSeq(): number {
-    return this.#baseSeq;
   }
 
   get closed(): boolean {
@@ -269,7 +232,7 @@ export class WalWriter {
   /** Hand the pending bytes to the OS once they pass `flushBytes`; arm the hand-off timer. */
   #afterAppend(): void {
     const unwritten = this.#appendEnd - this.#writtenEnd;
-    if (unwritten >= this.#flushBytes && this.#truncating === null) {
+    if (unwritten >= this.#flushBytes) {
       if (this.#writeError === null) this.#writeSync();
       else if (unwritten >= this.#maxPendingOnError && !this.#writeSync()) {
         // The record is pending but the caller must learn the log is stuck.
@@ -293,7 +256,6 @@ export class WalWriter {
     const seq = this.#nextSeq;
     const size = encodePutRecord(this.#buf, seq, treeId, key, keyLen, value, valueLen);
     this.#nextSeq = seq + 1;
-    this.#lastSeq = seq;
     this.#appendedRecords++;
     this.#stats.bytesAppended += size;
     this.#afterAppend();
@@ -344,34 +306,11 @@ export class WalWriter {
     });
   }
 
-  /**
-   * After a checkpoint covering every version up to `baseSeq`: makes the log
-   * durable, records the version high-water mark max(baseSeq, nextSeq - 1) in
-   * the header (pwrite + fdatasync), cuts the file back to the header and
-   * fdatasyncs. Returns false, truncating nothing, when the log holds a record
-   * newer than `baseSeq` (it is not covered by the checkpoint).
-   */
-  async truncate(baseSeq: number): Promise<boolean> {
-    if (!Number.isSafeInteger(baseSeq) || baseSeq < 0) {
-      throw new HoltError('INVALID_ARGUMENT', `WAL baseSeq must be a non-negative safe integer, got ${String(baseSeq)}`);
-    }
-    while (this.#truncating !== null) await this.#truncating.catch(() => undefined);
-    const run = this.#truncateNow(baseSeq);
-    this.#truncating = run;
-    try {
-      return await run;
-    } finally {
-      this.#truncating = null;
-      if (this.#appendEnd > this.#writtenEnd && this.#timer === null && !this.#closed) this.#armTimer();
-    }
-  }
-
   /** Flushes, syncs and closes the file. On failure the writer stays open so close can be retried. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closing ??= (async () => {
       try {
-        while (this.#truncating !== null) await this.#truncating.catch(() => undefined);
         if (this.#fatal === null && this.#appendEnd > this.#syncedEnd) await this.sync();
         if (this.#inflight !== null) await this.#inflight.done;
         if (this.#timer !== null) clearTimeout(this.#timer);
@@ -403,9 +342,6 @@ export class WalWriter {
       maxWaitersPerSync: s.maxWaitersPerSync,
       pendingRecords: this.#appendedRecords - this.#writtenRecords,
       walBytes: this.#appendEnd,
-      tornTailBytes: s.tornTailBytes,
-      replayRecords: s.replayRecords,
-      replayMillis: s.replayMillis,
     };
   }
 
@@ -429,7 +365,6 @@ export class WalWriter {
     if (seq + count - 1 > Number.MAX_SAFE_INTEGER) throw new HoltError('INTERNAL', 'WAL sequence space exhausted');
     const size = encodeRecord(this.#buf, seq, op);
     this.#nextSeq = seq + count;
-    this.#lastSeq = seq + count - 1;
     this.#appendedRecords++;
     this.#stats.bytesAppended += size;
     return seq;
@@ -442,7 +377,7 @@ export class WalWriter {
 
   #onTimer(): void {
     this.#timer = null;
-    if (this.#closed || this.#truncating !== null || this.#appendEnd <= this.#writtenEnd) return;
+    if (this.#closed || this.#appendEnd <= this.#writtenEnd) return;
     if (this.#inflight === null) void this.#startWrite();
     else this.#armTimer();
   }
@@ -593,13 +528,7 @@ export class WalWriter {
 
   async #runRounds(): Promise<void> {
     try {
-      while (this.#waiters.length > 0) {
-        if (this.#truncating !== null) {
-          await this.#truncating.catch(() => undefined);
-          continue;
-        }
-        await this.#flushAndSync();
-      }
+      while (this.#waiters.length > 0) await this.#flushAndSync();
     } catch (e) {
       const err = e instanceof HoltError ? e : toHoltIoError(e, this.path);
       for (const w of this.#waiters.splice(0)) w.reject(err);
@@ -636,46 +565,6 @@ export class WalWriter {
     }
     this.#stats.fdatasyncs++;
     if (epoch === this.#epoch) this.#onSynced(end, records);
-  }
-
-  async #truncateNow(baseSeq: number): Promise<boolean> {
-    const refused = this.#refusal();
-    if (refused !== null) throw refused;
-    // 1. Make every appended record durable, with no write left in flight.
-    for (;;) {
-      if (this.#lastSeq > baseSeq) return false;
-      if (this.#appendEnd > this.#syncedEnd) await this.#flushAndSync();
-      else if (this.#inflight !== null) await this.#inflight.done;
-      else break;
-    }
-    const oldEnd = this.#appendEnd;
-    const newBase = Math.max(baseSeq, this.#nextSeq - 1, this.#baseSeq);
-    const header = encodeWalHeader({ baseSeq: newBase, createdAtMs: this.#createdAtMs });
-    try {
-      // 2. The new high-water mark is durable before any record disappears.
-      await this.#fh.pwriteAsync(header, 0);
-      await this.#fh.fdatasyncAsync();
-      this.#stats.fdatasyncs++;
-      this.#baseSeq = newBase;
-      if (newBase >= this.#nextSeq) this.#nextSeq = newBase + 1;
-      this.#lastSeq = Math.max(this.#lastSeq, newBase);
-      // An appendDurable may have written after oldEnd meanwhile; keep it.
-      if (this.#writtenEnd !== oldEnd || this.#bufStart !== oldEnd) return false;
-      // 3. Cut the records and move pending bytes (none written yet) to the new tail.
-      this.#fh.ftruncate(WAL_HEADER_SIZE);
-      this.#zeroedEnd = WAL_HEADER_SIZE;
-      this.#bufStart = WAL_HEADER_SIZE;
-      this.#writtenEnd = WAL_HEADER_SIZE;
-      this.#syncedEnd = WAL_HEADER_SIZE;
-      this.#lostUnsynced = false;
-      this.#epoch++;
-      for (const w of this.#waiters) w.target = Math.max(WAL_HEADER_SIZE, w.target - (oldEnd - WAL_HEADER_SIZE));
-      await this.#fh.fdatasyncAsync();
-      this.#stats.fdatasyncs++;
-      return true;
-    } catch (e) {
-      throw toHoltIoError(e, this.path, 'WAL truncate failed');
-    }
   }
 }
 

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isHoltError } from '../../src/api/errors.js';
@@ -7,7 +7,6 @@ import { replayWal } from '../../src/wal/replay.js';
 import { WAL_HEADER_SIZE } from '../../src/wal/wal-header.js';
 import type { WalOp, WalRecord } from '../../src/wal/wal-op.js';
 import { WalWriter } from '../../src/wal/wal-writer.js';
-import type { Io } from '../../src/io/types.js';
 import { enc, faultyIo, io, tempDir, type Faults } from './helpers.js';
 
 let dir: string;
@@ -44,90 +43,25 @@ describe('WalWriter', () => {
     expect(recs[0]!.offset).toBe(WAL_HEADER_SIZE);
   });
 
-  it('continues seqs across reopen, and across truncate: versions never repeat', async () => {
-    let w = WalWriter.open({ io, path });
-    for (let i = 0; i < 5; i++) w.append(put(`k${i}`));
+  it('a new segment continues the sequence above initialBaseSeq', async () => {
+    const w = WalWriter.open({ io, path, initialBaseSeq: 41 });
+    expect(w.nextSeq).toBe(42);
+    expect(w.append(put('a'))).toBe(42);
     await w.close();
+    const r = replayWal({ io, path });
+    expect(r.baseSeq).toBe(41);
+    expect(r.lastSeq).toBe(42);
+  });
 
-    const replayed: number[] = [];
-    w = WalWriter.open({ io, path, onRecord: (r) => replayed.push(r.seq) });
-    expect(replayed).toEqual([1, 2, 3, 4, 5]);
-    expect(w.stats().replayRecords).toBe(5);
-    expect(w.nextSeq).toBe(6);
-    expect(w.append(put('x'))).toBe(6);
-    expect(await w.truncate(6)).toBe(true);
-    expect(statSync(path).size).toBe(WAL_HEADER_SIZE);
-    expect(w.baseSeq).toBe(6);
-    expect(w.append(put('y'))).toBe(7);
-    await w.close();
-
-    w = WalWriter.open({ io, path });
-    expect(w.nextSeq).toBe(8);
-    expect(await w.truncate(7)).toBe(true);
-    await w.close();
-    // The log is empty now, yet the counter still starts above everything handed out.
-    w = WalWriter.open({ io, path });
-    expect(w.stats().replayRecords).toBe(0);
-    expect(w.nextSeq).toBe(8);
-    expect(w.append(put('z'))).toBe(8);
+  it('starts over a file left by a failed creation, and refuses a segment that holds records', async () => {
+    writeFileSync(path, new Uint8Array(WAL_HEADER_SIZE)); // header page never made durable
+    let w = WalWriter.open({ io, path, initialBaseSeq: 7 });
+    expect(w.append(put('a'))).toBe(8);
     await w.close();
     expect(readAll().map((r) => r.seq)).toEqual([8]);
-  });
-
-  it('refuses to truncate records the checkpoint did not cover', async () => {
-    const w = WalWriter.open({ io, path });
-    w.append(put('a'));
-    w.append(put('b'));
-    expect(await w.truncate(1)).toBe(false);
-    await w.sync();
-    expect(readAll().map((r) => r.seq)).toEqual([1, 2]);
-    // A larger baseSeq lifts the counter.
-    expect(await w.truncate(100)).toBe(true);
-    expect(w.append(put('c'))).toBe(101);
-    await w.close();
-  });
-
-  it('keeps appends made while truncation rewrites the header', async () => {
-    let w!: WalWriter;
-    let during: Promise<void> | null = null;
-    const hooked: Io = {
-      kind: io.kind,
-      allocAligned: (n) => io.allocAligned(n),
-      fsyncDir: (d) => io.fsyncDir(d),
-      fsyncDirAsync: (d) => io.fsyncDirAsync(d),
-      open: (p, o) => {
-        const h = io.open(p, o);
-        return new Proxy(h, {
-          get(target, prop, receiver) {
-            const v = Reflect.get(target, prop, receiver) as unknown;
-            if (prop !== 'pwriteAsync') return typeof v === 'function' ? (v as () => unknown).bind(target) : v;
-            return (buf: Uint8Array, offset: number) => {
-              if (offset === 0 && during === null) {
-                w.append(put('during'));
-                during = w.sync();
-              }
-              return target.pwriteAsync(buf, offset);
-            };
-          },
-        });
-      },
-    };
-    w = WalWriter.open({ io: hooked, path });
-    w.append(put('a'));
-    expect(await w.truncate(1)).toBe(true);
-    await during;
-    await w.close();
-    expect(readAll().map((r) => [r.seq, r.offset])).toEqual([[2, WAL_HEADER_SIZE]]);
-  });
-
-  it('a truncate racing earlier appends declines and loses nothing', async () => {
-    const w = WalWriter.open({ io, path });
-    w.append(put('a'));
-    const t = w.truncate(1);
-    w.append(put('b'));
-    expect(await t).toBe(false);
-    await w.close();
-    expect(readAll().map((r) => r.seq)).toEqual([1, 2]);
+    const before = readFileSync(path);
+    expect(() => (w = WalWriter.open({ io, path }))).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
+    expect(readFileSync(path).equals(before)).toBe(true);
   });
 
   it('group commit: 100 concurrent sync() callers share at most a few fdatasyncs', async () => {
@@ -264,7 +198,7 @@ describe('WalWriter', () => {
     w.append(put('a'));
     await w.sync();
     const s = w.stats();
-    expect(s).toMatchObject({ recordsAppended: 1, recordsWritten: 1, pendingRecords: 0, fdatasyncs: 1, tornTailBytes: 0 });
+    expect(s).toMatchObject({ recordsAppended: 1, recordsWritten: 1, pendingRecords: 0, fdatasyncs: 1 });
     expect(s.walBytes).toBeLessThanOrEqual(readFileSync(path).length); // zeros preallocated past the log
     expect(s.bytesAppended).toBe(s.walBytes - WAL_HEADER_SIZE);
     await w.close();
