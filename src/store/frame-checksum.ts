@@ -3,7 +3,7 @@
  * itself counted as zero. Written by checkpoints, checked on every load, so a
  * damaged frame is reported as CORRUPT instead of answering with wrong bytes.
  */
-import { crc32c } from '../wal/crc32c.js';
+import { crc32c } from '../checksum/crc32c.js';
 import { FRAME_MAGIC, FRAME_SIZE, H_CHECKSUM, H_FRAME_ID, H_MAGIC } from '../layout/frame-header.js';
 
 const ZERO4 = new Uint8Array(4);

@@ -19,7 +19,7 @@
 import { closeSync, existsSync, openSync, readFileSync, renameSync, writeSync, fdatasyncSync } from 'node:fs';
 import { join } from 'node:path';
 import { HoltError } from '../api/errors.js';
-import { crc32c } from '../wal/crc32c.js';
+import { crc32c } from '../checksum/crc32c.js';
 import type { Io } from '../io/types.js';
 
 export const MANIFEST_FILE = 'MANIFEST';

@@ -1,5 +1,4 @@
 /** The write-ahead log: record codec, writer with group commit, reader and replay. */
-export { crc32c } from './crc32c.js';
 export { GrowableBuffer } from './growable-buffer.js';
 export { decodeRecord, encodeRecord, MAX_RECORD_BYTES, recordSize } from './record-codec.js';
 export type { DecodeResult, RecordDefect } from './record-codec.js';

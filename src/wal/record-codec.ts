@@ -23,7 +23,7 @@
  */
 
 import { HoltError } from '../api/errors.js';
-import { crc32c } from './crc32c.js';
+import { crc32c } from '../checksum/crc32c.js';
 import { getU32, getU64, putU32, putU64 } from './le-bytes.js';
 import type { GrowableBuffer } from './growable-buffer.js';
 import type { WalOp, WalSingleOp } from './wal-op.js';

@@ -21,7 +21,7 @@
  */
 
 import { HoltError } from '../api/errors.js';
-import { crc32c } from './crc32c.js';
+import { crc32c } from '../checksum/crc32c.js';
 import { getU32, getU64, putU32, putU64 } from './le-bytes.js';
 
 /** "HWAL" read as a little-endian u32. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isHoltError } from '../../src/api/errors.js';
-import { crc32c } from '../../src/wal/crc32c.js';
+import { crc32c } from '../../src/checksum/crc32c.js';
 import { GrowableBuffer } from '../../src/wal/growable-buffer.js';
 import {
   decodeRecord,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { crc32c } from '../../src/wal/crc32c.js';
-import { enc } from './helpers.js';
+import { crc32c } from '../../src/checksum/crc32c.js';
+
+const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 /** Bit-at-a-time reference, the definition the table-driven version must match. */
 function slowCrc32c(b: Uint8Array): number {

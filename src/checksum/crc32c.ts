@@ -1,6 +1,8 @@
 /**
  * CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum on every
- * WAL record and on the WAL header.
+ * on-disk record: WAL records and headers, frame images, the manifest. It
+ * lives in its own folder, importing nothing, so that neither `wal/` nor
+ * `store/` reaches into the other for it.
  *
  * Slicing-by-8: eight 256-entry tables let the main loop fold 8 input bytes per
  * iteration with eight independent lookups instead of eight dependent ones.
