@@ -17,7 +17,7 @@ import { seekPrefix } from '../art/seek-prefix.js';
 import { verifyTree, type VerifyReport } from '../art/verify.js';
 import { collectTreeStats } from '../stats/tree-stats.js';
 import type { TreeStats } from './stats.js';
-import { leafKeyLen, leafKeyStart, leafValueLen, leafVersion } from '../art/node-ops.js';
+import { leafKeyLen, leafKeyStart, leafValueLen, leafVersion } from '../layout/leaf.js';
 import { ScanIterator } from '../art/scan.js';
 import { countKeys } from '../art/count.js';
 import type { TreeHost, TreeState } from '../db/tree-host.js';

@@ -13,7 +13,9 @@ import { EMPTY_ROOT_SIZE } from '../layout/empty-root.js';
 import { INNER_TERMINAL, innerSize, innerTypeFor } from '../layout/inner-nodes.js';
 import { PREFIX_CHILD } from '../layout/prefix.js';
 import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX } from '../layout/node-types.js';
-import { addChild, bodySize, forEachChild, hasRef, innerCount, leafVersion, readRef, writeRef } from './node-ops.js';
+import { addChild, forEachChild, innerCount } from './inner-node.js';
+import { bodySize, hasRef, readRef, writeRef } from './node-ops.js';
+import { leafVersion } from '../layout/leaf.js';
 
 /** Where a cut-out subtree went: the Crossing that replaces it points here. */
 export interface CrossingTarget {

@@ -6,7 +6,8 @@ import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
 import { INNER_TERMINAL } from '../layout/inner-nodes.js';
 import { PREFIX_CHILD } from '../layout/prefix.js';
 import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX } from '../layout/node-types.js';
-import { forEachChild, hasRef, readRef } from './node-ops.js';
+import { forEachChild } from './inner-node.js';
+import { hasRef, readRef } from './node-ops.js';
 import { seekPrefix, subtree } from './seek-prefix.js';
 import type { TreeCore } from './tree-core.js';
 

@@ -14,15 +14,13 @@ import { Frame } from '../layout/frame.js';
 import { H_ROOT_REF } from '../layout/frame-header.js';
 import { CROSSING_CHILD_FRAME, CROSSING_ROOT, CROSSING_SIZE } from '../layout/crossing.js';
 import { EMPTY_ROOT_SIZE } from '../layout/empty-root.js';
-import { INNER_TERMINAL, innerSize } from '../layout/inner-nodes.js';
-import { MAX_KEY_BYTES } from '../layout/leaf.js';
+import { INNER_TERMINAL, innerSize, shrinkTarget } from '../layout/inner-nodes.js';
+import { leafKeyEquals, MAX_KEY_BYTES } from '../layout/leaf.js';
 import { PREFIX_BYTES, PREFIX_CHILD, PREFIX_LEN, PREFIX_MAX_INLINE, prefixSize } from '../layout/prefix.js';
 import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX } from '../layout/node-types.js';
 import { maybeMerge } from './merge.js';
-import {
-  bodySize, findChildLoc, forEachChild, hasRef, innerCount, leafKeyEquals, readRef, rebuildInner,
-  removeChild, shrinkTarget, writeRef,
-} from './node-ops.js';
+import { bodySize, hasRef, readRef, writeRef } from './node-ops.js';
+import { findChildLoc, forEachChild, innerCount, rebuildInner, removeChild } from './inner-node.js';
 import type { TreeCore } from './tree-core.js';
 
 // The walk's path, one entry per node: frame, body offset, ref location holding it,

@@ -11,15 +11,14 @@ import { H_ROOT_REF } from '../layout/frame-header.js';
 import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
 import { EMPTY_ROOT_SIZE } from '../layout/empty-root.js';
 import { INNER_TERMINAL, N4_SIZE } from '../layout/inner-nodes.js';
-import { leafSize } from '../layout/leaf.js';
+import { leafKeyLen, leafKeyStart, leafSize, writeLeafBody } from '../layout/leaf.js';
 import { PREFIX_BYTES, PREFIX_CHILD, PREFIX_LEN, prefixSize } from '../layout/prefix.js';
 import { NODE_4, NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX } from '../layout/node-types.js';
 import { HoltError } from '../api/errors.js';
 import { makeRoom } from './make-room.js';
-import {
-  addChild, addChildBytes, bodySize, findChildLoc, hasRef, leafKeyLen, leafKeyStart, makeLeaf,
-  makePrefixChain, prefixChainBytes, prefixChainNodes, readRef, writeLeafBody, writeRef,
-} from './node-ops.js';
+import { addChild, addChildBytes, findChildLoc } from './inner-node.js';
+import { bodySize, hasRef, makeLeaf, readRef, writeRef } from './node-ops.js';
+import { makePrefixChain, prefixChainBytes, prefixChainNodes } from './prefix-chain.js';
 import type { TreeCore } from './tree-core.js';
 
 const MAX_ATTEMPTS = 64;

@@ -13,7 +13,8 @@ import { INNER_TERMINAL } from '../layout/inner-nodes.js';
 import { PREFIX_CHILD, PREFIX_LEN } from '../layout/prefix.js';
 import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX } from '../layout/node-types.js';
 import { found } from './lookup.js';
-import { findChildLoc, leafKeyLen, leafKeyStart } from './node-ops.js';
+import { findChildLoc } from './inner-node.js';
+import { leafKeyLen, leafKeyStart } from '../layout/leaf.js';
 import type { TreeCore } from './tree-core.js';
 
 function leafIsPrefixOf(f: Frame, leaf: number, key: Uint8Array, keyLen: number): boolean {

@@ -11,7 +11,7 @@ import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
 import { INNER_TERMINAL, N16_CHILDREN, N16_KEYS, N256_CHILDREN, N48_CHILDREN, N48_INDEX, N4_CHILDREN, N4_KEYS } from '../layout/inner-nodes.js';
 import { PREFIX_CHILD, PREFIX_LEN } from '../layout/prefix.js';
 import { NODE_16, NODE_256, NODE_4, NODE_48, NODE_CROSSING, NODE_LEAF, NODE_PREFIX } from '../layout/node-types.js';
-import { leafKeyEquals } from './node-ops.js';
+import { leafKeyEquals } from '../layout/leaf.js';
 import type { TreeCore } from './tree-core.js';
 
 /** Where the last successful `findLeaf` ended. Valid until the next write. */

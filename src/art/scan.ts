@@ -18,14 +18,14 @@
 import type { Frame } from '../layout/frame.js';
 import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
 import { INNER_TERMINAL } from '../layout/inner-nodes.js';
-import { MAX_KEY_BYTES } from '../layout/leaf.js';
+import { leafKeyLen, leafKeyStart, leafValueLen, leafVersion, MAX_KEY_BYTES } from '../layout/leaf.js';
 import { PREFIX_BYTES, PREFIX_CHILD, PREFIX_LEN } from '../layout/prefix.js';
 import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX } from '../layout/node-types.js';
 import { HoltError } from '../api/errors.js';
 import type { Bytes, ScanEntry, ScanOptions } from '../api/types.js';
 import { copyOut } from '../api/key-codec.js';
 import { childAtOrAfter, childAtOrBefore, stepped } from './child-cursor.js';
-import { leafKeyLen, leafKeyStart, leafValueLen, leafVersion, readRef } from './node-ops.js';
+import { readRef } from './node-ops.js';
 import { seekPrefix, subtree } from './seek-prefix.js';
 import type { TreeCore } from './tree-core.js';
 

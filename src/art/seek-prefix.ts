@@ -8,7 +8,8 @@ import { decodeRef } from '../layout/child-ref.js';
 import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
 import { PREFIX_BYTES, PREFIX_CHILD, PREFIX_LEN } from '../layout/prefix.js';
 import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX } from '../layout/node-types.js';
-import { findChildLoc, leafKeyLen, leafKeyStart } from './node-ops.js';
+import { findChildLoc } from './inner-node.js';
+import { leafKeyLen, leafKeyStart } from '../layout/leaf.js';
 import type { TreeCore } from './tree-core.js';
 
 /** Result of the last successful `seekPrefix`. */

@@ -20,13 +20,14 @@
 import type { Frame } from '../layout/frame.js';
 import { DATA_AREA_BYTES } from '../layout/frame-header.js';
 import { INNER_TERMINAL, innerSize, innerTypeFor } from '../layout/inner-nodes.js';
-import { PREFIX_BYTES, PREFIX_CHILD } from '../layout/prefix.js';
+import { PREFIX_BYTES, PREFIX_CHILD, prefixLen } from '../layout/prefix.js';
 import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX } from '../layout/node-types.js';
 import { copySubtree, freeSubtree, subtreeFootprint, type CrossingTarget } from './copy-subtree.js';
 import { crossingsInto } from './frame-walk.js';
 import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
 import { compactFrame } from './compact.js';
-import { bodySize, forEachChild, hasRef, innerCount, prefixLen, readRef } from './node-ops.js';
+import { bodySize, hasRef, readRef } from './node-ops.js';
+import { forEachChild, innerCount } from './inner-node.js';
 import type { TreeCore } from './tree-core.js';
 
 export const SPILL_TARGET_BYTES = Math.floor(DATA_AREA_BYTES * 0.7);

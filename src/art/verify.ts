@@ -16,12 +16,14 @@ import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
 import {
   INNER_TERMINAL, N16_CAPACITY, N16_KEYS, N256_COUNT, N48_CAPACITY, N48_CHILDREN, N48_INDEX, N4_CAPACITY, N4_KEYS,
 } from '../layout/inner-nodes.js';
-import { PREFIX_BYTES, PREFIX_CHILD, PREFIX_MAX_INLINE } from '../layout/prefix.js';
+import { PREFIX_BYTES, PREFIX_CHILD, PREFIX_MAX_INLINE, prefixLen } from '../layout/prefix.js';
 import { slotOffset } from '../layout/slot-table.js';
 import {
   NODE_16, NODE_256, NODE_4, NODE_48, NODE_CROSSING, NODE_EMPTY_ROOT, NODE_FREE, NODE_LEAF, NODE_PREFIX, nodeTypeName,
 } from '../layout/node-types.js';
-import { bodySize, forEachChild, hasRef, innerCount, leafKeyLen, leafKeyStart, prefixLen, readRef } from './node-ops.js';
+import { bodySize, hasRef, readRef } from './node-ops.js';
+import { forEachChild, innerCount } from './inner-node.js';
+import { leafKeyLen, leafKeyStart } from '../layout/leaf.js';
 import type { TreeCore } from './tree-core.js';
 
 export interface VerifyReport {

@@ -12,7 +12,7 @@ import type { AtomicFailure, AtomicOp } from '../api/atomic-batch.js';
 import { found, findLeaf } from '../art/lookup.js';
 import { insert } from '../art/insert.js';
 import { erase } from '../art/erase.js';
-import { leafKeyStart, leafValueLen, leafVersion } from '../art/node-ops.js';
+import { leafKeyStart, leafValueLen, leafVersion } from '../layout/leaf.js';
 import { ScanIterator } from '../art/scan.js';
 import type { TreeState } from './tree-host.js';
 

@@ -30,7 +30,7 @@ import { releaseTreeFrames } from '../art/frame-walk.js';
 import { insert } from '../art/insert.js';
 import { erase } from '../art/erase.js';
 import { found, findLeaf } from '../art/lookup.js';
-import { leafKeyStart, leafValueLen } from '../art/node-ops.js';
+import { leafKeyStart, leafValueLen } from '../layout/leaf.js';
 import { applyCatalogOpOrThrow, type CatalogState } from './catalog-state.js';
 import { decodeCatalog, encodeCatalog } from './catalog-codec.js';
 import { CATALOG_TREE_ID } from './tree-ids.js';

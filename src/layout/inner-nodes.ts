@@ -76,3 +76,11 @@ export function innerTypeFor(count: number): number {
 export function isInner(type: number): boolean {
   return type >= NODE_4 && type <= NODE_256;
 }
+
+/** The type an inner node with `count` children should shrink to, or its own type. */
+export function shrinkTarget(type: number, count: number): number {
+  if (type === NODE_256 && count <= SHRINK_256_TO_48) return NODE_48;
+  if (type === NODE_48 && count <= SHRINK_48_TO_16) return NODE_16;
+  if (type === NODE_16 && count <= SHRINK_16_TO_4) return NODE_4;
+  return type;
+}

@@ -14,6 +14,7 @@
  * string is a legal key, including ones containing 0x00, and a key may be a
  * prefix of another key (the shorter one hangs off its parent's terminal ref).
  */
+import type { Frame } from './frame.js';
 import { align8 } from './node-types.js';
 
 export const LEAF_KEY_LEN = 2;
@@ -28,4 +29,48 @@ export const MAX_VALUE_BYTES = 128 * 1024;
 
 export function leafSize(keyLen: number, valueLen: number): number {
   return align8(LEAF_HEADER_SIZE + keyLen + valueLen);
+}
+
+export function leafKeyLen(f: Frame, off: number): number {
+  return f.u16[(off + LEAF_KEY_LEN) >>> 1]!;
+}
+
+export function leafValueLen(f: Frame, off: number): number {
+  return f.u32[(off + LEAF_VALUE_LEN) >>> 2]!;
+}
+
+export function leafVersion(f: Frame, off: number): number {
+  return f.f64[(off + LEAF_VERSION) >>> 3]!;
+}
+
+/** Offset of the leaf's key bytes; its value bytes follow them. */
+export function leafKeyStart(off: number): number {
+  return off + LEAF_HEADER_SIZE;
+}
+
+/** True when the leaf at `off` holds exactly `key[0..keyLen)`. */
+export function leafKeyEquals(f: Frame, off: number, key: Uint8Array, keyLen: number): boolean {
+  if (f.u16[(off + LEAF_KEY_LEN) >>> 1] !== keyLen) return false;
+  const u8 = f.u8;
+  const base = off + LEAF_HEADER_SIZE;
+  // Compare from the end: path-shaped keys share long heads, so tails differ first.
+  for (let i = keyLen - 1; i >= 0; i--) if (u8[base + i] !== key[i]) return false;
+  return true;
+}
+
+/** Write every field of a leaf body at `off` (sized for it by the caller) and note its version in the frame. */
+export function writeLeafBody(
+  f: Frame, off: number, key: Uint8Array, keyLen: number, value: Uint8Array, valueLen: number, version: number,
+): void {
+  const u8 = f.u8;
+  f.u16[(off + LEAF_KEY_LEN) >>> 1] = keyLen;
+  f.u32[(off + LEAF_VALUE_LEN) >>> 2] = valueLen;
+  f.f64[(off + LEAF_VERSION) >>> 3] = version;
+  const k = off + LEAF_HEADER_SIZE;
+  for (let i = 0; i < keyLen; i++) u8[k + i] = key[i]!;
+  const v = k + keyLen;
+  // A loop beats subarray + set for the short values metadata stores hold.
+  if (valueLen <= 256) for (let i = 0; i < valueLen; i++) u8[v + i] = value[i]!;
+  else u8.set(valueLen === value.length ? value : value.subarray(0, valueLen), v);
+  f.noteVersion(version);
 }

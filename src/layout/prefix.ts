@@ -13,6 +13,7 @@
  * Longer runs become chains of Prefix nodes. The body is sized to its bytes
  * (path segments are short), not a fixed 128 bytes, so small prefixes stay cheap.
  */
+import type { Frame } from './frame.js';
 import { align8 } from './node-types.js';
 
 export const PREFIX_LEN = 2;
@@ -22,4 +23,8 @@ export const PREFIX_MAX_INLINE = 248;
 
 export function prefixSize(len: number): number {
   return align8(PREFIX_BYTES + len);
+}
+
+export function prefixLen(f: Frame, off: number): number {
+  return f.u16[(off + PREFIX_LEN) >>> 1]!;
 }

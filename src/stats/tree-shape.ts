@@ -16,7 +16,8 @@ import { PREFIX_CHILD } from '../layout/prefix.js';
 import {
   NODE_16, NODE_256, NODE_4, NODE_48, NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX,
 } from '../layout/node-types.js';
-import { forEachChild, hasRef, readRef } from '../art/node-ops.js';
+import { forEachChild } from '../art/inner-node.js';
+import { hasRef, readRef } from '../art/node-ops.js';
 import type { TreeCore } from '../art/tree-core.js';
 import type { NodeCounts, TreeShape } from '../api/stats.js';
 

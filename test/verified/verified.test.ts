@@ -2,9 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
-  N16_CAPACITY, N48_CAPACITY, N4_CAPACITY, SHRINK_16_TO_4, SHRINK_256_TO_48, SHRINK_48_TO_16,
+  N16_CAPACITY, N48_CAPACITY, N4_CAPACITY, SHRINK_16_TO_4, SHRINK_256_TO_48, SHRINK_48_TO_16, shrinkTarget,
 } from '../../src/layout/inner-nodes.js';
-import { shrinkTarget } from '../../src/art/node-ops.js';
 import { NODE_16, NODE_256, NODE_4, NODE_48 } from '../../src/layout/node-types.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
