@@ -90,19 +90,50 @@ export interface CacheStats {
   /** Frames currently in memory, dirty ones included. */
   residentFrames: number;
   residentBytes: number;
-  /** Frames the cache aims to hold (from `cacheMB`); dirty frames may exceed it. */
+  /** Frames the buffer pool holds at most (from `cacheMB`, at least 8). */
   budgetFrames: number;
-  /** Frame lookups served from memory. */
+  budgetBytes: number;
+  /** Frame lookups served from memory (point + scan). */
   hits: number;
-  /** Frame lookups that read the frame from the data file. */
+  /** Frame lookups that read the frame from the data file (point + scan). */
   misses: number;
   evictions: number;
-  /** Bytes read from the data file by misses. */
+  /** Bytes read from the data file by misses (point + scan). */
   bytesRead: number;
+  /** Point reads and writes: hits, misses and bytes read. They refresh recency and feed admission. */
+  point: CacheAccessStats;
+  /** Scans (iterators, count, DuckDB): counted, but they neither refresh recency nor promote frames. */
+  scan: CacheAccessStats;
+  /** Point misses admitted on probation because the frame they displaced was used more (TinyLFU). */
+  admissionProtections: number;
+  /** Resident routing frames (frames with Crossings), kept ahead of leaf frames within a quarter of the pool. */
+  routeAnchorFrames: number;
+  /** Routing frames evicted because they outgrew their quarter of the pool. */
+  anchorDemotions: number;
+  /** Aligned frame buffers the pool has allocated (never more than `budgetFrames`). */
+  poolBuffers: number;
+  /** Pool buffers not holding a frame or an image. */
+  poolFreeBuffers: number;
+  /**
+   * Buffers lent beyond the pool because every pooled one was held (dirty,
+   * being written, in use): memory above the budget, given back as soon as
+   * the state passes. Nonzero only under writes faster than checkpoints.
+   */
+  overdraftBuffers: number;
+  overdraftsTotal: number;
   /** Frames changed since the last checkpoint captured them. */
   dirtyFrames: number;
   /** Frames whose image a checkpoint is writing (not evictable). */
   inflightFrames: number;
+  /** The whole process's resident set size, to compare with `budgetBytes`. */
+  rssBytes: number;
+}
+
+/** One access class of the frame cache. */
+export interface CacheAccessStats {
+  hits: number;
+  misses: number;
+  bytesRead: number;
 }
 
 /**

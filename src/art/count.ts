@@ -22,8 +22,15 @@ export function countSubtree(core: TreeCore, f: Frame, off: number): number {
   if (type === NODE_EMPTY_ROOT) return 0;
   if (type === NODE_PREFIX) return countSubtree(core, f, readRef(f, off + PREFIX_CHILD));
   if (type === NODE_CROSSING) {
-    const child = core.pager.frame(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!);
-    return countSubtree(core, child, child.rootAt(f.u16[(off + CROSSING_ROOT) >>> 1]!));
+    // Counting a big prefix visits more frames than the cache holds: only the
+    // frames on the current path are pinned, the rest may leave behind the walk.
+    const child = core.pager.walkFrame(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!);
+    core.pager.pin(child);
+    try {
+      return countSubtree(core, child, child.rootAt(f.u16[(off + CROSSING_ROOT) >>> 1]!));
+    } finally {
+      core.pager.unpin(child);
+    }
   }
   let n = hasRef(f, off + INNER_TERMINAL) ? 1 : 0;
   forEachChild(f, off, type, (_b, child) => { n += countSubtree(core, f, child); });

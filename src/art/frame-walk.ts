@@ -55,7 +55,7 @@ export function releaseTreeFrames(pager: FramePager, rootFrameId: number): void 
     if (seen.has(id)) continue; // a packed frame is reached through several Crossings
     seen.add(id);
     order.push(id);
-    for (const child of frameCrossingTargets(pager.frame(id))) stack.push(child);
+    for (const child of frameCrossingTargets(pager.walkFrame(id))) stack.push(child);
   }
   for (let i = order.length - 1; i >= 0; i--) pager.releaseFrame(order[i]!);
 }

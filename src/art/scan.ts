@@ -10,8 +10,8 @@
  *
  * Concurrent writes: before each step the iterator compares the tree's
  * mutation counter with the one its stack was built under; if the tree changed
- * it throws the stack away and seeks again from just after the last entry it
- * returned. So it never returns an entry twice, never skips a key that existed
+ * (or the cache evicted a frame of the stack between steps) it throws the
+ * stack away and seeks again from just after the last entry it returned. So it never returns an entry twice, never skips a key that existed
  * for the whole scan, and may or may not see keys written ahead of its
  * position after it started.
  */
@@ -222,7 +222,7 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
       this.lastRollup = this.pendingRollup;
       this.pendingRollup = null;
     } else {
-      if (this.stamp !== this.core.mutations) this.seek();
+      if (this.stamp !== this.core.mutations || !this.holdStack()) this.seek();
       entry = this.advance();
     }
     if (entry === null) {
@@ -238,6 +238,24 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
     const out: ScanEntry[] = [];
     for (let r = this.next(); !r.done; r = this.next()) out.push(r.value);
     return out;
+  }
+
+  /**
+   * Keep the frames of the stack for this step, or report that one of them
+   * was evicted between steps (its buffer may hold another frame by now), in
+   * which case the caller seeks again from the last entry returned.
+   */
+  private holdStack(): boolean {
+    const pager = this.core.pager;
+    let last: Frame | null = null;
+    for (let i = 0; i < this.sp; i++) {
+      const f = this.frames[i]!;
+      if (f === last) continue;
+      if (f.evicted) return false;
+      pager.touch(f);
+      last = f;
+    }
+    return true;
   }
 
   private finish(): void {
@@ -284,7 +302,7 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
       this.prefix.copy(this.path, 0, 0, subtree.depth);
       this.push(subtree.frame, subtree.off, subtree.depth);
     } else {
-      const root = this.core.pager.frame(this.core.rootFrameId);
+      const root = this.core.pager.frameForScan(this.core.rootFrameId);
       this.push(root, root.rootOffset, 0);
     }
     if (this.reverse) { if (this.ub !== null) this.seekBelow(this.ub); }
@@ -306,7 +324,7 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
     let off = this.offs[i]!;
     while (f.u8[off + 1] === NODE_CROSSING) {
       const root = f.u16[(off + CROSSING_ROOT) >>> 1]!;
-      f = this.core.pager.frame(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!);
+      f = this.core.pager.frameForScan(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!);
       off = f.rootAt(root);
       this.sp--;
       this.push(f, off, this.depths[i]!);
@@ -426,7 +444,7 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
           this.sp--;
           continue;
         case NODE_CROSSING: {
-          const child = this.core.pager.frame(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!);
+          const child = this.core.pager.frameForScan(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!);
           this.sp--;
           this.push(child, child.rootAt(f.u16[(off + CROSSING_ROOT) >>> 1]!), d);
           continue;

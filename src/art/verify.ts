@@ -77,7 +77,7 @@ export function verifyTree(core: TreeCore): VerifyReport {
     let tally = tallies.get(frameId);
     if (tally === undefined) {
       let frame: Frame;
-      try { frame = core.pager.frame(frameId); } catch (e) { err(`frame ${frameId}: ${(e as Error).message}`); return; }
+      try { frame = core.pager.frameSilently(frameId); } catch (e) { err(`frame ${frameId}: ${(e as Error).message}`); return; }
       if (frame.treeId !== core.treeId) err(`frame ${frame.id}: tree id ${frame.treeId}, expected ${core.treeId}`);
       const slots = new Set<number>();
       const used = frame.slotsUsed;

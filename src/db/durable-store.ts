@@ -25,7 +25,7 @@ import { WalWriter } from '../wal/wal-writer.js';
 import { replayWal } from '../wal/replay.js';
 import { toHoltIoError } from '../wal/wal-errors.js';
 import type { WalOp, WalRecord, WalSingleOp } from '../wal/wal-op.js';
-import { captureDirtyFrames, writeImages } from '../checkpoint/checkpoint-round.js';
+import { writeImages } from '../checkpoint/checkpoint-round.js';
 import { releaseTreeFrames } from '../art/frame-walk.js';
 import { insert } from '../art/insert.js';
 import { erase } from '../art/erase.js';
@@ -308,7 +308,7 @@ export class DurableStore {
   }
 
   afterWrite(): void {
-    if (++this.appendsSinceCheck >= 4096) {
+    if (++this.appendsSinceCheck >= 4096 || (this.pager.underMemoryPressure && !this.scheduled)) {
       this.appendsSinceCheck = 0;
       this.maybeCheckpoint(true);
     }
@@ -318,7 +318,10 @@ export class DurableStore {
     if (this.scheduled || this.wal === null || this.host === null || !this.changedSinceCheckpoint) return;
     const bySize = this.wal.stats().walBytes >= this.walBytesTrigger;
     const byTime = !fromWrite && Date.now() - this.lastCheckpointAt >= this.intervalMs;
-    if (!bySize && !byTime) return;
+    // Dirty frames cannot be evicted: past half the pool they are written out
+    // (even with scheduled checkpoints off) rather than growing memory.
+    const byMemory = this.pager.underMemoryPressure;
+    if (!bySize && !byTime && !byMemory) return;
     this.scheduled = true;
     const host = this.host;
     setImmediate(() => {
@@ -352,7 +355,7 @@ export class DurableStore {
   private async round(host: StoreHost): Promise<void> {
     const pager = this.pager;
     if (this.wal === null || this.closed) return;
-    if (!this.changedSinceCheckpoint && pager.dirty.size === 0 && pager.released.size === 0) return;
+    if (!this.changedSinceCheckpoint && !pager.hasChanges) return;
     this.checkpoints.attempted++;
     const started = performance.now();
 
@@ -367,20 +370,15 @@ export class DurableStore {
     this.wal = this.openSegment(nextSegment, highWater);
     this.segment = nextSegment;
     this.changedSinceCheckpoint = false;
-    const { images, superseded } = captureDirtyFrames(pager);
-    const released = [...pager.released];
-    pager.released.clear();
-    const frames = new Map(pager.slots);
-    for (const id of released) frames.delete(id);
-    for (const img of images) frames.set(img.frameId, img.slot);
+    const round = pager.captureRound();
     const manifest: Manifest = {
       highWater,
       walSegment: nextSegment,
-      nextFrameId: pager.nextFrameId,
-      nextSlot: pager.nextSlot,
+      nextFrameId: round.nextFrameId,
+      nextSlot: round.nextSlot,
       catalog: [...this.catalogRecords.values()],
       trees: [...host.trees.values()].map((t) => ({ treeId: t.id, rootFrameId: t.core.rootFrameId, keyCount: t.core.keyCount })),
-      frames,
+      frames: round.frames,
     };
 
     // 2-3. Write and publish.
@@ -388,21 +386,13 @@ export class DurableStore {
     this.retiringWal = oldWal;
     try {
       await this.closeUnclosed();
-      const bytes = await writeImages(pager, images);
+      const bytes = await writeImages(pager.data, round.images);
       publishManifest(this.io, this.dir, manifest);
-      this.checkpoints.framesWritten += images.length;
+      this.checkpoints.framesWritten += round.images.length;
       this.checkpoints.bytesWritten += bytes;
     } catch (e) {
       // Nothing is published: the old manifest and every segment still describe the data.
-      for (const img of images) {
-        pager.inflight.delete(img.frameId);
-        // A frame released while the round ran is gone from memory; nothing to re-dirty.
-        if (released.includes(img.frameId) || pager.released.has(img.frameId)) continue;
-        const f = pager.frame(img.frameId);
-        pager.markDirty(f);
-      }
-      for (const id of released) pager.released.add(id);
-      pager.retireSlots(images.map((i) => i.slot));
+      pager.rollbackRound(round);
       this.changedSinceCheckpoint = true;
       this.checkpoints.failed++;
       this.checkpoints.lastError = (e as Error).message;
@@ -414,10 +404,7 @@ export class DurableStore {
     }
 
     // 4. Retire what the new manifest no longer names.
-    for (const img of images) pager.inflight.delete(img.frameId);
-    for (const id of released) pager.slots.delete(id);
-    for (const img of images) pager.slots.set(img.frameId, img.slot);
-    pager.retireSlots(superseded);
+    pager.commitRound(round);
     for (const n of this.listSegments()) if (n < nextSegment) this.unlinkSegment(n);
     this.manifest = manifest;
     this.lastCheckpointAt = Date.now();

@@ -35,6 +35,14 @@ export class Frame {
   dirty = false;
   /** The pager's operation stamp when the frame was last used (eviction order). */
   lastTouched = 0;
+  /** Cache bookkeeping (src/cache/frame-cache.ts): access class, holders that forbid eviction. */
+  cacheClass = 0;
+  pins = 0;
+  /**
+   * Set when the cache gave this frame's buffer to another frame: the object
+   * must not be read any more (an iterator holding it seeks again instead).
+   */
+  evicted = false;
 
   constructor(id: number, bytes: ArrayBuffer) {
     if (bytes.byteLength !== FRAME_SIZE) throw new RangeError(`frame ${id}: ${bytes.byteLength} bytes, expected ${FRAME_SIZE}`);

@@ -51,20 +51,33 @@ export interface DurableParts {
 export function collectDurableStats(p: DurableParts): DurableStats {
   const pager = p.pager;
   const wal = p.wal === null ? null : walCounters(p);
-  const c = pager.counters;
+  const c = pager.cacheCounters;
+  const pool = pager.poolStats();
+  const resident = pager.cache.residentCount;
   return {
     io: p.io.kind,
     direct: pager.data.direct,
     cache: {
-      residentFrames: pager.residentFrames,
-      residentBytes: pager.residentFrames * FRAME_SIZE,
-      budgetFrames: pager.budgetFrames,
-      hits: c.hits,
-      misses: c.misses,
+      residentFrames: resident,
+      residentBytes: resident * FRAME_SIZE,
+      budgetFrames: pool.capacity,
+      budgetBytes: pool.capacity * FRAME_SIZE,
+      hits: c.point.hits + c.scan.hits,
+      misses: c.point.misses + c.scan.misses,
       evictions: c.evictions,
-      bytesRead: c.bytesRead,
-      dirtyFrames: pager.dirty.size,
-      inflightFrames: pager.inflight.size,
+      bytesRead: c.point.bytesRead + c.scan.bytesRead,
+      point: { ...c.point },
+      scan: { ...c.scan },
+      admissionProtections: c.admissionProtections,
+      routeAnchorFrames: pager.cache.anchorCount,
+      anchorDemotions: c.anchorDemotions,
+      poolBuffers: pool.allocated,
+      poolFreeBuffers: pool.free,
+      overdraftBuffers: pool.overdraft,
+      overdraftsTotal: pool.overdraftsTotal,
+      dirtyFrames: pager.dirtyFrames,
+      inflightFrames: pager.inflightFrames,
+      rssBytes: process.memoryUsage.rss(),
     },
     wal,
     walSegment: p.walSegment,
@@ -77,12 +90,12 @@ export function collectDurableStats(p: DurableParts): DurableStats {
       lastRoundMillis: p.checkpoints.lastRoundMillis,
       walSegmentsDeleted: p.checkpoints.walSegmentsDeleted,
       lastError: p.checkpoints.lastError,
-      debt: { dirtyFrames: pager.dirty.size, dirtyBytes: pager.dirty.size * FRAME_SIZE, walBytes: wal?.walBytes ?? 0 },
+      debt: { dirtyFrames: pager.dirtyFrames, dirtyBytes: pager.dirtyFrames * FRAME_SIZE, walBytes: wal?.walBytes ?? 0 },
     },
     open: { ...p.open },
     disk: {
-      bytesRead: c.bytesRead,
-      frameReads: c.misses,
+      bytesRead: c.point.bytesRead + c.scan.bytesRead,
+      frameReads: c.point.misses + c.scan.misses,
       dataBytesWritten: p.checkpoints.bytesWritten,
       walBytesWritten: wal?.bytesWritten ?? 0,
     },

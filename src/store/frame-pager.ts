@@ -8,8 +8,24 @@
 import type { Frame } from '../layout/frame.js';
 
 export interface FramePager {
-  /** The frame with this id, loading it if needed. Throws CORRUPT if it cannot be read. */
+  /** The frame with this id for a point operation, loading it if needed. Throws CORRUPT if it cannot be read. */
   frame(id: number): Frame;
+  /**
+   * The frame for a scan: counted, but it neither refreshes recency nor
+   * promotes the frame, so a long scan cannot push out what point reads use.
+   * Held for the running operation like `frame()`.
+   */
+  frameForScan(id: number): Frame;
+  /**
+   * The frame for a walk over many frames (count, drop): a scan access that is
+   * not held for the operation. The walker pins what it stands in.
+   */
+  walkFrame(id: number): Frame;
+  /** Hold `frame` for the running operation again (an iterator resuming in it). */
+  touch(frame: Frame): void;
+  /** Forbid / allow again the eviction of `frame` (pins nest). */
+  pin(frame: Frame): void;
+  unpin(frame: Frame): void;
   /**
    * The frame with this id for an observer (stats): no cache hit, miss or
    * recency touch is recorded, and a frame read from disk is not cached.

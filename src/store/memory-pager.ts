@@ -20,6 +20,19 @@ export class MemoryPager implements FramePager {
     return this.frame(id);
   }
 
+  // Memory frames are never evicted: every access is the plain one.
+  frameForScan(id: number): Frame {
+    return this.frame(id);
+  }
+
+  walkFrame(id: number): Frame {
+    return this.frame(id);
+  }
+
+  touch(): void {}
+  pin(): void {}
+  unpin(): void {}
+
   allocateFrame(treeId: number, baseDepth: number): Frame {
     const id = this.freeIds.pop() ?? this.frames.length;
     const f = Frame.create(id, treeId, baseDepth);

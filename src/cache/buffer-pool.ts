@@ -1,0 +1,96 @@
+/**
+ * BufferPool: the fixed set of aligned frame buffers a file-backed DB reads
+ * frames into.
+ *
+ * Buffers come from the I/O layer's aligned allocator (O_DIRECT needs 4 KiB
+ * alignment) one at a time, until `capacity` exist; from then on a buffer is
+ * only ever reused, never allocated, so the frame cache's memory is
+ * `capacity x FRAME_SIZE` however many frames the data file holds. Before this
+ * pool every miss allocated a fresh 512 KiB buffer and evicted ones waited for
+ * the garbage collector, which let RSS grow to many times `cacheMB`.
+ *
+ * When every pooled buffer is held by a frame that cannot be evicted (dirty,
+ * being written by a checkpoint, or in use by the running operation), the pool
+ * lends an overdraft buffer instead of failing the operation. Overdraft buffers
+ * are dropped when given back, so overdraft memory exists only while such a
+ * state lasts; it is counted so that stats show it (the DB schedules a
+ * checkpoint long before dirty frames can fill the pool).
+ */
+import type { Io } from '../io/types.js';
+
+export interface PoolBuffer {
+  /** The buffer's memory, for a Frame. */
+  readonly bytes: ArrayBuffer;
+  /** The same memory as a byte view, for reads and writes through the I/O layer. */
+  readonly view: Uint8Array;
+  /** False for an overdraft buffer, which is dropped when given back. */
+  readonly pooled: boolean;
+}
+
+export interface BufferPoolStats {
+  /** Buffers the pool may hold (from cacheMB). */
+  capacity: number;
+  /** Buffers allocated so far (grows to capacity, never beyond). */
+  allocated: number;
+  /** Allocated buffers not held by anyone. */
+  free: number;
+  /** Overdraft buffers lent and not yet given back. */
+  overdraft: number;
+  /** Overdraft buffers lent since open. */
+  overdraftsTotal: number;
+}
+
+export class BufferPool {
+  readonly capacity: number;
+  readonly bufferSize: number;
+  private readonly io: Io;
+  private readonly freeList: PoolBuffer[] = [];
+  private allocated = 0;
+  private overdraft = 0;
+  private overdraftsTotal = 0;
+
+  constructor(io: Io, capacity: number, bufferSize: number) {
+    this.io = io;
+    this.capacity = capacity;
+    this.bufferSize = bufferSize;
+  }
+
+  /** A free pooled buffer, a new one while the pool is below capacity, or null. */
+  take(): PoolBuffer | null {
+    const b = this.freeList.pop();
+    if (b !== undefined) return b;
+    if (this.allocated >= this.capacity) return null;
+    this.allocated++;
+    return this.allocate(true);
+  }
+
+  /** A buffer outside the pool, for when every pooled one is held. */
+  lend(): PoolBuffer {
+    this.overdraft++;
+    this.overdraftsTotal++;
+    return this.allocate(false);
+  }
+
+  /** The holder is done with `b`: pooled buffers are reused, overdraft ones dropped. */
+  give(b: PoolBuffer): void {
+    if (b.pooled) this.freeList.push(b);
+    else this.overdraft--;
+  }
+
+  stats(): BufferPoolStats {
+    return {
+      capacity: this.capacity, allocated: this.allocated, free: this.freeList.length,
+      overdraft: this.overdraft, overdraftsTotal: this.overdraftsTotal,
+    };
+  }
+
+  private allocate(pooled: boolean): PoolBuffer {
+    let view = this.io.allocAligned(this.bufferSize);
+    // A Frame needs the whole ArrayBuffer; an allocator that returns a window
+    // into a larger one (none does today) gets a private copy instead.
+    if (view.byteOffset !== 0 || view.buffer.byteLength !== this.bufferSize || !(view.buffer instanceof ArrayBuffer)) {
+      view = new Uint8Array(this.bufferSize);
+    }
+    return { bytes: view.buffer as ArrayBuffer, view, pooled };
+  }
+}

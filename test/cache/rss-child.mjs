@@ -1,0 +1,49 @@
+// Child process for memory-bound.test.ts: builds or reads a file DB bigger
+// than its cache and reports its RSS, sampled through the workload, as JSON.
+// Runs the built package (dist/), as a user's process would.
+import { DB } from '../../dist/index.js';
+
+const [mode, dir, cacheMBArg, keysArg] = process.argv.slice(2);
+const cacheMB = Number(cacheMBArg);
+const KEYS = Number(keysArg);
+const keyOf = (i) => `bucket-${String(i % 64).padStart(2, '0')}/path/sub/file-${String(i).padStart(7, '0')}.bin`;
+const valueOf = (i) => `{"size":${i},"etag":"${(i * 2654435761 >>> 0).toString(16)}","pad":"${'x'.repeat(300 + (i % 200))}"}`;
+
+function rssMB() {
+  return process.memoryUsage.rss() / 1048576;
+}
+
+if (mode === 'build') {
+  const db = DB.open(dir, { cacheMB: 512 });
+  const t = db.tree('objects');
+  for (let i = 0; i < KEYS; i++) t.put(keyOf(i), valueOf(i));
+  await db.close();
+  process.stdout.write(JSON.stringify({ ok: true }));
+} else {
+  const db = DB.open(dir, { cacheMB, checkpoint: false });
+  const t = db.tree('objects');
+  let x = 7;
+  const rand = (n) => { x = (Math.imul(x, 1103515245) + 12345) >>> 0; return x % n; };
+  // Warm up until the pool is full, then take the baseline.
+  for (let i = 0; i < 3000; i++) t.get(keyOf(rand(KEYS)));
+  globalThis.gc?.();
+  const baseline = rssMB();
+  let peak = baseline;
+  const sample = () => { peak = Math.max(peak, rssMB()); };
+  let wrong = 0;
+  for (let round = 0; round < 3; round++) {
+    for (let i = 0; i < 4000; i++) {
+      const k = rand(KEYS);
+      if (t.get(keyOf(k))?.toString() !== valueOf(k)) wrong++;
+      if ((i & 255) === 0) sample();
+    }
+    let n = 0;
+    for (const e of t.scan({ prefix: 'bucket-' })) { if (e.kind === 'key' && (++n & 4095) === 0) sample(); }
+    if (n !== KEYS) wrong++;
+    if (t.count('bucket-') !== KEYS) wrong++;
+    sample();
+  }
+  const cache = db.stats().durable.cache;
+  await db.close();
+  process.stdout.write(JSON.stringify({ baseline, peak, wrong, cache }));
+}
