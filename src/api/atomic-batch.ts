@@ -11,6 +11,7 @@
  */
 import { HoltError } from './errors.js';
 import type { Bytes, RenameOptions } from './types.js';
+import { checkBytes, checkFunction, checkVersion, invalidArgument, renameOverwrite } from './validate.js';
 import { MAX_KEY_BYTES, MAX_VALUE_BYTES } from '../layout/leaf.js';
 
 export type AtomicOp =
@@ -61,9 +62,8 @@ export type AtomicResult =
   | { ok: false; failure: AtomicFailure };
 
 function bytes(v: Bytes, what: string): Buffer {
-  if (typeof v === 'string') return Buffer.from(v, 'utf8');
-  if (v instanceof Uint8Array) return Buffer.from(v);
-  throw new HoltError('INVALID_ARGUMENT', `${what} must be a string or Uint8Array`);
+  checkBytes(v, what);
+  return typeof v === 'string' ? Buffer.from(v, 'utf8') : Buffer.from(v);
 }
 
 // Batches bypass the Tree facade's encodeKey/encodeValue, so they enforce the
@@ -87,11 +87,26 @@ function prefix(v: Bytes): Buffer {
   return p;
 }
 
-function version(v: unknown): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
-    throw new HoltError('INVALID_ARGUMENT', `version must be a non-negative safe integer, got ${String(v)}`);
+/**
+ * Run the caller's callback on `batch`, then seal the recorder. The callback
+ * must be synchronous: an async one records only up to its first `await` and
+ * then writes into a sealed batch, so it is refused (INVALID_ARGUMENT, nothing
+ * applied) instead of committing a partial batch.
+ */
+export function recordBatch<B>(recorder: AtomicRecorder, fn: (batch: B) => void, batch: B): void {
+  checkFunction(fn, 'the atomic callback');
+  let result: unknown;
+  try {
+    result = fn(batch);
+  } finally {
+    recorder.seal();
   }
-  return v;
+  if (typeof result === 'object' && result !== null && typeof (result as PromiseLike<unknown>).then === 'function') {
+    // Its later BATCH_CLOSED rejection is already reported by this throw; without
+    // a handler it would also surface as an unhandled rejection and end the process.
+    (result as PromiseLike<unknown>).then(undefined, () => {});
+    throw invalidArgument('the atomic callback must be synchronous (it returned a promise); nothing was applied');
+  }
 }
 
 /** Records operations until sealed. */
@@ -104,6 +119,7 @@ export class AtomicRecorder implements AtomicBatch {
     this.checkTree = checkTree;
   }
 
+  /** @internal Ends recording (the batch facade calls it when the callback returns); later calls throw BATCH_CLOSED. */
   seal(): void {
     this.sealed = true;
   }
@@ -120,18 +136,18 @@ export class AtomicRecorder implements AtomicBatch {
     const t: AtomicBatchTree = {
       put(k, v) { self.add({ kind: 'put', tree: name, key: key(k, 'key'), value: value(v) }); return t; },
       delete(k) { self.add({ kind: 'delete', tree: name, key: key(k, 'key') }); return t; },
-      rename(from, to, options = {}) {
-        self.add({ kind: 'rename', tree: name, key: key(from, 'from'), to: key(to, 'to'), overwrite: options.overwrite === true });
+      rename(from, to, options) {
+        self.add({ kind: 'rename', tree: name, key: key(from, 'from'), to: key(to, 'to'), overwrite: renameOverwrite(options) });
         return t;
       },
       putIfAbsent(k, v) { self.add({ kind: 'putIfAbsent', tree: name, key: key(k, 'key'), value: value(v) }); return t; },
       compareAndPut(k, ver, v) {
-        self.add({ kind: 'compareAndPut', tree: name, key: key(k, 'key'), version: version(ver), value: value(v) });
+        self.add({ kind: 'compareAndPut', tree: name, key: key(k, 'key'), version: checkVersion(ver), value: value(v) });
         return t;
       },
-      deleteIfVersion(k, ver) { self.add({ kind: 'deleteIfVersion', tree: name, key: key(k, 'key'), version: version(ver) }); return t; },
+      deleteIfVersion(k, ver) { self.add({ kind: 'deleteIfVersion', tree: name, key: key(k, 'key'), version: checkVersion(ver) }); return t; },
       assertPrefixEmpty(p) { self.add({ kind: 'assertPrefixEmpty', tree: name, key: prefix(p) }); return t; },
-      assertVersion(k, ver) { self.add({ kind: 'assertVersion', tree: name, key: key(k, 'key'), version: ver === null ? null : version(ver) }); return t; },
+      assertVersion(k, ver) { self.add({ kind: 'assertVersion', tree: name, key: key(k, 'key'), version: ver === null ? null : checkVersion(ver) }); return t; },
     };
     return t;
   }

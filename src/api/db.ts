@@ -7,9 +7,10 @@
  * semantics in db/atomic-apply.ts, storage in db/durable-store.ts.
  */
 import { HoltError } from './errors.js';
-import { AtomicRecorder, type AtomicBatch, type AtomicBatchTree, type AtomicResult } from './atomic-batch.js';
+import { describe, invalidArgument } from './validate.js';
+import { AtomicRecorder, recordBatch, type AtomicBatch, type AtomicBatchTree, type AtomicResult } from './atomic-batch.js';
 import { Tree } from './tree.js';
-import type { DBOptions, TreeInfo } from './options.js';
+import { checkDBOptions, type DBOptions, type TreeInfo } from './options.js';
 import type { DBStats } from './stats.js';
 import { collectDBStats } from '../stats/db-stats.js';
 import { TreeCore } from '../art/tree-core.js';
@@ -55,11 +56,16 @@ export class DB implements TreeHost {
    * Open (or create) a file-backed database in directory `dir`. One writer per
    * directory: a second writer gets LOCKED. `readOnly` takes a shared lock,
    * replays the log in memory and rejects every mutation with READ_ONLY.
+   * A bad `dir` or `options` (see DBOptions) is INVALID_ARGUMENT, thrown
+   * before the directory is touched.
    */
-  static open(dir: string, options: DBOptions = {}): DB {
-    if (typeof dir !== 'string' || dir.length === 0) throw new HoltError('INVALID_ARGUMENT', 'DB.open needs a directory path');
-    const durable = DurableStore.open(dir, options);
-    const db = new DB(durable.pager, durable, options.readOnly === true, dir);
+  static open(dir: string, options?: DBOptions): DB {
+    if (typeof dir !== 'string' || dir.length === 0 || dir.includes('\0')) {
+      throw invalidArgument(`DB.open needs a directory path (a non-empty string without NUL), got ${describe(dir)}`);
+    }
+    const opts = checkDBOptions(options);
+    const durable = DurableStore.open(dir, opts);
+    const db = new DB(durable.pager, durable, opts.readOnly === true, dir);
     try {
       durable.load(db);
     } catch (e) {
@@ -161,16 +167,13 @@ export class DB implements TreeHost {
    * Every guard is checked first against the state the batch projects; the
    * writes then apply under one log record. Returns `{ ok: false, failure }`
    * when a guard fails (nothing applied). Trees named in the batch must exist.
+   * `fn` must be synchronous: one that returns a promise is INVALID_ARGUMENT.
    */
   atomic(fn: (batch: AtomicBatch) => void): AtomicResult {
     this.checkOpen();
     this.checkMutable();
     const recorder = new AtomicRecorder((name) => { this.openTree(name); });
-    try {
-      fn(recorder);
-    } finally {
-      recorder.seal();
-    }
+    recordBatch(recorder, fn, recorder);
     return this.commitBatch(recorder);
   }
 
@@ -181,11 +184,7 @@ export class DB implements TreeHost {
     const recorder = new AtomicRecorder((n) => {
       if (n !== name) throw new HoltError('INVALID_ARGUMENT', 'tree.atomic batches may only touch their own tree');
     });
-    try {
-      fn(recorder.tree(name));
-    } finally {
-      recorder.seal();
-    }
+    recordBatch(recorder, fn, recorder.tree(name));
     return this.commitBatch(recorder);
   }
 

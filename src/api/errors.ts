@@ -2,6 +2,8 @@
  * The one error class Holt throws. Callers switch on `code`, which is stable
  * across releases; `message` is for humans and may change.
  */
+import { describe } from '../io/validate.js';
+
 export type HoltErrorCode =
   | 'INVALID_ARGUMENT'
   | 'KEY_TOO_LARGE'
@@ -21,6 +23,17 @@ export type HoltErrorCode =
   | 'RECORD_TOO_LARGE'
   | 'INTERNAL';
 
+/** Every code (the Record type makes the compiler check the list is complete). */
+const CODES: Readonly<Record<HoltErrorCode, true>> = {
+  INVALID_ARGUMENT: true, KEY_TOO_LARGE: true, VALUE_TOO_LARGE: true, NOT_FOUND: true, ALREADY_EXISTS: true,
+  TREE_NOT_FOUND: true, TREE_EXISTS: true, TREE_DROPPED: true, LOCKED: true, READ_ONLY: true, CORRUPT: true,
+  CLOSED: true, IO_ERROR: true, NO_SPACE: true, BATCH_CLOSED: true, RECORD_TOO_LARGE: true, INTERNAL: true,
+};
+
+function isCode(v: unknown): v is HoltErrorCode {
+  return typeof v === 'string' && Object.hasOwn(CODES, v);
+}
+
 export interface HoltErrorDetails {
   /** File the problem was found in, for CORRUPT and I/O errors. */
   file?: string;
@@ -32,6 +45,11 @@ export interface HoltErrorDetails {
   cause?: unknown;
 }
 
+/**
+ * Constructing one with a code outside HoltErrorCode, a non-string message or
+ * details that are not an object throws INVALID_ARGUMENT: callers switch on
+ * `code`, so a code nobody switches on must never be created.
+ */
 export class HoltError extends Error {
   readonly code: HoltErrorCode;
   readonly file?: string;
@@ -39,6 +57,8 @@ export class HoltError extends Error {
   readonly errno?: string;
 
   constructor(code: HoltErrorCode, message: string, details: HoltErrorDetails = {}) {
+    const bad = badConstructorArgument(code, message, details);
+    if (bad !== undefined) throw new HoltError('INVALID_ARGUMENT', bad);
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'HoltError';
     this.code = code;
@@ -48,7 +68,23 @@ export class HoltError extends Error {
   }
 }
 
-/** Narrowing helper: `isHoltError(e, 'LOCKED')`. */
+/** What is wrong with HoltError's arguments, or undefined. */
+function badConstructorArgument(code: unknown, message: unknown, details: unknown): string | undefined {
+  if (!isCode(code)) return `HoltError code must be a HoltErrorCode, got ${describe(code)}`;
+  if (typeof message !== 'string') return `HoltError message must be a string, got ${describe(message)}`;
+  if (typeof details !== 'object' || details === null || Array.isArray(details)) return 'HoltError details must be an object';
+  const d = details as Record<string, unknown>;
+  if (d['file'] !== undefined && typeof d['file'] !== 'string') return 'HoltError details.file must be a string';
+  if (d['errno'] !== undefined && typeof d['errno'] !== 'string') return 'HoltError details.errno must be a string';
+  const offset = d['offset'];
+  if (offset !== undefined && (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0)) {
+    return 'HoltError details.offset must be a non-negative safe integer';
+  }
+  return undefined;
+}
+
+/** Narrowing helper: `isHoltError(e, 'LOCKED')`. A `code` that is not a HoltErrorCode throws INVALID_ARGUMENT. */
 export function isHoltError(e: unknown, code?: HoltErrorCode): e is HoltError {
+  if (code !== undefined && !isCode(code)) throw new HoltError('INVALID_ARGUMENT', `isHoltError: ${describe(code)} is not a HoltErrorCode`);
   return e instanceof HoltError && (code === undefined || e.code === code);
 }

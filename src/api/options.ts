@@ -1,6 +1,9 @@
 /**
- * Options and stats shapes of the DB facade.
+ * Options and stats shapes of the DB facade, and the check `DB.open` runs on
+ * its options before anything touches the directory.
  */
+import { optionalBoolean, optionalOneOf, optionalPositive, optionNames, optionsObject } from './validate.js';
+import type { DurableStoreOptions } from '../db/durable-store.js';
 
 export interface DBOptions {
   /**
@@ -35,3 +38,24 @@ export interface TreeInfo {
 
 /** Defined in stats.ts with the other stats shapes. */
 export type { DBStats } from './stats.js';
+
+/** DBOptions plus `ioOverride`, the store's internal test seam (see DurableStoreOptions). */
+const DB_OPTIONS = optionNames<DurableStoreOptions>({ durability: true, readOnly: true, cacheMB: true, checkpoint: true, io: true, ioOverride: true });
+const CHECKPOINT_OPTIONS = optionNames<Exclude<DBOptions['checkpoint'], false | undefined>>({ walBytes: true, intervalMs: true });
+
+/** Throws INVALID_ARGUMENT unless `options` is undefined or a well-typed DBOptions; returns it with `{}` for undefined. */
+export function checkDBOptions(options: unknown): DBOptions {
+  const o = optionsObject(options, 'DB.open options', DB_OPTIONS);
+  if (o === undefined) return {};
+  optionalOneOf(o, 'durability', 'DB.open options', ['fast', 'sync']);
+  optionalBoolean(o, 'readOnly', 'DB.open options');
+  optionalPositive(o, 'cacheMB', 'DB.open options', false);
+  optionalOneOf(o, 'io', 'DB.open options', ['native', 'fs']);
+  const cp = o['checkpoint'];
+  if (cp !== undefined && cp !== false) {
+    const c = optionsObject(cp, 'DB.open options.checkpoint', CHECKPOINT_OPTIONS)!;
+    optionalPositive(c, 'walBytes', 'DB.open options.checkpoint', true);
+    optionalPositive(c, 'intervalMs', 'DB.open options.checkpoint', false);
+  }
+  return o as DBOptions;
+}

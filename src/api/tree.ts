@@ -9,6 +9,8 @@
 import { HoltError } from './errors.js';
 import type { Bytes, HoltRecord, RenameOptions, ScanEntry, ScanOptions } from './types.js';
 import { copyOut, encodeKey, encodePrefix, encodeValue, key2Scratch, keyScratch, valueScratch } from './key-codec.js';
+import { checkScanOptions } from './scan-options.js';
+import { checkVersion, invalidArgument, renameOverwrite } from './validate.js';
 import { found, findLeaf } from '../art/lookup.js';
 import { insert } from '../art/insert.js';
 import { erase } from '../art/erase.js';
@@ -71,14 +73,8 @@ export class Tree {
 
   /** Store `value` under `key`; returns the new version. */
   put(key: Bytes, value: Bytes): number {
-    const s = this.state;
-    this.host.checkWritable(s);
-    const kl = encodeKey(keyScratch, key);
-    const vl = encodeValue(value);
-    const version = this.host.logPut(s, keyScratch.bytes, kl, valueScratch.bytes, vl);
-    insert(s.core, keyScratch.bytes, kl, valueScratch.bytes, vl, version);
-    this.host.afterWrite();
-    return version;
+    this.host.checkWritable(this.state);
+    return store(this, encodeKey(keyScratch, key), encodeValue(value));
   }
 
   /** Delete `key`; returns whether it existed. A missing key writes nothing. */
@@ -87,9 +83,7 @@ export class Tree {
     this.host.checkWritable(s);
     const kl = encodeKey(keyScratch, key);
     if (!findLeaf(s.core, keyScratch.bytes, kl)) return false;
-    this.host.logDelete(s, keyScratch.bytes, kl);
-    erase(s.core, keyScratch.bytes, kl);
-    this.host.afterWrite();
+    remove(this, kl);
     return true;
   }
 
@@ -97,8 +91,10 @@ export class Tree {
   putIfAbsent(key: Bytes, value: Bytes): number | undefined {
     this.host.checkWritable(this.state);
     const kl = encodeKey(keyScratch, key);
+    // The value is checked even when the key exists: whether an argument is valid never depends on the data.
+    const vl = encodeValue(value);
     if (findLeaf(this.state.core, keyScratch.bytes, kl)) return undefined;
-    return this.put(key, value);
+    return store(this, kl, vl);
   }
 
   /** Store only if `key` currently has `version`; returns the new version, or undefined. */
@@ -106,8 +102,9 @@ export class Tree {
     this.host.checkWritable(this.state);
     checkVersion(version);
     const kl = encodeKey(keyScratch, key);
+    const vl = encodeValue(value);
     if (!findLeaf(this.state.core, keyScratch.bytes, kl) || leafVersion(found.frame, found.leaf) !== version) return undefined;
-    return this.put(key, value);
+    return store(this, kl, vl);
   }
 
   /** Delete only if `key` currently has `version`; returns whether it was deleted. */
@@ -116,7 +113,8 @@ export class Tree {
     checkVersion(version);
     const kl = encodeKey(keyScratch, key);
     if (!findLeaf(this.state.core, keyScratch.bytes, kl) || leafVersion(found.frame, found.leaf) !== version) return false;
-    return this.delete(key);
+    remove(this, kl);
+    return true;
   }
 
   /**
@@ -124,9 +122,10 @@ export class Tree {
    * Throws NOT_FOUND when `from` is missing and ALREADY_EXISTS when `to` exists
    * and `overwrite` is not set. Renaming a key onto itself changes nothing.
    */
-  rename(from: Bytes, to: Bytes, options: RenameOptions = {}): number {
+  rename(from: Bytes, to: Bytes, options?: RenameOptions): number {
     const s = this.state;
     this.host.checkWritable(s);
+    const overwrite = renameOverwrite(options);
     const fl = encodeKey(keyScratch, from, 'from');
     const tl = encodeKey(key2Scratch, to, 'to');
     const fb = keyScratch.bytes;
@@ -137,8 +136,8 @@ export class Tree {
     if (fl === tl && Buffer.compare(fb.subarray(0, fl), tb.subarray(0, tl)) === 0) return leafVersion(srcFrame, srcLeaf);
     // Copy the value out before the tree changes under it.
     const value = copyOut(srcFrame.u8, leafKeyStart(srcLeaf) + fl, leafValueLen(srcFrame, srcLeaf));
-    if (!options.overwrite && findLeaf(s.core, tb, tl)) throw new HoltError('ALREADY_EXISTS', 'rename: destination key exists');
-    const version = this.host.logRename(s, fb, fl, tb, tl, options.overwrite === true);
+    if (!overwrite && findLeaf(s.core, tb, tl)) throw new HoltError('ALREADY_EXISTS', 'rename: destination key exists');
+    const version = this.host.logRename(s, fb, fl, tb, tl, overwrite);
     erase(s.core, fb, fl);
     insert(s.core, tb, tl, value, value.length, version);
     this.host.afterWrite();
@@ -153,9 +152,11 @@ export class Tree {
     return recordAt();
   }
 
-  /** True when no key starts with `prefix`. */
+  /** True when no key starts with `prefix` (`''`: when the tree is empty). */
   isPrefixEmpty(prefix: Bytes): boolean {
     this.host.checkReadable(this.state);
+    // encodePrefix reads undefined as "no prefix", which only count() may omit.
+    if (prefix === undefined) throw invalidArgument('isPrefixEmpty needs a prefix (use \'\' for the whole tree)');
     const pl = encodePrefix(keyScratch, prefix);
     if (pl === 0) return this.state.core.keyCount === 0;
     return !seekPrefix(this.state.core, keyScratch.bytes, pl);
@@ -173,10 +174,13 @@ export class Tree {
    * A lazy iterator over keys in byte order (see ScanOptions). The iterator
    * stays valid while the tree changes: it resumes after the last entry it
    * returned (docs/API.md says exactly what it sees of concurrent writes).
+   * Options are checked here, before any entry is read: a wrong type or an
+   * unknown option is INVALID_ARGUMENT, an over-long bound KEY_TOO_LARGE.
    */
-  scan(options: ScanOptions = {}): ScanIterator {
+  scan(options?: ScanOptions): ScanIterator {
     this.host.checkReadable(this.state);
-    return new ScanIterator(this.state.core, options, () => this.host.checkReadable(this.state));
+    checkScanOptions(options);
+    return new ScanIterator(this.state.core, options ?? {}, () => this.host.checkReadable(this.state));
   }
 
   /** Apply a group of operations on this tree all-or-nothing (see DB.atomic). */
@@ -205,9 +209,20 @@ function recordAt(): HoltRecord {
   return { key: copyOut(f.u8, ks, kl), value: copyOut(f.u8, ks + kl, leafValueLen(f, leaf)), version: leafVersion(f, leaf) };
 }
 
-function checkVersion(version: number): void {
-  if (!Number.isSafeInteger(version) || version < 0) {
-    throw new HoltError('INVALID_ARGUMENT', `version must be a non-negative safe integer, got ${String(version)}`);
-  }
+/** Log and apply a put of the encoded `keyScratch[0..kl)` -> `valueScratch[0..vl)`; returns its version. */
+function store(tree: Tree, kl: number, vl: number): number {
+  const s = tree.state;
+  const version = tree.host.logPut(s, keyScratch.bytes, kl, valueScratch.bytes, vl);
+  insert(s.core, keyScratch.bytes, kl, valueScratch.bytes, vl, version);
+  tree.host.afterWrite();
+  return version;
+}
+
+/** Log and apply the delete of the encoded, present `keyScratch[0..kl)`. */
+function remove(tree: Tree, kl: number): void {
+  const s = tree.state;
+  tree.host.logDelete(s, keyScratch.bytes, kl);
+  erase(s.core, keyScratch.bytes, kl);
+  tree.host.afterWrite();
 }
 

@@ -88,7 +88,8 @@ export function createHoltScan(db: DB, onScan: ScanObserver | undefined): DuckDB
 function bind(db: DB, info: DuckDBTableFunctionBindInfo): void {
   try {
     const tree = requiredString(info.getParameter(0), 'tree');
-    const prefix = optionalString(info.getParameter(1), 'prefix') ?? '';
+    // A NULL prefix is refused, not read as '' (which lists the whole tree).
+    const prefix = requiredString(info.getParameter(1), 'prefix');
     const options: ScanOptions = { prefix };
     const startAfter = optionalString(info.getNamedParameter('start_after'), 'start_after');
     if (startAfter !== undefined) options.startAfter = startAfter;

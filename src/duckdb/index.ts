@@ -15,20 +15,40 @@
  * fail with a CLOSED error rather than crash.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { DB } from '../api/db.js';
+import { DB } from '../api/db.js';
+import { describe, invalidArgument } from '../api/validate.js';
 import { createHoltGet } from './holt-get.js';
 import { createHoltScan } from './holt-scan.js';
 import { createHoltStats } from './holt-stats.js';
 import { createHoltTrees } from './holt-trees.js';
 import { installMacros } from './macros.js';
-import type { RegisterHoltOptions } from './options.js';
+import { checkRegisterOptions, type RegisterHoltOptions } from './options.js';
 
 export type { RegisterHoltOptions, ScanEvent, ScanObserver } from './options.js';
 
-export async function registerHolt(connection: DuckDBConnection, db: DB, options: RegisterHoltOptions = {}): Promise<void> {
-  connection.registerTableFunction(createHoltScan(db, options.onScan));
+/**
+ * Register Holt's SQL functions and macros on `connection`, bound to `db`.
+ * Rejects with HoltError INVALID_ARGUMENT, before registering anything, when
+ * `connection` is not a DuckDBConnection, `db` not a DB, or `options` not a
+ * RegisterHoltOptions.
+ */
+export async function registerHolt(connection: DuckDBConnection, db: DB, options?: RegisterHoltOptions): Promise<void> {
+  if (!isConnection(connection)) throw invalidArgument(`registerHolt needs a DuckDBConnection, got ${describe(connection)}`);
+  if (!(db instanceof DB)) throw invalidArgument(`registerHolt needs a DB, got ${describe(db)}`);
+  const o = checkRegisterOptions(options);
+  connection.registerTableFunction(createHoltScan(db, o.onScan));
   connection.registerTableFunction(createHoltTrees(db));
   connection.registerTableFunction(createHoltStats(db));
   connection.registerScalarFunction(createHoltGet(db));
-  if (options.macros !== false) await installMacros(connection);
+  if (o.macros !== false) await installMacros(connection);
+}
+
+/**
+ * Structural, not instanceof: an application may load its own copy of
+ * @duckdb/node-api next to the one this package resolves.
+ */
+function isConnection(c: unknown): c is DuckDBConnection {
+  const conn = c as Partial<DuckDBConnection> | null;
+  return typeof conn === 'object' && conn !== null && typeof conn.registerTableFunction === 'function'
+    && typeof conn.registerScalarFunction === 'function' && typeof conn.run === 'function';
 }

@@ -1,7 +1,8 @@
 /**
- * Options of registerHolt().
+ * Options of registerHolt(), and their check.
  */
 import type { ScanOptions } from '../api/types.js';
+import { checkFunction, optionalBoolean, optionNames, optionsObject } from '../api/validate.js';
 
 /** What a holt_scan call is about to read: handy for tests and query logging. */
 export interface ScanEvent {
@@ -19,4 +20,15 @@ export interface RegisterHoltOptions {
   macros?: boolean;
   /** Called once per holt_scan execution, before the first row is read. */
   onScan?: ScanObserver;
+}
+
+const REGISTER_OPTIONS = optionNames<RegisterHoltOptions>({ macros: true, onScan: true });
+
+/** INVALID_ARGUMENT unless `options` is undefined or a well-typed RegisterHoltOptions; `{}` for undefined. */
+export function checkRegisterOptions(options: unknown): RegisterHoltOptions {
+  const o = optionsObject(options, 'registerHolt options', REGISTER_OPTIONS);
+  if (o === undefined) return {};
+  optionalBoolean(o, 'macros', 'registerHolt options');
+  if (o['onScan'] !== undefined) checkFunction(o['onScan'], 'registerHolt options.onScan');
+  return o as RegisterHoltOptions;
 }

@@ -22,6 +22,7 @@ export interface IoErrorDetails {
   cause?: unknown;
 }
 
+/** A code that is not a non-empty string, a non-string message or non-object details throw `ERR_INVALID_ARG`. */
 export class IoError extends Error {
   readonly code: IoErrorCode;
   readonly path?: string;
@@ -29,6 +30,8 @@ export class IoError extends Error {
   readonly errno?: number;
 
   constructor(code: IoErrorCode, message: string, details: IoErrorDetails = {}) {
+    const bad = badConstructorArgument(code, message, details);
+    if (bad !== undefined) throw new IoError('ERR_INVALID_ARG', bad);
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'IoError';
     this.code = code;
@@ -38,8 +41,23 @@ export class IoError extends Error {
   }
 }
 
-/** Narrowing helper: `isIoError(e, 'LOCKED')`. */
+/** What is wrong with IoError's arguments, or undefined. */
+function badConstructorArgument(code: unknown, message: unknown, details: unknown): string | undefined {
+  if (typeof code !== 'string' || code.length === 0) return `IoError code must be a non-empty string, got ${typeof code}`;
+  if (typeof message !== 'string') return `IoError message must be a string, got ${typeof message}`;
+  if (typeof details !== 'object' || details === null || Array.isArray(details)) return 'IoError details must be an object';
+  const d = details as Record<string, unknown>;
+  if (d['path'] !== undefined && typeof d['path'] !== 'string') return 'IoError details.path must be a string';
+  if (d['syscall'] !== undefined && typeof d['syscall'] !== 'string') return 'IoError details.syscall must be a string';
+  if (d['errno'] !== undefined && (typeof d['errno'] !== 'number' || !Number.isSafeInteger(d['errno']))) return 'IoError details.errno must be an integer';
+  return undefined;
+}
+
+/** Narrowing helper: `isIoError(e, 'LOCKED')`. A `code` that is not a non-empty string throws `ERR_INVALID_ARG`. */
 export function isIoError(e: unknown, code?: IoErrorCode): e is IoError {
+  if (code !== undefined && (typeof code !== 'string' || code.length === 0)) {
+    throw new IoError('ERR_INVALID_ARG', `isIoError: code must be a non-empty string, got ${typeof code}`);
+  }
   return e instanceof IoError && (code === undefined || e.code === code);
 }
 
@@ -73,13 +91,13 @@ export function toIoError(e: unknown, path?: string): IoError {
   const src = e as ErrorLike;
   // node:fs reports argument errors as ERR_INVALID_ARG_TYPE / ERR_OUT_OF_RANGE;
   // callers switch on one code for every bad-argument case.
-  let code = typeof src.code === 'string' ? src.code : 'EIO';
+  let code = typeof src.code === 'string' && src.code.length > 0 ? src.code : 'EIO';
   if (code.startsWith('ERR_INVALID_ARG') || code === 'ERR_OUT_OF_RANGE' || code === 'ERR_BUFFER_OUT_OF_BOUNDS') {
     code = 'ERR_INVALID_ARG';
   }
   const where = typeof src.path === 'string' ? src.path : path;
   const syscall = typeof src.syscall === 'string' ? src.syscall : undefined;
-  const errno = typeof src.errno === 'number' ? Math.abs(src.errno) : undefined;
+  const errno = typeof src.errno === 'number' && Number.isSafeInteger(src.errno) ? Math.abs(src.errno) : undefined;
   let message = typeof src.message === 'string' ? src.message : code;
   if (where !== undefined && !message.includes(where)) message = `${message} (${where})`;
   return new IoError(code, message, {

@@ -5,6 +5,7 @@ import type { FileHandle, Io, LockMode, OpenOptions } from './types.js';
 import {
   checkAllocSize,
   checkBuffer,
+  checkFallocate,
   checkLength,
   checkLockMode,
   checkOffset,
@@ -175,10 +176,8 @@ class FsFileHandle implements FileHandle {
 
   fallocate(offset: number, length: number): void {
     const fd = this.#open('fallocate');
-    const off = checkOffset(offset, 'offset', this.path);
-    const len = checkOffset(length, 'length', this.path);
-    if (len === 0) throw new IoError('EINVAL', `fallocate length must be > 0 (${this.path})`, { path: this.path, syscall: 'fallocate' });
-    const end = off + len;
+    checkFallocate(offset, length, this.path);
+    const end = offset + length;
     if (!Number.isSafeInteger(end)) throw toIoError({ code: 'EFBIG', message: 'fallocate range too large' }, this.path);
     this.#sys(() => {
       let pos = fs.fstatSync(fd).size;

@@ -2,6 +2,7 @@ import { FsIo } from './fs-io.js';
 import { nativeBinding } from './native-binding.js';
 import { NativeIo } from './native-io.js';
 import type { Io } from './types.js';
+import { checkLoadIoOptions } from './validate.js';
 
 /**
  * Entry point of the I/O layer. `loadIo()` returns the native addon unless it
@@ -23,8 +24,10 @@ export interface LoadIoOptions {
 let nativeIo: NativeIo | undefined;
 let fsIo: FsIo | undefined;
 
-export function loadIo(options: LoadIoOptions = {}): Io {
-  const wantFs = options.prefer === 'fs' || (options.prefer === undefined && process.env['HOLT_IO'] === 'fs');
+/** Bad options (not an object, an unknown key, another `prefer`) throw `IoError('ERR_INVALID_ARG')`. */
+export function loadIo(options?: LoadIoOptions): Io {
+  const prefer = checkLoadIoOptions(options);
+  const wantFs = prefer === 'fs' || (prefer === undefined && process.env['HOLT_IO'] === 'fs');
   if (!wantFs) {
     const native = nativeBinding();
     if (native !== null) return (nativeIo ??= new NativeIo(native));

@@ -1,7 +1,7 @@
 import { closedHandle, IoError, toIoError } from './errors.js';
 import { nativeBinding, type NativeBinding, type NativeFile } from './native-binding.js';
 import type { FileHandle, Io, LockMode, OpenOptions } from './types.js';
-import { checkLockMode, checkOpenOptions, checkPath } from './validate.js';
+import { checkFallocate, checkLockMode, checkOpenOptions, checkPath } from './validate.js';
 
 /**
  * The addon-backed implementation: O_DIRECT where the filesystem allows it,
@@ -138,6 +138,9 @@ class NativeFileHandle implements FileHandle {
   }
 
   fallocate(offset: number, length: number): void {
+    if (this.#closed) throw closedHandle(this.path, 'fallocate');
+    // The addon passes a zero length on to posix_fallocate, whose EINVAL would read as an OS failure.
+    checkFallocate(offset, length, this.path);
     try {
       this.#f.fallocate(offset, length);
     } catch (e) {

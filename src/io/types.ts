@@ -36,7 +36,7 @@ export interface FileHandle {
   pwriteMany(requests: ReadonlyArray<{ buf: Uint8Array; offset: number }>): number;
   fdatasync(): void;
   fsync(): void;
-  /** Reserve space (posix_fallocate semantics: file grows to at least offset+length). */
+  /** Reserve space (posix_fallocate semantics: file grows to at least offset+length); `length` is at least 1. */
   fallocate(offset: number, length: number): void;
   ftruncate(length: number): void;
   /** Current file size in bytes. */

@@ -1,4 +1,5 @@
 import { invalidArg } from './errors.js';
+import type { LoadIoOptions } from './index.js';
 import type { LockMode, OpenOptions } from './types.js';
 
 /**
@@ -17,13 +18,34 @@ export function checkPath(path: unknown): string {
   return path;
 }
 
+// `satisfies` makes the compiler reject these lists when an option is added to the type but not here.
+const OPEN_OPTIONS: ReadonlySet<string> = new Set(Object.keys({ direct: true, create: true, readOnly: true } satisfies Record<keyof OpenOptions, true>));
+
 export function checkOpenOptions(options: unknown): Required<OpenOptions> {
   if (options === undefined) return { direct: false, create: false, readOnly: false };
-  if (options === null || typeof options !== 'object') {
-    throw invalidArg(`open options must be an object, got ${describe(options)}`);
-  }
-  const o = options as Record<string, unknown>;
+  const o = optionsRecord(options, 'open options', OPEN_OPTIONS);
   return { direct: flag(o, 'direct'), create: flag(o, 'create'), readOnly: flag(o, 'readOnly') };
+}
+
+const LOAD_IO_OPTIONS: ReadonlySet<string> = new Set(Object.keys({ prefer: true } satisfies Record<keyof LoadIoOptions, true>));
+
+/** `prefer` from loadIo's options: 'native', 'fs' or undefined. */
+export function checkLoadIoOptions(options: unknown): 'native' | 'fs' | undefined {
+  if (options === undefined) return undefined;
+  const prefer = optionsRecord(options, 'loadIo options', LOAD_IO_OPTIONS)['prefer'];
+  if (prefer !== undefined && prefer !== 'native' && prefer !== 'fs') {
+    throw invalidArg(`loadIo options.prefer must be 'native' or 'fs', got ${describe(prefer)}`);
+  }
+  return prefer;
+}
+
+/** An options object (not null, an array or a function) with no key outside `known`: a misspelt option is an error, not ignored. */
+function optionsRecord(options: unknown, what: string, known: ReadonlySet<string>): Record<string, unknown> {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw invalidArg(`${what} must be an object, got ${describe(options)}`);
+  }
+  for (const k in options) if (!known.has(k)) throw invalidArg(`${what} has no option ${JSON.stringify(k)}`);
+  return options as Record<string, unknown>;
 }
 
 function flag(o: Record<string, unknown>, name: string): boolean {
@@ -67,6 +89,12 @@ export function checkRequests(
     checkOffset(offset, `requests[${i}].offset`, path);
   }
   return requests as ReadonlyArray<{ buf: Uint8Array; offset: number }>;
+}
+
+/** fallocate's range: a non-negative offset and a length of at least one byte. */
+export function checkFallocate(offset: unknown, length: unknown, path: string): void {
+  checkOffset(offset, 'offset', path);
+  if (checkOffset(length, 'length', path) === 0) throw invalidArg('fallocate length must be at least 1', path);
 }
 
 export function checkLockMode(mode: unknown, path: string): LockMode {

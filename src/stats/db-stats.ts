@@ -5,6 +5,7 @@
 import type { DB } from '../api/db.js';
 import type { DBStats, TreeStats } from '../api/stats.js';
 import { collectTreeStats, treeCounters } from './tree-stats.js';
+import { describe, invalidArgument } from '../api/validate.js';
 
 /** What `db.stats()` returns (the DB checks that it is open first). */
 export function collectDBStats(db: DB): DBStats {
@@ -19,5 +20,9 @@ export function collectDBStats(db: DB): DBStats {
  * (`holt stats`), not for polling.
  */
 export function collectAllTreeStats(db: DB): TreeStats[] {
+  // A structural test: importing DB here to use instanceof would close an import cycle (db.ts uses this file).
+  if (typeof db !== 'object' || db === null || !((db as Partial<DB>).trees instanceof Map) || typeof (db as Partial<DB>).listTrees !== 'function') {
+    throw invalidArgument(`collectAllTreeStats needs a DB, got ${describe(db)}`);
+  }
   return db.listTrees().map((info) => collectTreeStats(db.trees.get(info.id)!));
 }

@@ -25,12 +25,14 @@
  * | holt_tree_shape_*{tree}, holt_tree_nodes{tree,type}, holt_tree_fill_ratio{tree,stat} | gauge | `shapes` |
  */
 import type { DBStats, NodeCounts, TreeStats } from '../api/stats.js';
+import { describe, invalidArgument, isRecord } from '../api/validate.js';
 
 type Labels = Readonly<Record<string, string>>;
 type Sample = readonly [labels: Labels, value: number];
 
 /** Render `stats`, plus shape gauges for each entry of `shapes` (from `tree.stats()`). */
 export function toPrometheus(stats: DBStats, shapes: readonly TreeStats[] = []): string {
+  checkInput(stats, shapes);
   const out = new Exposition();
   out.gauge('holt_trees', 'Live trees.', [[{}, stats.trees.length]]);
   out.gauge('holt_frames', 'Frames allocated across all trees.', [[{}, stats.frames]]);
@@ -118,6 +120,16 @@ export function toPrometheus(stats: DBStats, shapes: readonly TreeStats[] = []):
 }
 
 /** Escape a label value: backslash, double quote and line feed. */
+/** INVALID_ARGUMENT unless the arguments have the shapes db.stats() and tree.stats() return (checked shallowly). */
+function checkInput(stats: unknown, shapes: unknown): void {
+  if (!isRecord(stats) || !Array.isArray(stats['trees']) || typeof stats['frames'] !== 'number' || (stats['durable'] !== null && !isRecord(stats['durable']))) {
+    throw invalidArgument(`toPrometheus needs what db.stats() returns, got ${describe(stats)}`);
+  }
+  if (!Array.isArray(shapes) || !shapes.every((s: unknown) => isRecord(s) && typeof s['name'] === 'string' && isRecord(s['shape']))) {
+    throw invalidArgument(`toPrometheus shapes must be an array of tree.stats() results, got ${describe(shapes)}`);
+  }
+}
+
 export function escapeLabelValue(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
