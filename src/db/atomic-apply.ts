@@ -86,6 +86,10 @@ class Overlay {
  * placeholders: guards compare only against versions that existed before.
  */
 export function evaluateBatch(ops: readonly AtomicOp[], trees: readonly TreeState[]): AtomicFailure | undefined {
+  // Plain puts and deletes cannot fail, so a batch of only those needs no projection. The
+  // overlay's linear search would make such a batch quadratic: holt/level sends bulk loads
+  // of thousands of writes as one batch (10k puts took 1.7 s, 30k took 12.5 s).
+  if (ops.every((op) => op.kind === 'put' || op.kind === 'delete')) return undefined;
   const overlay = new Overlay();
   const PENDING = -1; // a version this batch will assign: never equal to a caller's token
   for (let i = 0; i < ops.length; i++) {
