@@ -4,7 +4,9 @@
  */
 import type { Frame } from '../layout/frame.js';
 import { decodeRef } from '../layout/child-ref.js';
-import { N16_CHILDREN, N16_KEYS, N256_CHILDREN, N48_CHILDREN, N48_INDEX, N4_CHILDREN, N4_KEYS } from '../layout/inner-nodes.js';
+import {
+  INNER_COUNT, N16_CHILDREN, N16_KEYS, N256_CHILDREN, N48_CHILDREN, N48_INDEX, N4_CHILDREN, N4_KEYS,
+} from '../layout/inner-nodes.js';
 import { NODE_16, NODE_4, NODE_48 } from '../layout/node-types.js';
 
 export const stepped = { child: 0 };
@@ -14,7 +16,7 @@ export function childAtOrAfter(f: Frame, off: number, type: number, from: number
   const u8 = f.u8;
   const u16 = f.u16;
   if (type === NODE_4 || type === NODE_16) {
-    const n = u8[off]!;
+    const n = u8[off + INNER_COUNT]!;
     const keys = off + (type === NODE_4 ? N4_KEYS : N16_KEYS);
     const kids = (off + (type === NODE_4 ? N4_CHILDREN : N16_CHILDREN)) >>> 1;
     for (let i = 0; i < n; i++) {
@@ -43,7 +45,7 @@ export function childAtOrBefore(f: Frame, off: number, type: number, from: numbe
   const u8 = f.u8;
   const u16 = f.u16;
   if (type === NODE_4 || type === NODE_16) {
-    const n = u8[off]!;
+    const n = u8[off + INNER_COUNT]!;
     const keys = off + (type === NODE_4 ? N4_KEYS : N16_KEYS);
     const kids = (off + (type === NODE_4 ? N4_CHILDREN : N16_CHILDREN)) >>> 1;
     for (let i = n - 1; i >= 0; i--) {

@@ -12,7 +12,7 @@ import { CROSSING_CHILD_FRAME, CROSSING_ROOT, CROSSING_SIZE } from '../layout/cr
 import { EMPTY_ROOT_SIZE } from '../layout/empty-root.js';
 import { INNER_TERMINAL, innerSize, innerTypeFor } from '../layout/inner-nodes.js';
 import { PREFIX_CHILD } from '../layout/prefix.js';
-import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX } from '../layout/node-types.js';
+import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, NODE_TYPE_OFFSET } from '../layout/node-types.js';
 import { addChild, forEachChild, innerCount } from './inner-node.js';
 import { bodySize, hasRef, readRef, writeRef } from './node-ops.js';
 import { leafVersion } from '../layout/leaf.js';
@@ -36,7 +36,7 @@ export function copySubtree(src: Frame, off: number, dst: Frame, substitute?: Su
     dst.addCrossings(1);
     return x;
   }
-  const type = src.u8[off + 1]!;
+  const type = src.u8[off + NODE_TYPE_OFFSET]!;
   switch (type) {
     case NODE_LEAF: {
       const size = bodySize(src, off);
@@ -81,7 +81,7 @@ export function subtreeFootprint(f: Frame, off: number): { bytes: number; nodes:
   let nodes = 0;
   const walk = (o: number): number => {
     nodes++;
-    const type = f.u8[o + 1]!;
+    const type = f.u8[o + NODE_TYPE_OFFSET]!;
     if (type === NODE_PREFIX) return bodySize(f, o) + walk(readRef(f, o + PREFIX_CHILD));
     if (type === NODE_LEAF || type === NODE_CROSSING || type === NODE_EMPTY_ROOT) return bodySize(f, o);
     let total = innerSize(innerTypeFor(innerCount(f, o, type)));
@@ -95,7 +95,7 @@ export function subtreeFootprint(f: Frame, off: number): { bytes: number; nodes:
 
 /** Give every body of a subtree back to its frame, keeping the header's accounting. */
 export function freeSubtree(f: Frame, off: number): void {
-  const type = f.u8[off + 1]!;
+  const type = f.u8[off + NODE_TYPE_OFFSET]!;
   if (type === NODE_PREFIX) freeSubtree(f, readRef(f, off + PREFIX_CHILD));
   else if (type === NODE_LEAF) f.addLiveKeys(-1);
   else if (type === NODE_CROSSING) f.addCrossings(-1);
@@ -108,7 +108,7 @@ export function freeSubtree(f: Frame, off: number): void {
 
 /** Sum of body sizes in the subtree (Crossings count 8 bytes; child frames are not entered). */
 export function subtreeBytes(f: Frame, off: number): number {
-  const type = f.u8[off + 1]!;
+  const type = f.u8[off + NODE_TYPE_OFFSET]!;
   if (type === NODE_PREFIX) return bodySize(f, off) + subtreeBytes(f, readRef(f, off + PREFIX_CHILD));
   if (type === NODE_LEAF || type === NODE_CROSSING || type === NODE_EMPTY_ROOT) return bodySize(f, off);
   let total = innerSize(innerTypeFor(innerCount(f, off, type)));

@@ -5,7 +5,7 @@ import type { Frame } from '../layout/frame.js';
 import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
 import { INNER_TERMINAL } from '../layout/inner-nodes.js';
 import { PREFIX_CHILD } from '../layout/prefix.js';
-import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX } from '../layout/node-types.js';
+import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, NODE_TYPE_OFFSET } from '../layout/node-types.js';
 import { forEachChild } from './inner-node.js';
 import { hasRef, readRef } from './node-ops.js';
 import { seekPrefix, subtree } from './seek-prefix.js';
@@ -17,7 +17,7 @@ export function countKeys(core: TreeCore, prefix: Uint8Array, len: number): numb
 }
 
 export function countSubtree(core: TreeCore, f: Frame, off: number): number {
-  const type = f.u8[off + 1]!;
+  const type = f.u8[off + NODE_TYPE_OFFSET]!;
   if (type === NODE_LEAF) return 1;
   if (type === NODE_EMPTY_ROOT) return 0;
   if (type === NODE_PREFIX) return countSubtree(core, f, readRef(f, off + PREFIX_CHILD));

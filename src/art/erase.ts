@@ -17,7 +17,7 @@ import { EMPTY_ROOT_SIZE } from '../layout/empty-root.js';
 import { INNER_TERMINAL, innerSize, shrinkTarget } from '../layout/inner-nodes.js';
 import { leafKeyEquals, MAX_KEY_BYTES } from '../layout/leaf.js';
 import { PREFIX_BYTES, PREFIX_CHILD, PREFIX_LEN, PREFIX_MAX_INLINE, prefixSize } from '../layout/prefix.js';
-import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX } from '../layout/node-types.js';
+import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, NODE_TYPE_OFFSET } from '../layout/node-types.js';
 import { maybeMerge } from './merge.js';
 import { bodySize, hasRef, readRef, writeRef } from './node-ops.js';
 import { findChildLoc, forEachChild, innerCount, rebuildInner, removeChild } from './inner-node.js';
@@ -45,7 +45,7 @@ export function erase(core: TreeCore, key: Uint8Array, keyLen: number): boolean 
     stOff[top] = off;
     stRef[top] = refLoc;
     stByte[top] = via;
-    const type = f.u8[off + 1]!;
+    const type = f.u8[off + NODE_TYPE_OFFSET]!;
     if (type === NODE_LEAF) {
       if (!leafKeyEquals(f, off, key, keyLen)) return false;
       break;
@@ -125,7 +125,7 @@ function removeUpward(core: TreeCore, i: number): void {
     }
     const p = i - 1;
     const pOff = stOff[p]!;
-    const pType = f.u8[pOff + 1]!;
+    const pType = f.u8[pOff + NODE_TYPE_OFFSET]!;
     if (pType === NODE_PREFIX) {
       f.free(pOff, bodySize(f, pOff), NODE_PREFIX);
       i = p;
@@ -170,9 +170,9 @@ function removeUpward(core: TreeCore, i: number): void {
  */
 function replaceAt(core: TreeCore, i: number, off: number): void {
   const f = stFrame[i]!;
-  while (i > 0 && !Frame.isRootRef(stRef[i]!) && f.u8[off + 1] === NODE_LEAF) {
+  while (i > 0 && !Frame.isRootRef(stRef[i]!) && f.u8[off + NODE_TYPE_OFFSET] === NODE_LEAF) {
     const pOff = stOff[i - 1]!;
-    if (f.u8[pOff + 1] !== NODE_PREFIX) break;
+    if (f.u8[pOff + NODE_TYPE_OFFSET] !== NODE_PREFIX) break;
     f.free(pOff, bodySize(f, pOff), NODE_PREFIX);
     i--;
   }
@@ -187,7 +187,7 @@ function collapseUnary(core: TreeCore, i: number, type: number): void {
   let b = 0;
   let child = 0;
   forEachChild(f, off, type, (byte, c) => { b = byte; child = c; });
-  const childType = f.u8[child + 1]!;
+  const childType = f.u8[child + NODE_TYPE_OFFSET]!;
   if (childType === NODE_LEAF) {
     f.free(off, innerSize(type), type);
     replaceAt(core, i, child);
@@ -225,7 +225,7 @@ function mergeAfterErase(core: TreeCore, top: number): void {
     const crossing = stOff[i - 1]!;
     const root = Frame.rootIndexOf(stRef[i]!);
     // The root (or its frame) may have gone during removeUpward.
-    if (parent.u8[crossing + 1] !== NODE_CROSSING || parent.u32[(crossing + CROSSING_CHILD_FRAME) >>> 2] !== child.id) return;
+    if (parent.u8[crossing + NODE_TYPE_OFFSET] !== NODE_CROSSING || parent.u32[(crossing + CROSSING_CHILD_FRAME) >>> 2] !== child.id) return;
     if (child.rootAt(root) < 0) return;
     maybeMerge(core, parent, crossing, stRef[i - 1]!, child, root);
     return;

@@ -6,7 +6,7 @@ import type { FramePager } from '../store/frame-pager.js';
 import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
 import { INNER_TERMINAL } from '../layout/inner-nodes.js';
 import { PREFIX_CHILD } from '../layout/prefix.js';
-import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX } from '../layout/node-types.js';
+import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, NODE_TYPE_OFFSET } from '../layout/node-types.js';
 import { forEachChild } from './inner-node.js';
 import { hasRef, readRef } from './node-ops.js';
 
@@ -15,7 +15,7 @@ export function frameCrossingTargets(f: Frame): number[] {
   const out: number[] = [];
   if (f.crossings === 0) return out;
   const visit = (off: number): void => {
-    const type = f.u8[off + 1]!;
+    const type = f.u8[off + NODE_TYPE_OFFSET]!;
     if (type === NODE_LEAF || type === NODE_EMPTY_ROOT) return;
     if (type === NODE_CROSSING) { out.push(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!); return; }
     if (type === NODE_PREFIX) { visit(readRef(f, off + PREFIX_CHILD)); return; }
@@ -31,7 +31,7 @@ export function crossingsInto(f: Frame, childId: number): Map<number, number> {
   const out = new Map<number, number>();
   if (f.crossings === 0) return out;
   const visit = (off: number): void => {
-    const type = f.u8[off + 1]!;
+    const type = f.u8[off + NODE_TYPE_OFFSET]!;
     if (type === NODE_LEAF || type === NODE_EMPTY_ROOT) return;
     if (type === NODE_CROSSING) {
       if (f.u32[(off + CROSSING_CHILD_FRAME) >>> 2] === childId) out.set(f.u16[(off + CROSSING_ROOT) >>> 1]!, off);

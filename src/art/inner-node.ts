@@ -12,15 +12,14 @@
 import type { Frame } from '../layout/frame.js';
 import { decodeRef, encodeRef } from '../layout/child-ref.js';
 import {
-  INNER_TERMINAL, N16_CAPACITY, N16_CHILDREN, N16_KEYS, N16_SIZE, N256_CHILDREN, N256_COUNT,
-  N256_SIZE, N48_CHILDREN, N48_INDEX, N48_SIZE, N4_CAPACITY, N4_CHILDREN, N4_KEYS,
-  N48_CAPACITY, innerSize,
+  INNER_COUNT, INNER_TERMINAL, N16_CAPACITY, N16_CHILDREN, N16_KEYS, N16_SIZE, N256_CHILDREN, N256_COUNT,
+  N256_SIZE, N48_CAPACITY, N48_CHILDREN, N48_INDEX, N48_SIZE, N4_CAPACITY, N4_CHILDREN, N4_KEYS, innerSize,
 } from '../layout/inner-nodes.js';
 import { NODE_16, NODE_256, NODE_4, NODE_48 } from '../layout/node-types.js';
 import { writeRef } from './node-ops.js';
 
 export function innerCount(f: Frame, off: number, type: number): number {
-  return type === NODE_256 ? f.u16[(off + N256_COUNT) >>> 1]! : f.u8[off]!;
+  return type === NODE_256 ? f.u16[(off + N256_COUNT) >>> 1]! : f.u8[off + INNER_COUNT]!;
 }
 
 /** Ref location of the child for byte `b`, or -1. */
@@ -28,12 +27,12 @@ export function findChildLoc(f: Frame, off: number, type: number, b: number): nu
   const u8 = f.u8;
   switch (type) {
     case NODE_4: {
-      const n = u8[off]!;
+      const n = u8[off + INNER_COUNT]!;
       for (let i = 0; i < n; i++) if (u8[off + N4_KEYS + i] === b) return off + N4_CHILDREN + 2 * i;
       return -1;
     }
     case NODE_16: {
-      const n = u8[off]!;
+      const n = u8[off + INNER_COUNT]!;
       const k = off + N16_KEYS;
       for (let i = 0; i < n; i++) {
         const kb = u8[k + i]!;
@@ -86,7 +85,7 @@ export function addChild(f: Frame, refLoc: number, off: number, type: number, b:
       }
       u8[keys + i] = b;
       u16[kids + i] = c;
-      u8[off] = count + 1;
+      u8[off + INNER_COUNT] = count + 1;
       return;
     }
     case NODE_48: {
@@ -96,13 +95,13 @@ export function addChild(f: Frame, refLoc: number, off: number, type: number, b:
       while (u16[kids + slot] !== 0) slot++;
       u16[kids + slot] = c;
       u8[off + N48_INDEX + b] = slot + 1;
-      u8[off] = count + 1;
+      u8[off + INNER_COUNT] = count + 1;
       return;
     }
     default: {
       u16[(off + N256_CHILDREN + 2 * b) >>> 1] = c;
       u16[(off + N256_COUNT) >>> 1] = count + 1;
-      u8[off] = Math.min(count + 1, 255);
+      u8[off + INNER_COUNT] = Math.min(count + 1, 255);
       return;
     }
   }
@@ -132,20 +131,20 @@ export function removeChild(f: Frame, off: number, type: number, b: number): voi
       }
       u8[keys + count - 1] = 0;
       u16[kids + count - 1] = 0;
-      u8[off] = count - 1;
+      u8[off + INNER_COUNT] = count - 1;
       return;
     }
     case NODE_48: {
       const idx = u8[off + N48_INDEX + b]!;
       u16[((off + N48_CHILDREN) >>> 1) + idx - 1] = 0;
       u8[off + N48_INDEX + b] = 0;
-      u8[off] = count - 1;
+      u8[off + INNER_COUNT] = count - 1;
       return;
     }
     default: {
       u16[(off + N256_CHILDREN + 2 * b) >>> 1] = 0;
       u16[(off + N256_COUNT) >>> 1] = count - 1;
-      u8[off] = Math.min(count - 1, 255);
+      u8[off + INNER_COUNT] = Math.min(count - 1, 255);
       return;
     }
   }
@@ -161,7 +160,7 @@ export function forEachChild(f: Frame, off: number, type: number, fn: (b: number
   switch (type) {
     case NODE_4:
     case NODE_16: {
-      const n = u8[off]!;
+      const n = u8[off + INNER_COUNT]!;
       const keys = off + (type === NODE_4 ? N4_KEYS : N16_KEYS);
       const kids = (off + (type === NODE_4 ? N4_CHILDREN : N16_CHILDREN)) >>> 1;
       for (let i = 0; i < n; i++) fn(u8[keys + i]!, decodeRef(u16[kids + i]!));

@@ -13,7 +13,7 @@ import { EMPTY_ROOT_SIZE } from '../layout/empty-root.js';
 import { INNER_TERMINAL, N4_SIZE } from '../layout/inner-nodes.js';
 import { leafKeyLen, leafKeyStart, leafSize, writeLeafBody } from '../layout/leaf.js';
 import { PREFIX_BYTES, PREFIX_CHILD, PREFIX_LEN, prefixSize } from '../layout/prefix.js';
-import { NODE_4, NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX } from '../layout/node-types.js';
+import { NODE_4, NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, NODE_TYPE_OFFSET } from '../layout/node-types.js';
 import { HoltError } from '../api/errors.js';
 import { makeRoom } from './make-room.js';
 import { addChild, addChildBytes, findChildLoc } from './inner-node.js';
@@ -85,7 +85,7 @@ function tryInsert(
   let depth = 0;
   const lsize = leafSize(keyLen, valueLen);
   for (;;) {
-    const type = f.u8[off + 1]!;
+    const type = f.u8[off + NODE_TYPE_OFFSET]!;
     switch (type) {
       case NODE_EMPTY_ROOT: {
         if (!f.canAllocate(lsize, 1)) return needRoom(f, lsize, 1);

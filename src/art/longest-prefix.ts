@@ -11,7 +11,7 @@ import { decodeRef } from '../layout/child-ref.js';
 import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
 import { INNER_TERMINAL } from '../layout/inner-nodes.js';
 import { PREFIX_CHILD, PREFIX_LEN } from '../layout/prefix.js';
-import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX } from '../layout/node-types.js';
+import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, NODE_TYPE_OFFSET } from '../layout/node-types.js';
 import { found } from './lookup.js';
 import { findChildLoc } from './inner-node.js';
 import { leafKeyLen, leafKeyStart } from '../layout/leaf.js';
@@ -33,7 +33,7 @@ export function findLongestPrefix(core: TreeCore, key: Uint8Array, keyLen: numbe
   let bestFrame: Frame | null = null;
   let bestLeaf = 0;
   for (;;) {
-    const type = f.u8[off + 1]!;
+    const type = f.u8[off + NODE_TYPE_OFFSET]!;
     if (type === NODE_LEAF) {
       if (leafIsPrefixOf(f, off, key, keyLen)) { bestFrame = f; bestLeaf = off; }
       break;

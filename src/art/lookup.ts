@@ -8,9 +8,14 @@
 import type { Frame } from '../layout/frame.js';
 import { decodeRef } from '../layout/child-ref.js';
 import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
-import { INNER_TERMINAL, N16_CHILDREN, N16_KEYS, N256_CHILDREN, N48_CHILDREN, N48_INDEX, N4_CHILDREN, N4_KEYS } from '../layout/inner-nodes.js';
+import {
+  INNER_COUNT, INNER_TERMINAL, N16_CHILDREN, N16_KEYS, N256_CHILDREN, N48_CHILDREN, N48_INDEX, N4_CHILDREN,
+  N4_KEYS,
+} from '../layout/inner-nodes.js';
 import { PREFIX_CHILD, PREFIX_LEN } from '../layout/prefix.js';
-import { NODE_16, NODE_256, NODE_4, NODE_48, NODE_CROSSING, NODE_LEAF, NODE_PREFIX } from '../layout/node-types.js';
+import {
+  NODE_16, NODE_256, NODE_4, NODE_48, NODE_CROSSING, NODE_LEAF, NODE_PREFIX, NODE_TYPE_OFFSET,
+} from '../layout/node-types.js';
 import { leafKeyEquals } from '../layout/leaf.js';
 import type { TreeCore } from './tree-core.js';
 
@@ -27,7 +32,7 @@ export function findLeaf(core: TreeCore, key: Uint8Array, keyLen: number): boole
   let depth = 0;
   for (;;) {
     let ref = 0;
-    switch (u8[off + 1]) {
+    switch (u8[off + NODE_TYPE_OFFSET]) {
       case NODE_LEAF:
         if (!leafKeyEquals(f, off, key, keyLen)) return false;
         found.frame = f;
@@ -41,7 +46,7 @@ export function findLeaf(core: TreeCore, key: Uint8Array, keyLen: number): boole
       case NODE_4: {
         if (depth === keyLen) { ref = u16[(off + INNER_TERMINAL) >>> 1]!; break; }
         const b = key[depth++];
-        const n = u8[off]!;
+        const n = u8[off + INNER_COUNT]!;
         for (let i = 0; i < n; i++) {
           if (u8[off + N4_KEYS + i] === b) { ref = u16[((off + N4_CHILDREN) >>> 1) + i]!; break; }
         }
@@ -50,7 +55,7 @@ export function findLeaf(core: TreeCore, key: Uint8Array, keyLen: number): boole
       case NODE_16: {
         if (depth === keyLen) { ref = u16[(off + INNER_TERMINAL) >>> 1]!; break; }
         const b = key[depth++]!;
-        const n = u8[off]!;
+        const n = u8[off + INNER_COUNT]!;
         const k = off + N16_KEYS;
         for (let i = 0; i < n; i++) {
           const kb = u8[k + i]!;

@@ -17,12 +17,12 @@ import { N16_SIZE, N256_SIZE, N48_SIZE, N4_SIZE } from '../layout/inner-nodes.js
 import { leafKeyLen, leafSize, leafValueLen, writeLeafBody } from '../layout/leaf.js';
 import { PREFIX_LEN, prefixSize } from '../layout/prefix.js';
 import {
-  NODE_16, NODE_4, NODE_48, NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX,
+  NODE_16, NODE_4, NODE_48, NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, NODE_TYPE_OFFSET,
 } from '../layout/node-types.js';
 
 /** Size in bytes of the body at `off`. */
 export function bodySize(f: Frame, off: number): number {
-  switch (f.u8[off + 1]) {
+  switch (f.u8[off + NODE_TYPE_OFFSET]) {
     case NODE_LEAF: return leafSize(leafKeyLen(f, off), leafValueLen(f, off));
     case NODE_PREFIX: return prefixSize(f.u16[(off + PREFIX_LEN) >>> 1]!);
     case NODE_CROSSING: return CROSSING_SIZE;

@@ -20,7 +20,7 @@ import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
 import { INNER_TERMINAL } from '../layout/inner-nodes.js';
 import { leafKeyLen, leafKeyStart, leafValueLen, leafVersion, MAX_KEY_BYTES } from '../layout/leaf.js';
 import { PREFIX_BYTES, PREFIX_CHILD, PREFIX_LEN } from '../layout/prefix.js';
-import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX } from '../layout/node-types.js';
+import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, NODE_TYPE_OFFSET } from '../layout/node-types.js';
 import { HoltError } from '../api/errors.js';
 import type { Bytes, ScanEntry, ScanOptions } from '../api/types.js';
 import { copyOut } from '../api/key-codec.js';
@@ -271,7 +271,7 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
     this.frames[i] = f;
     this.offs[i] = off;
     this.depths[i] = depth;
-    const type = f.u8[off + 1]!;
+    const type = f.u8[off + NODE_TYPE_OFFSET]!;
     this.cursors[i] = type === NODE_LEAF || type === NODE_PREFIX || type === NODE_CROSSING || type === NODE_EMPTY_ROOT
       ? 0
       : this.reverse ? 255 : CUR_TERMINAL;
@@ -322,7 +322,7 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
     const i = this.sp - 1;
     let f = this.frames[i]!;
     let off = this.offs[i]!;
-    while (f.u8[off + 1] === NODE_CROSSING) {
+    while (f.u8[off + NODE_TYPE_OFFSET] === NODE_CROSSING) {
       const root = f.u16[(off + CROSSING_ROOT) >>> 1]!;
       f = this.core.pager.frameForScan(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!);
       off = f.rootAt(root);
@@ -340,7 +340,7 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
       const f = this.frames[i]!;
       const off = this.offs[i]!;
       const d = this.depths[i]!;
-      const type = f.u8[off + 1]!;
+      const type = f.u8[off + NODE_TYPE_OFFSET]!;
       if (type === NODE_EMPTY_ROOT) { this.sp--; return; }
       if (type === NODE_LEAF) {
         const c = compareLeaf(f, off, lb);
@@ -388,7 +388,7 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
       const f = this.frames[i]!;
       const off = this.offs[i]!;
       const d = this.depths[i]!;
-      const type = f.u8[off + 1]!;
+      const type = f.u8[off + NODE_TYPE_OFFSET]!;
       if (type === NODE_EMPTY_ROOT) { this.sp--; return; }
       if (type === NODE_LEAF) {
         if (compareLeaf(f, off, ub) >= 0) this.sp--;
@@ -432,7 +432,7 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
       const f = this.frames[i]!;
       const off = this.offs[i]!;
       const d = this.depths[i]!;
-      const type = f.u8[off + 1]!;
+      const type = f.u8[off + NODE_TYPE_OFFSET]!;
       switch (type) {
         case NODE_LEAF: {
           this.sp--;
@@ -505,7 +505,7 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
             return e;
           }
           const child = stepped.child;
-          if (f.u8[child + 1] === NODE_LEAF) {
+          if (f.u8[child + NODE_TYPE_OFFSET] === NODE_LEAF) {
             // A leaf needs no stack entry of its own: emit it from here.
             const e = this.emitLeaf(f, child);
             if (e === undefined) continue;

@@ -7,7 +7,7 @@ import type { Frame } from '../layout/frame.js';
 import { decodeRef } from '../layout/child-ref.js';
 import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
 import { PREFIX_BYTES, PREFIX_CHILD, PREFIX_LEN } from '../layout/prefix.js';
-import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX } from '../layout/node-types.js';
+import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, NODE_TYPE_OFFSET } from '../layout/node-types.js';
 import { findChildLoc } from './inner-node.js';
 import { leafKeyLen, leafKeyStart } from '../layout/leaf.js';
 import type { TreeCore } from './tree-core.js';
@@ -25,7 +25,7 @@ export function seekPrefix(core: TreeCore, prefix: Uint8Array, len: number): boo
   let off = f.rootOffset;
   let depth = 0;
   for (;;) {
-    const type = f.u8[off + 1]!;
+    const type = f.u8[off + NODE_TYPE_OFFSET]!;
     if (type === NODE_EMPTY_ROOT) return false;
     if (type === NODE_CROSSING) {
       const root = f.u16[(off + CROSSING_ROOT) >>> 1]!;

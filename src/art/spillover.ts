@@ -21,7 +21,7 @@ import type { Frame } from '../layout/frame.js';
 import { DATA_AREA_BYTES } from '../layout/frame-header.js';
 import { INNER_TERMINAL, innerSize, innerTypeFor } from '../layout/inner-nodes.js';
 import { PREFIX_BYTES, PREFIX_CHILD, prefixLen } from '../layout/prefix.js';
-import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX } from '../layout/node-types.js';
+import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, NODE_TYPE_OFFSET } from '../layout/node-types.js';
 import { copySubtree, freeSubtree, subtreeFootprint, type CrossingTarget } from './copy-subtree.js';
 import { crossingsInto } from './frame-walk.js';
 import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
@@ -80,7 +80,7 @@ function chooseVictims(f: Frame): Candidate[] {
   let order = 0;
   const firstOf = new Map<number, number>();
   const consider = (off: number, depth: number, slash: boolean, bytes: number): void => {
-    if (f.u8[off + 1] === NODE_CROSSING || bytes < MIN_VICTIM_BYTES) return;
+    if (f.u8[off + NODE_TYPE_OFFSET] === NODE_CROSSING || bytes < MIN_VICTIM_BYTES) return;
     const c: Candidate = { off, bytes, depth, slash, first: firstOf.get(off)!, last: order };
     all.push(c);
     if (best === undefined || better(c, best)) best = c;
@@ -88,7 +88,7 @@ function chooseVictims(f: Frame): Candidate[] {
   // Returns subtree bytes; `depth` is key bytes below the frame root.
   const visit = (off: number, depth: number): number => {
     firstOf.set(off, ++order);
-    const type = f.u8[off + 1]!;
+    const type = f.u8[off + NODE_TYPE_OFFSET]!;
     if (type === NODE_LEAF || type === NODE_CROSSING || type === NODE_EMPTY_ROOT) return bodySize(f, off);
     if (type === NODE_PREFIX) {
       const len = prefixLen(f, off);

@@ -14,12 +14,14 @@ import type { Frame } from '../layout/frame.js';
 import { DATA_START, FREE_LIST_COUNT, MAX_SLOTS, SLOT_TABLE_START } from '../layout/frame-header.js';
 import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
 import {
-  INNER_TERMINAL, N16_CAPACITY, N16_KEYS, N256_COUNT, N48_CAPACITY, N48_CHILDREN, N48_INDEX, N4_CAPACITY, N4_KEYS,
+  INNER_COUNT, INNER_TERMINAL, N16_CAPACITY, N16_KEYS, N256_COUNT, N48_CAPACITY, N48_CHILDREN, N48_INDEX,
+  N4_CAPACITY, N4_KEYS,
 } from '../layout/inner-nodes.js';
 import { PREFIX_BYTES, PREFIX_CHILD, PREFIX_MAX_INLINE, prefixLen } from '../layout/prefix.js';
 import { slotOffset } from '../layout/slot-table.js';
 import {
-  NODE_16, NODE_256, NODE_4, NODE_48, NODE_CROSSING, NODE_EMPTY_ROOT, NODE_FREE, NODE_LEAF, NODE_PREFIX, nodeTypeName,
+  NODE_16, NODE_256, NODE_4, NODE_48, NODE_CROSSING, NODE_EMPTY_ROOT, NODE_FREE, NODE_LEAF, NODE_PREFIX,
+  NODE_TYPE_OFFSET, nodeTypeName,
 } from '../layout/node-types.js';
 import { bodySize, hasRef, readRef } from './node-ops.js';
 import { forEachChild, innerCount } from './inner-node.js';
@@ -98,7 +100,7 @@ export function verifyTree(core: TreeCore): VerifyReport {
     const visit = (off: number, depth: number, terminal: boolean): void => {
       if (off < DATA_START || off >= f.spaceUsed || (off & 7) !== 0) { err(`frame ${f.id}: node offset ${off} out of bounds`); return; }
       if (!slots.has(off)) err(`frame ${f.id}: node @${off} missing from the slot table`);
-      const type = f.u8[off + 1]!;
+      const type = f.u8[off + NODE_TYPE_OFFSET]!;
       const name = nodeTypeName(type);
       nodes[name] = (nodes[name] ?? 0) + 1;
       if (type === NODE_FREE || type > NODE_EMPTY_ROOT) { err(`frame ${f.id}: node @${off} has type ${name}`); return; }
@@ -143,12 +145,12 @@ export function verifyTree(core: TreeCore): VerifyReport {
             if (used48 !== count) err(`frame ${f.id}: Node48 @${off} has ${used48} filled slots, count ${count}`);
             for (let b = 0; b < 256; b++) if (f.u8[off + N48_INDEX + b]! > 48) err(`frame ${f.id}: Node48 @${off} bad index`);
           }
-          if (type === NODE_256 && f.u8[off] !== Math.min(f.u16[(off + N256_COUNT) >>> 1]!, 255)) err(`frame ${f.id}: Node256 @${off} count bytes disagree`);
+          if (type === NODE_256 && f.u8[off + INNER_COUNT] !== Math.min(f.u16[(off + N256_COUNT) >>> 1]!, 255)) err(`frame ${f.id}: Node256 @${off} count bytes disagree`);
           const hasTerm = hasRef(f, off + INNER_TERMINAL);
           if (count === 0 && !hasTerm) err(`frame ${f.id}: ${name} @${off} is empty`);
           if (hasTerm) {
             const t = readRef(f, off + INNER_TERMINAL);
-            if (f.u8[t + 1] !== NODE_LEAF) err(`frame ${f.id}: ${name} @${off} terminal is not a leaf`);
+            if (f.u8[t + NODE_TYPE_OFFSET] !== NODE_LEAF) err(`frame ${f.id}: ${name} @${off} terminal is not a leaf`);
             else visit(t, depth, true);
           }
           forEachChild(f, off, type, (b, child) => {
@@ -174,7 +176,7 @@ export function verifyTree(core: TreeCore): VerifyReport {
     liveBytes += t.bytes;
     for (let type = 1; type <= FREE_LIST_COUNT; type++) {
       for (const o of f.freeListOffsets(type)) {
-        if (o < DATA_START || o >= f.spaceUsed || f.u8[o + 1] !== NODE_FREE) { err(`frame ${id}: free list ${type} entry @${o} is not a free body`); break; }
+        if (o < DATA_START || o >= f.spaceUsed || f.u8[o + NODE_TYPE_OFFSET] !== NODE_FREE) { err(`frame ${id}: free list ${type} entry @${o} is not a free body`); break; }
       }
     }
   }

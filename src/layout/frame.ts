@@ -16,7 +16,7 @@ import {
 import { decodeRef, encodeRef } from './child-ref.js';
 import { encodeSlot } from './slot-table.js';
 import { EMPTY_ROOT_SIZE } from './empty-root.js';
-import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_FREE, NODE_TYPE_OFFSET } from './node-types.js';
+import { FREE_BODY_NEXT, NODE_CROSSING, NODE_EMPTY_ROOT, NODE_FREE, NODE_TYPE_OFFSET } from './node-types.js';
 
 /** Types whose bodies have a fixed size and therefore a free list. */
 function hasFreeList(type: number): boolean {
@@ -163,7 +163,7 @@ export class Frame {
       const headAt = (H_FREE_LIST_HEADS >>> 2) + type - 1;
       const head = this.u32[headAt]!;
       if (head !== 0) {
-        this.u32[headAt] = this.u32[(head + 4) >>> 2]!;
+        this.u32[headAt] = this.u32[(head + FREE_BODY_NEXT) >>> 2]!;
         this.u32[H_FREE_LIST_BYTES >>> 2] = this.freeListBytes - size;
         this.u8.fill(0, head, head + size);
         this.u8[head + NODE_TYPE_OFFSET] = type;
@@ -188,7 +188,7 @@ export class Frame {
       const headAt = (H_FREE_LIST_HEADS >>> 2) + type - 1;
       this.u8[off] = 0;
       this.u8[off + NODE_TYPE_OFFSET] = NODE_FREE;
-      this.u32[(off + 4) >>> 2] = this.u32[headAt]!;
+      this.u32[(off + FREE_BODY_NEXT) >>> 2] = this.u32[headAt]!;
       this.u32[headAt] = off;
       this.u32[H_FREE_LIST_BYTES >>> 2] = this.freeListBytes + size;
     } else {
@@ -206,7 +206,7 @@ export class Frame {
     let cur = this.u32[(H_FREE_LIST_HEADS >>> 2) + type - 1]!;
     while (cur !== 0 && out.length <= FRAME_SIZE / 8) {
       out.push(cur);
-      cur = this.u32[(cur + 4) >>> 2]!;
+      cur = this.u32[(cur + FREE_BODY_NEXT) >>> 2]!;
     }
     return out;
   }

@@ -15,6 +15,14 @@ export const NODE_EMPTY_ROOT = 8;
 /** Offset of the type tag inside every body. */
 export const NODE_TYPE_OFFSET = 1;
 
+/**
+ * A fixed-size body on its type's free list (frame.ts):
+ * ```
+ *  +0 u8 0   +1 u8 type = NODE_FREE   +4 u32 offset of the next free body (0 = end)
+ * ```
+ */
+export const FREE_BODY_NEXT = 4;
+
 export function nodeTypeName(type: number): string {
   switch (type) {
     case NODE_LEAF: return 'Leaf';

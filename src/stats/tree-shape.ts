@@ -15,6 +15,7 @@ import { INNER_TERMINAL } from '../layout/inner-nodes.js';
 import { PREFIX_CHILD } from '../layout/prefix.js';
 import {
   NODE_16, NODE_256, NODE_4, NODE_48, NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX,
+  NODE_TYPE_OFFSET,
 } from '../layout/node-types.js';
 import { forEachChild } from '../art/inner-node.js';
 import { hasRef, readRef } from '../art/node-ops.js';
@@ -90,7 +91,7 @@ function countNodes(f: Frame, nodes: NodeCounts, children: number[]): void {
   const stack = f.rootIndices().map((i) => f.rootAt(i));
   while (stack.length > 0) {
     const off = stack.pop()!;
-    const type = f.u8[off + 1]!;
+    const type = f.u8[off + NODE_TYPE_OFFSET]!;
     switch (type) {
       case NODE_LEAF: nodes.leaf++; continue;
       case NODE_EMPTY_ROOT: nodes.emptyRoot++; continue;
