@@ -71,12 +71,3 @@ export function encodeValue(value: Bytes): number {
   if (n > MAX_VALUE_BYTES) throw new HoltError('VALUE_TOO_LARGE', `value is ${n} bytes; the limit is ${MAX_VALUE_BYTES}`);
   return n;
 }
-
-/** A Buffer copy of `src[start..start+len)`. */
-export function copyOut(src: Buffer, start: number, len: number): Buffer {
-  const out = Buffer.allocUnsafe(len);
-  // A byte loop beats the native copy call for the short values metadata stores hold.
-  if (len <= 192) for (let i = 0; i < len; i++) out[i] = src[start + i]!;
-  else src.copy(out, 0, start, start + len);
-  return out;
-}

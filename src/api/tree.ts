@@ -8,7 +8,7 @@
  */
 import { HoltError } from './errors.js';
 import type { Bytes, HoltRecord, RenameOptions, ScanEntry, ScanOptions } from './types.js';
-import { copyOut, encodeKey, encodePrefix, encodeValue, key2Scratch, keyScratch, valueScratch } from './key-codec.js';
+import { encodeKey, encodePrefix, encodeValue, key2Scratch, keyScratch, valueScratch } from './key-codec.js';
 import { checkScanOptions } from './scan-options.js';
 import { checkVersion, invalidArgument, renameOverwrite } from './validate.js';
 import { found, findLeaf } from '../art/lookup.js';
@@ -19,7 +19,9 @@ import { seekPrefix } from '../art/seek-prefix.js';
 import { verifyTree, type VerifyReport } from '../art/verify.js';
 import { collectTreeStats } from '../stats/tree-stats.js';
 import type { TreeStats } from './stats.js';
-import { leafKeyLen, leafKeyStart, leafValueLen, leafVersion } from '../layout/leaf.js';
+import { leafVersion } from '../layout/leaf.js';
+import { leafRecord, leafValue } from '../art/read-leaf.js';
+import { checkRename, moveRecord, RENAME_EXISTS, RENAME_MISSING, RENAME_SAME_KEY, renameSource } from '../art/rename.js';
 import { ScanIterator } from '../art/scan.js';
 import { countKeys } from '../art/count.js';
 import type { TreeHost, TreeState } from '../db/tree-host.js';
@@ -44,10 +46,7 @@ export class Tree {
   get(key: Bytes): Buffer | undefined {
     this.host.checkReadable(this.state);
     const kl = encodeKey(keyScratch, key);
-    if (!findLeaf(this.state.core, keyScratch.bytes, kl)) return undefined;
-    const f = found.frame;
-    const leaf = found.leaf;
-    return copyOut(f.u8, leafKeyStart(leaf) + kl, leafValueLen(f, leaf));
+    return findLeaf(this.state.core, keyScratch.bytes, kl) ? leafValue(found.frame, found.leaf) : undefined;
   }
 
   /** Key, value and version of `key`, or undefined. */
@@ -55,7 +54,7 @@ export class Tree {
     this.host.checkReadable(this.state);
     const kl = encodeKey(keyScratch, key);
     if (!findLeaf(this.state.core, keyScratch.bytes, kl)) return undefined;
-    return recordAt();
+    return leafRecord(found.frame, found.leaf);
   }
 
   /** The version of `key`, or undefined. */
@@ -130,16 +129,13 @@ export class Tree {
     const tl = encodeKey(key2Scratch, to, 'to');
     const fb = keyScratch.bytes;
     const tb = key2Scratch.bytes;
-    if (!findLeaf(s.core, fb, fl)) throw new HoltError('NOT_FOUND', 'rename: source key does not exist');
-    const srcFrame = found.frame;
-    const srcLeaf = found.leaf;
-    if (fl === tl && Buffer.compare(fb.subarray(0, fl), tb.subarray(0, tl)) === 0) return leafVersion(srcFrame, srcLeaf);
-    // Copy the value out before the tree changes under it.
-    const value = copyOut(srcFrame.u8, leafKeyStart(srcLeaf) + fl, leafValueLen(srcFrame, srcLeaf));
-    if (!overwrite && findLeaf(s.core, tb, tl)) throw new HoltError('ALREADY_EXISTS', 'rename: destination key exists');
+    switch (checkRename(s.core, fb, fl, tb, tl, overwrite)) {
+      case RENAME_MISSING: throw new HoltError('NOT_FOUND', 'rename: source key does not exist');
+      case RENAME_SAME_KEY: return leafVersion(renameSource.frame, renameSource.leaf);
+      case RENAME_EXISTS: throw new HoltError('ALREADY_EXISTS', 'rename: destination key exists');
+    }
     const version = this.host.logRename(s, fb, fl, tb, tl, overwrite);
-    erase(s.core, fb, fl);
-    insert(s.core, tb, tl, value, value.length, version);
+    moveRecord(s.core, fb, fl, tb, tl, version);
     this.host.afterWrite();
     return version;
   }
@@ -149,7 +145,7 @@ export class Tree {
     this.host.checkReadable(this.state);
     const kl = encodeKey(keyScratch, key);
     if (!findLongestPrefix(this.state.core, keyScratch.bytes, kl)) return undefined;
-    return recordAt();
+    return leafRecord(found.frame, found.leaf);
   }
 
   /** True when no key starts with `prefix` (`''`: when the tree is empty). */
@@ -199,14 +195,6 @@ export class Tree {
     this.host.checkReadable(this.state);
     return verifyTree(this.state.core);
   }
-}
-
-function recordAt(): HoltRecord {
-  const f = found.frame;
-  const leaf = found.leaf;
-  const kl = leafKeyLen(f, leaf);
-  const ks = leafKeyStart(leaf);
-  return { key: copyOut(f.u8, ks, kl), value: copyOut(f.u8, ks + kl, leafValueLen(f, leaf)), version: leafVersion(f, leaf) };
 }
 
 /** Log and apply a put of the encoded `keyScratch[0..kl)` -> `valueScratch[0..vl)`; returns its version. */

@@ -18,14 +18,14 @@
 import type { Frame } from '../layout/frame.js';
 import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
 import { INNER_TERMINAL } from '../layout/inner-nodes.js';
-import { leafKeyLen, leafKeyStart, leafValueLen, leafVersion, MAX_KEY_BYTES } from '../layout/leaf.js';
+import { leafKeyLen, leafKeyStart, leafVersion, MAX_KEY_BYTES } from '../layout/leaf.js';
 import { PREFIX_BYTES, PREFIX_CHILD, PREFIX_LEN } from '../layout/prefix.js';
 import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, NODE_TYPE_OFFSET } from '../layout/node-types.js';
 import { HoltError } from '../api/errors.js';
 import type { Bytes, ScanEntry, ScanOptions } from '../api/types.js';
-import { copyOut } from '../api/key-codec.js';
 import { childAtOrAfter, childAtOrBefore, stepped } from './child-cursor.js';
 import { readRef } from './node-ops.js';
+import { copyOut, leafValue, leafValueView } from './read-leaf.js';
 import { seekPrefix, subtree } from './seek-prefix.js';
 import type { TreeCore } from './tree-core.js';
 
@@ -538,8 +538,7 @@ export class ScanIterator implements IterableIterator<ScanEntry> {
     if (!this.reverse) { this.lb = key; this.lbInclusive = false; this.lbIsRollup = false; }
     else this.ub = key;
     if (this.keysOnly) return { kind: 'key', key, version: leafVersion(f, off) };
-    const vs = ks + kl;
-    const value = this.borrowValues ? f.u8.subarray(vs, vs + leafValueLen(f, off)) : copyOut(f.u8, vs, leafValueLen(f, off));
+    const value = this.borrowValues ? leafValueView(f, off) : leafValue(f, off);
     return { kind: 'key', key, value, version: leafVersion(f, off) };
   }
 

@@ -12,7 +12,9 @@ import type { AtomicFailure, AtomicOp } from '../api/atomic-batch.js';
 import { found, findLeaf } from '../art/lookup.js';
 import { insert } from '../art/insert.js';
 import { erase } from '../art/erase.js';
-import { leafKeyStart, leafValueLen, leafVersion } from '../layout/leaf.js';
+import { leafVersion } from '../layout/leaf.js';
+import { leafValue } from '../art/read-leaf.js';
+import { renameRecord } from '../art/rename.js';
 import { ScanIterator } from '../art/scan.js';
 import type { TreeState } from './tree-host.js';
 
@@ -51,9 +53,7 @@ class Overlay {
     const i = this.find(t, key);
     if (i >= 0) return this.records[i] ?? undefined;
     if (!findLeaf(t.core, key, key.length)) return undefined;
-    const f = found.frame;
-    const ks = leafKeyStart(found.leaf) + key.length;
-    return { value: Buffer.from(f.u8.subarray(ks, ks + leafValueLen(f, found.leaf))), version: leafVersion(f, found.leaf) };
+    return { value: leafValue(found.frame, found.leaf), version: leafVersion(found.frame, found.leaf) };
   }
 
   write(t: TreeState, key: Buffer, value: Buffer, version: number): void {
@@ -165,12 +165,8 @@ export function applyBatch(ops: readonly AtomicOp[], trees: readonly TreeState[]
       case 'rename': {
         const v = next++;
         versions.push(v);
-        if (op.key.equals(op.to) || !findLeaf(core, op.key, op.key.length)) break;
-        const f = found.frame;
-        const ks = leafKeyStart(found.leaf) + op.key.length;
-        const value = Buffer.from(f.u8.subarray(ks, ks + leafValueLen(f, found.leaf)));
-        erase(core, op.key, op.key.length);
-        insert(core, op.to, op.to.length, value, value.length, v);
+        // evaluateBatch has checked the destination against `overwrite`.
+        renameRecord(core, op.key, op.key.length, op.to, op.to.length, true, v);
         break;
       }
       default:

@@ -29,8 +29,7 @@ import { writeImages } from '../checkpoint/checkpoint-round.js';
 import { releaseTreeFrames } from '../art/frame-walk.js';
 import { insert } from '../art/insert.js';
 import { erase } from '../art/erase.js';
-import { found, findLeaf } from '../art/lookup.js';
-import { leafKeyStart, leafValueLen } from '../layout/leaf.js';
+import { renameRecord } from '../art/rename.js';
 import { applyCatalogOpOrThrow, type CatalogState } from './catalog-state.js';
 import { decodeCatalog, encodeCatalog } from './catalog-codec.js';
 import { CATALOG_TREE_ID } from './tree-ids.js';
@@ -235,16 +234,7 @@ export class DurableStore {
     const core = t.core;
     if (op.type === 'put') insert(core, op.key, op.key.length, op.value, op.value.length, seq);
     else if (op.type === 'delete') erase(core, op.key, op.key.length);
-    else {
-      if (!findLeaf(core, op.from, op.from.length)) return;
-      const f = found.frame;
-      const vs = leafKeyStart(found.leaf) + op.from.length;
-      const value = Buffer.from(f.u8.subarray(vs, vs + leafValueLen(f, found.leaf)));
-      if (Buffer.compare(Buffer.from(op.from), Buffer.from(op.to)) === 0) return;
-      if (!op.overwrite && findLeaf(core, op.to, op.to.length)) return;
-      erase(core, op.from, op.from.length);
-      insert(core, op.to, op.to.length, value, value.length, seq);
-    }
+    else renameRecord(core, op.from, op.from.length, op.to, op.to.length, op.overwrite, seq);
   }
 
   /** Make the runtime trees agree with the catalog: install new ones, fence dropped, release finalized. */

@@ -1,0 +1,69 @@
+/**
+ * Rename: move a record to another key under a new version. The one rename
+ * verb: `Tree.rename`, atomic batches and WAL replay all go through it, so
+ * they agree on every edge case.
+ *
+ * `checkRename` decides, changing nothing, so that the Tree facade can throw
+ * and log before the tree changes; `moveRecord` then moves the record (erase,
+ * then insert with the new version). `renameRecord` does both, for callers
+ * that have nothing to do in between (batch apply, replay).
+ */
+import type { Frame } from '../layout/frame.js';
+import { erase } from './erase.js';
+import { insert } from './insert.js';
+import { found, findLeaf } from './lookup.js';
+import { leafValue } from './read-leaf.js';
+import type { TreeCore } from './tree-core.js';
+
+/** The rename applies: the source exists, the keys differ, the destination is free or may be replaced. */
+export const RENAME_APPLIES = 0;
+/** The source key does not exist. */
+export const RENAME_MISSING = 1;
+/** Source and destination are the same key: nothing moves. `renameSource` names the source leaf. */
+export const RENAME_SAME_KEY = 2;
+/** The destination exists and `overwrite` was not set. */
+export const RENAME_EXISTS = 3;
+
+/** The source leaf seen by the last `checkRename` that found it; valid until the tree changes. */
+export const renameSource = { frame: null as unknown as Frame, leaf: 0 };
+
+/** Whether renaming `from[0..fromLen)` to `to[0..toLen)` applies (one of the RENAME_* codes). Changes nothing. */
+export function checkRename(
+  core: TreeCore, from: Uint8Array, fromLen: number, to: Uint8Array, toLen: number, overwrite: boolean,
+): number {
+  if (!findLeaf(core, from, fromLen)) return RENAME_MISSING;
+  renameSource.frame = found.frame;
+  renameSource.leaf = found.leaf;
+  if (fromLen === toLen && sameBytes(from, to, fromLen)) return RENAME_SAME_KEY;
+  if (!overwrite && findLeaf(core, to, toLen)) return RENAME_EXISTS;
+  return RENAME_APPLIES;
+}
+
+/**
+ * Move the record at `from` to `to` with `version`. Only after `checkRename`
+ * returned RENAME_APPLIES with no write to the tree since (it reads the source
+ * leaf that call found).
+ */
+export function moveRecord(
+  core: TreeCore, from: Uint8Array, fromLen: number, to: Uint8Array, toLen: number, version: number,
+): void {
+  // A copy: erasing the source frees the bytes the value sits in.
+  const value = leafValue(renameSource.frame, renameSource.leaf);
+  renameSource.frame = null as unknown as Frame;
+  erase(core, from, fromLen);
+  insert(core, to, toLen, value, value.length, version);
+}
+
+/** `checkRename`, then `moveRecord` when it applies. Returns the check's RENAME_* code. */
+export function renameRecord(
+  core: TreeCore, from: Uint8Array, fromLen: number, to: Uint8Array, toLen: number, overwrite: boolean, version: number,
+): number {
+  const outcome = checkRename(core, from, fromLen, to, toLen, overwrite);
+  if (outcome === RENAME_APPLIES) moveRecord(core, from, fromLen, to, toLen, version);
+  return outcome;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array, len: number): boolean {
+  for (let i = 0; i < len; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
