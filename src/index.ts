@@ -7,12 +7,12 @@ export { HoltError, isHoltError } from './api/errors.js';
 export type { HoltErrorCode, HoltErrorDetails } from './api/errors.js';
 export type { Bytes, HoltRecord, RenameOptions, ScanEntry, ScanKeyEntry, ScanOptions, ScanPrefixEntry } from './api/types.js';
 export type { AtomicBatch, AtomicBatchTree, AtomicFailure, AtomicResult } from './api/atomic-batch.js';
-export type { DBOptions, DBStats, TreeInfo } from './api/options.js';
+export type { DBOptions, TreeInfo } from './api/options.js';
 export type { VerifyReport } from './art/verify.js';
 export type { ScanIterator } from './art/scan.js';
 export { MAX_KEY_BYTES, MAX_VALUE_BYTES } from './layout/leaf.js';
 export type {
-  CacheStats, CheckpointDebt, CheckpointStats, DiskStats, DurableStats, NodeCounts, OpenStats, RatioSummary,
+  CacheStats, CheckpointDebt, CheckpointStats, DBStats, DiskStats, DurableStats, NodeCounts, OpenStats, RatioSummary,
   TreeCounters, TreeShape, TreeStats, WalCounters,
 } from './api/stats.js';
 export { toPrometheus } from './stats/prometheus.js';

@@ -3,7 +3,6 @@
  * its options before anything touches the directory.
  */
 import { optionalBoolean, optionalOneOf, optionalPositive, optionNames, optionsObject } from './validate.js';
-import type { DurableStoreOptions } from '../db/durable-store.js';
 
 export interface DBOptions {
   /**
@@ -36,11 +35,11 @@ export interface TreeInfo {
   keys: number;
 }
 
-/** Defined in stats.ts with the other stats shapes. */
-export type { DBStats } from './stats.js';
-
-/** DBOptions plus `ioOverride`, the store's internal test seam (see DurableStoreOptions). */
-const DB_OPTIONS = optionNames<DurableStoreOptions>({ durability: true, readOnly: true, cacheMB: true, checkpoint: true, io: true, ioOverride: true });
+/**
+ * DBOptions plus `ioOverride`, the store's internal test seam (see
+ * DurableStoreOptions in db/durable-store.ts, which imports this file).
+ */
+const DB_OPTIONS = optionNames<DBOptions & { ioOverride?: unknown }>({ durability: true, readOnly: true, cacheMB: true, checkpoint: true, io: true, ioOverride: true });
 const CHECKPOINT_OPTIONS = optionNames<Exclude<DBOptions['checkpoint'], false | undefined>>({ walBytes: true, intervalMs: true });
 
 /** Throws INVALID_ARGUMENT unless `options` is undefined or a well-typed DBOptions; returns it with `{}` for undefined. */

@@ -35,7 +35,8 @@ import { decodeCatalog, encodeCatalog } from './catalog-codec.js';
 import { CATALOG_TREE_ID } from './tree-ids.js';
 import type { TreeState } from './tree-host.js';
 import type { CheckpointStats, DurableStats } from '../api/stats.js';
-import { collectDurableStats, WalTotals } from '../stats/durable-stats.js';
+import { collectDurableStats } from '../stats/durable-stats.js';
+import { WalTotals } from '../wal/wal-totals.js';
 
 /** What the store needs from the DB it serves (kept small to avoid a cycle). */
 export interface StoreHost {

@@ -1,27 +1,41 @@
 /**
  * DBStats: every live tree's counters, the frame count, and the durable
  * store's counters. No tree is walked, so this stays cheap enough to poll.
+ *
+ * Stats read a DB through `StatsSource`, the few members they need, rather
+ * than the DB class: the DB calls in here for `db.stats()`, so knowing the
+ * class would make the two modules import each other.
  */
-import type { DB } from '../api/db.js';
-import type { DBStats, TreeStats } from '../api/stats.js';
+import type { TreeInfo } from '../api/options.js';
+import type { DBStats, DurableStats, TreeStats } from '../api/stats.js';
+import type { TreeState } from '../db/tree-host.js';
 import { collectTreeStats, treeCounters } from './tree-stats.js';
 import { describe, invalidArgument } from '../api/validate.js';
 
+/** What DB stats are read from: the DB's live trees, its pager's frame count and its durable store (a DB is one). */
+export interface StatsSource {
+  listTrees(): TreeInfo[];
+  readonly trees: ReadonlyMap<number, TreeState>;
+  readonly pager: { readonly frameCount: number };
+  /** Null for memory databases. */
+  readonly durable: { stats(): DurableStats } | null;
+}
+
 /** What `db.stats()` returns (the DB checks that it is open first). */
-export function collectDBStats(db: DB): DBStats {
+export function collectDBStats(db: StatsSource): DBStats {
   const trees = [];
   for (const info of db.listTrees()) trees.push(treeCounters(db.trees.get(info.id)!));
   return { trees, frames: db.pager.frameCount, durable: db.durable?.stats() ?? null };
 }
 
 /**
- * Shape stats of every live tree, in the order of `db.listTrees()`: one
- * `tree.stats()` each. Walks every frame of the DB; meant for tools
- * (`holt stats`), not for polling.
+ * Shape stats of every live tree of `db` (a DB), in the order of
+ * `db.listTrees()`: one `tree.stats()` each. Walks every frame of the DB;
+ * meant for tools (`holt stats`), not for polling.
  */
-export function collectAllTreeStats(db: DB): TreeStats[] {
+export function collectAllTreeStats(db: StatsSource): TreeStats[] {
   // A structural test: importing DB here to use instanceof would close an import cycle (db.ts uses this file).
-  if (typeof db !== 'object' || db === null || !((db as Partial<DB>).trees instanceof Map) || typeof (db as Partial<DB>).listTrees !== 'function') {
+  if (typeof db !== 'object' || db === null || !((db as Partial<StatsSource>).trees instanceof Map) || typeof (db as Partial<StatsSource>).listTrees !== 'function') {
     throw invalidArgument(`collectAllTreeStats needs a DB, got ${describe(db)}`);
   }
   return db.listTrees().map((info) => collectTreeStats(db.trees.get(info.id)!));

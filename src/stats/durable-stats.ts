@@ -1,39 +1,14 @@
 /**
- * DurableStats from the parts a DurableStore owns.
- *
- * The WAL is written in segments, one WalWriter each, and a checkpoint retires
- * the writer it switches away from; a writer's counters would vanish with it.
- * `WalTotals` keeps the sum of every retired writer, so that the DB reports
- * counters since open: totals + the writer being closed + the current one.
+ * DurableStats from the parts a DurableStore owns: the WAL counters are
+ * totals (wal-totals.ts) + the writer being closed + the current one, so the
+ * DB reports counters since open across segments.
  */
-import type { CheckpointCounters } from '../db/durable-store.js';
 import type { FilePager } from '../store/file-pager.js';
 import type { Io } from '../io/types.js';
-import type { WalStats, WalWriter } from '../wal/wal-writer.js';
+import type { WalWriter } from '../wal/wal-writer.js';
+import { addWalStats, type WalTotals } from '../wal/wal-totals.js';
 import { FRAME_SIZE } from '../layout/frame-header.js';
-import type { DurableStats, OpenStats, WalCounters } from '../api/stats.js';
-
-/** The monotonic part of WalStats, summed over retired writers. */
-export class WalTotals {
-  recordsAppended = 0;
-  bytesAppended = 0;
-  recordsWritten = 0;
-  bytesWritten = 0;
-  fdatasyncs = 0;
-  syncWaitersServed = 0;
-  maxWaitersPerSync = 0;
-
-  /** Fold in the final counters of a writer that takes no more appends. */
-  retire(s: WalStats): void {
-    this.recordsAppended += s.recordsAppended;
-    this.bytesAppended += s.bytesAppended;
-    this.recordsWritten += s.recordsWritten;
-    this.bytesWritten += s.bytesWritten;
-    this.fdatasyncs += s.fdatasyncs;
-    this.syncWaitersServed += s.syncWaitersServed;
-    this.maxWaitersPerSync = Math.max(this.maxWaitersPerSync, s.maxWaitersPerSync);
-  }
-}
+import type { CheckpointStats, DurableStats, OpenStats, WalCounters } from '../api/stats.js';
 
 export interface DurableParts {
   io: Io;
@@ -44,7 +19,8 @@ export interface DurableParts {
   retiringWal: WalWriter | null;
   walTotals: WalTotals;
   walSegment: number;
-  checkpoints: CheckpointCounters;
+  /** The store's running checkpoint counters (its CheckpointCounters): the debt is computed here. */
+  checkpoints: Omit<CheckpointStats, 'debt'>;
   open: OpenStats;
 }
 
@@ -103,29 +79,11 @@ export function collectDurableStats(p: DurableParts): DurableStats {
 }
 
 function walCounters(p: DurableParts): WalCounters {
-  const t = p.walTotals;
-  const out: WalCounters = {
-    segment: p.walSegment,
-    recordsAppended: t.recordsAppended,
-    bytesAppended: t.bytesAppended,
-    recordsWritten: t.recordsWritten,
-    bytesWritten: t.bytesWritten,
-    fdatasyncs: t.fdatasyncs,
-    syncWaitersServed: t.syncWaitersServed,
-    maxWaitersPerSync: t.maxWaitersPerSync,
-    pendingRecords: 0,
-    walBytes: 0,
-  };
+  const out: WalCounters = { segment: p.walSegment, ...p.walTotals, pendingRecords: 0, walBytes: 0 };
   for (const w of [p.retiringWal, p.wal]) {
     if (w === null) continue;
     const s = w.stats();
-    out.recordsAppended += s.recordsAppended;
-    out.bytesAppended += s.bytesAppended;
-    out.recordsWritten += s.recordsWritten;
-    out.bytesWritten += s.bytesWritten;
-    out.fdatasyncs += s.fdatasyncs;
-    out.syncWaitersServed += s.syncWaitersServed;
-    out.maxWaitersPerSync = Math.max(out.maxWaitersPerSync, s.maxWaitersPerSync);
+    addWalStats(out, s);
     out.pendingRecords += s.pendingRecords;
     out.walBytes += s.walBytes;
   }

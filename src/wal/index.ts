@@ -10,5 +10,6 @@ export { seqCount, validateWalOp } from './wal-op.js';
 export type { WalBatch, WalDelete, WalOp, WalPut, WalRecord, WalRename, WalSingleOp } from './wal-op.js';
 export { WalReader } from './wal-reader.js';
 export type { WalScanSummary } from './wal-reader.js';
+export { WalTotals } from './wal-totals.js';
 export { WalWriter } from './wal-writer.js';
 export type { WalDurability, WalStats, WalWriterOptions } from './wal-writer.js';
