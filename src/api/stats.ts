@@ -98,7 +98,7 @@ export interface CacheStats {
   /** Frame lookups that read the frame from the data file (point + scan). */
   misses: number;
   evictions: number;
-  /** Bytes read from the data file by misses (point + scan). */
+  /** Bytes read from the data file: whole frames (point + scan misses) and cold-read pages. */
   bytesRead: number;
   /** Point reads and writes: hits, misses and bytes read. They refresh recency and feed admission. */
   point: CacheAccessStats;
@@ -125,8 +125,26 @@ export interface CacheStats {
   dirtyFrames: number;
   /** Frames whose image a checkpoint is writing (not evictable). */
   inflightFrames: number;
+  /** Point reads of frames not in memory answered from read-index pages (4 KiB reads) instead of whole frames. */
+  coldReads: ColdReadStats;
+  /** Capacity and occupancy, in 4 KiB pages, of the page cache those reads use (an eighth of cacheMB). */
+  pageCachePages: number;
+  pageCacheResident: number;
   /** The whole process's resident set size, to compare with `budgetBytes`. */
   rssBytes: number;
+}
+
+/** Page-granular point reads (see docs/DESIGN.md, read index). */
+export interface ColdReadStats {
+  /** Frames probed through their read index. */
+  probes: number;
+  /** 4 KiB page reads from the data file (index and leaf pages) and their bytes. */
+  pageReads: number;
+  pageBytesRead: number;
+  /** Pages served from the page cache. */
+  pageHits: number;
+  /** Probes the index could not answer (incomplete or damaged page): the frame was loaded instead. */
+  fallbacks: number;
 }
 
 /** One access class of the frame cache. */

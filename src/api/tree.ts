@@ -46,14 +46,14 @@ export class Tree {
   get(key: Bytes): Buffer | undefined {
     this.host.checkReadable(this.state);
     const kl = encodeKey(keyScratch, key);
-    return findLeaf(this.state.core, keyScratch.bytes, kl) ? leafValue(found.frame, found.leaf) : undefined;
+    return findLeaf(this.state.core, keyScratch.bytes, kl, true) ? leafValue(found.frame, found.leaf) : undefined;
   }
 
   /** Key, value and version of `key`, or undefined. */
   getRecord(key: Bytes): HoltRecord | undefined {
     this.host.checkReadable(this.state);
     const kl = encodeKey(keyScratch, key);
-    if (!findLeaf(this.state.core, keyScratch.bytes, kl)) return undefined;
+    if (!findLeaf(this.state.core, keyScratch.bytes, kl, true)) return undefined;
     return leafRecord(found.frame, found.leaf);
   }
 
@@ -61,13 +61,13 @@ export class Tree {
   getVersion(key: Bytes): number | undefined {
     this.host.checkReadable(this.state);
     const kl = encodeKey(keyScratch, key);
-    return findLeaf(this.state.core, keyScratch.bytes, kl) ? leafVersion(found.frame, found.leaf) : undefined;
+    return findLeaf(this.state.core, keyScratch.bytes, kl, true) ? leafVersion(found.frame, found.leaf) : undefined;
   }
 
   has(key: Bytes): boolean {
     this.host.checkReadable(this.state);
     const kl = encodeKey(keyScratch, key);
-    return findLeaf(this.state.core, keyScratch.bytes, kl);
+    return findLeaf(this.state.core, keyScratch.bytes, kl, true);
   }
 
   /** Store `value` under `key`; returns the new version. */

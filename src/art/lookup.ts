@@ -18,12 +18,18 @@ import {
 } from '../layout/node-types.js';
 import { leafKeyEquals } from '../layout/leaf.js';
 import type { TreeCore } from './tree-core.js';
+import { found } from './found-leaf.js';
+import { COLD_ABSENT, COLD_CONTINUE, coldExit, coldFindLeaf } from './cold-lookup.js';
 
-/** Where the last successful `findLeaf` ended. Valid until the next write. */
-export const found = { frame: null as unknown as Frame, leaf: 0 };
+export { found };
 
-/** Find the leaf holding `key[0..keyLen)`. Returns false if absent. */
-export function findLeaf(core: TreeCore, key: Uint8Array, keyLen: number): boolean {
+/**
+ * Find the leaf holding `key[0..keyLen)`; returns false if absent. With
+ * `readOnly` (the caller only reads the leaf), a frame that is not in memory
+ * is first asked through its read index (cold-lookup.ts), so a cold point
+ * read costs a few pages, not the whole frame.
+ */
+export function findLeaf(core: TreeCore, key: Uint8Array, keyLen: number, readOnly = false): boolean {
   const pager = core.pager;
   let f = pager.frame(core.rootFrameId);
   let u8 = f.u8;
@@ -76,7 +82,21 @@ export function findLeaf(core: TreeCore, key: Uint8Array, keyLen: number): boole
         break;
       case NODE_CROSSING: {
         const root = u16[(off + CROSSING_ROOT) >>> 1]!;
-        f = pager.frame(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!);
+        const childId = f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!;
+        const cold = pager.cold;
+        if (readOnly && cold !== null && !cold.isResident(childId)) {
+          const r = coldFindLeaf(cold, childId, root, key, keyLen, depth);
+          if (r === COLD_ABSENT) return false;
+          if (r !== COLD_CONTINUE) return true;
+          // Resume the ordinary walk where the cold one stopped, loading that frame whole.
+          f = pager.frame(coldExit.frameId);
+          u8 = f.u8;
+          u16 = f.u16;
+          off = f.rootAt(coldExit.root);
+          depth = coldExit.depth;
+          continue;
+        }
+        f = pager.frame(childId);
         u8 = f.u8;
         u16 = f.u16;
         off = f.rootAt(root);

@@ -64,6 +64,11 @@ export class BufferPool {
     return this.allocate(true);
   }
 
+  /** True when `take` would succeed without anyone giving a buffer back. */
+  get hasRoom(): boolean {
+    return this.freeList.length > 0 || this.allocated < this.capacity;
+  }
+
   /** A buffer outside the pool, for when every pooled one is held. */
   lend(): PoolBuffer {
     this.overdraft++;

@@ -118,6 +118,20 @@ export class FrameCache {
     return f;
   }
 
+  /**
+   * Count a point read of `id`, which is not resident, and say whether to
+   * load it whole (true) or read its pages (false). Loading pays off when the
+   * pool has room, or when `id` is used more than the frame it would push out
+   * (the TinyLFU test): under uniform reads over data larger than the cache
+   * that is rarely so, and every read stays a few pages.
+   */
+  shouldLoadWhole(id: number): boolean {
+    this.sketch.increment(id);
+    if (this.pool.hasRoom) return true;
+    const victim = this.chooseVictim(false);
+    return victim !== undefined && this.sketch.frequency(id) > this.sketch.frequency(victim.id);
+  }
+
   /** Resident without any bookkeeping (silent readers). */
   peek(id: number): Frame | undefined {
     return this.resident[id];
@@ -200,7 +214,7 @@ export class FrameCache {
    * linear pass: a miss costs a disk read, next to which a pass over the
    * pool's few hundred frames is free.
    */
-  private chooseVictim(): Frame | undefined {
+  private chooseVictim(count = true): Frame | undefined {
     const anchorDepth = this.anchorDepthLimit();
     let best: Frame | undefined;
     let bestRank = 99;
@@ -216,7 +230,7 @@ export class FrameCache {
         bestFreq = freq;
       }
     }
-    if (best !== undefined && best.crossings > 0) this.counters.anchorDemotions++;
+    if (count && best !== undefined && best.crossings > 0) this.counters.anchorDemotions++;
     return best;
   }
 

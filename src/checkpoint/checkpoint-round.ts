@@ -20,14 +20,17 @@
  */
 import { FRAME_SIZE } from '../layout/frame-header.js';
 import type { FileHandle } from '../io/types.js';
-import type { CapturedImage } from '../store/file-pager.js';
+import { slotOffset, type CapturedImage } from '../store/file-pager.js';
 
-/** Step 2: write every image at its slot, then fdatasync the data file. */
+/** Step 2: write every image and its read index at its slot, then fdatasync the data file. */
 export async function writeImages(data: FileHandle, images: readonly CapturedImage[]): Promise<number> {
   let bytes = 0;
   // Batches of 32 frames keep the pinned memory of one write call bounded.
   for (let i = 0; i < images.length; i += 32) {
-    const batch = images.slice(i, i + 32).map((c) => ({ buf: c.image, offset: c.slot * FRAME_SIZE }));
+    const batch = images.slice(i, i + 32).flatMap((c) => [
+      { buf: c.image, offset: slotOffset(c.slot) },
+      { buf: c.index, offset: slotOffset(c.slot) + FRAME_SIZE },
+    ]);
     bytes += await data.pwriteManyAsync(batch);
   }
   if (images.length > 0) await data.fdatasyncAsync();

@@ -27,6 +27,7 @@ import { toHoltIoError } from '../wal/wal-errors.js';
 import type { WalOp, WalRecord, WalSingleOp } from '../wal/wal-op.js';
 import { writeImages } from '../checkpoint/checkpoint-round.js';
 import { releaseTreeFrames } from '../art/frame-walk.js';
+import { buildReadIndex } from '../art/read-index.js';
 import { insert } from '../art/insert.js';
 import { erase } from '../art/erase.js';
 import { renameRecord } from '../art/rename.js';
@@ -138,7 +139,7 @@ export class DurableStore {
       const manifest = readManifest(dir) ?? emptyManifest();
       const dataPath = join(dir, DATA_FILE);
       const data = io.open(dataPath, { direct: true, create: !readOnly, readOnly });
-      const pager = new FilePager(io, data, dataPath, new Map(manifest.frames), manifest.nextSlot, manifest.nextFrameId, options.cacheMB ?? 256);
+      const pager = new FilePager(io, data, dataPath, new Map(manifest.frames), manifest.nextSlot, manifest.nextFrameId, options.cacheMB ?? 256, buildReadIndex);
       return new DurableStore(dir, io, lock, pager, manifest, options);
     } catch (e) {
       lock.close();

@@ -20,17 +20,40 @@ import { FRAME_SIZE } from '../layout/frame-header.js';
 import type { FileHandle, Io } from '../io/types.js';
 import { BufferPool, type BufferPoolStats, type PoolBuffer } from '../cache/buffer-pool.js';
 import { CLASS_PROBATION, CLASS_SCAN, FrameCache, type FrameCacheCounters } from '../cache/frame-cache.js';
-import type { FramePager } from './frame-pager.js';
+import { PageCache } from '../cache/page-cache.js';
+import { PAGE_SIZE, READ_INDEX_BYTES, SLOT_BYTES, indexPageValid, listedPageCrc } from '../layout/read-index.js';
+import { crc32c } from '../checksum/crc32c.js';
+import type { ColdReader, FramePager } from './frame-pager.js';
 import { frameImageDefect, sealFrameImage } from './frame-checksum.js';
 
 /** The fewest frames a cache holds, whatever cacheMB says: a walk holds a few at once. */
 export const MIN_CACHE_FRAMES = 8;
+/** Share of cacheMB given to the 4 KiB page cache of cold point reads. */
+const PAGE_CACHE_SHARE = 1 / 8;
+
+/** Writes the read index of a frame image (art/read-index.ts; injected so store/ stays below art/). */
+export type ReadIndexBuilder = (frame: Frame, out: Uint8Array) => void;
+
+/** Cold point reads served from read-index pages instead of whole frames. */
+export interface ColdReadCounters {
+  /** Frames probed through their read index. */
+  probes: number;
+  /** Page reads from the data file (index and leaf pages) and their bytes. */
+  pageReads: number;
+  pageBytesRead: number;
+  /** Pages served from the page cache. */
+  pageHits: number;
+  /** Probes that could not answer (incomplete or damaged index page): the frame was loaded. */
+  fallbacks: number;
+}
 
 /** One frame image a checkpoint writes. */
 export interface CapturedImage {
   frameId: number;
   slot: number;
   image: Uint8Array;
+  /** The image's read index, written right after it in the slot. */
+  index: Uint8Array;
 }
 
 /** What a checkpoint captured: the images to write and the slot map the manifest publishes. */
@@ -48,11 +71,25 @@ export interface CapturedRound {
   buffers: PoolBuffer[];
 }
 
-export class FilePager implements FramePager {
+/** Byte offset of data-file slot `slot`. */
+export function slotOffset(slot: number): number {
+  return slot * SLOT_BYTES;
+}
+
+export class FilePager implements FramePager, ColdReader {
   readonly io: Io;
   readonly data: FileHandle;
   readonly dataPath: string;
   readonly cache: FrameCache;
+  readonly pages: PageCache;
+  readonly coldReads: ColdReadCounters = { probes: 0, pageReads: 0, pageBytesRead: 0, pageHits: 0, fallbacks: 0 };
+  /** Where a cold read assembles the pages of one leaf, at their offsets in the frame. */
+  readonly coldFrame: Frame;
+  /** Point reads of frames not in memory go through the read index (see art/cold-lookup.ts). */
+  readonly cold: ColdReader = this;
+  private readonly buildIndex: ReadIndexBuilder;
+  /** Index buffers of past rounds, reused (one per frame a round writes). */
+  private readonly indexBuffers: Uint8Array[] = [];
   /** Durable location of each frame id (as of the last published manifest). */
   private readonly slots: Map<number, number>;
   private readonly dirty = new Set<Frame>();
@@ -64,15 +101,24 @@ export class FilePager implements FramePager {
   private nextSlot: number;
   private nextFrameId: number;
 
-  constructor(io: Io, data: FileHandle, dataPath: string, slots: Map<number, number>, nextSlot: number, nextFrameId: number, cacheMB: number) {
+  constructor(
+    io: Io, data: FileHandle, dataPath: string, slots: Map<number, number>, nextSlot: number, nextFrameId: number,
+    cacheMB: number, buildIndex: ReadIndexBuilder,
+  ) {
     this.io = io;
     this.data = data;
     this.dataPath = dataPath;
     this.slots = slots;
     this.nextSlot = nextSlot;
     this.nextFrameId = nextFrameId;
-    const capacity = Math.max(MIN_CACHE_FRAMES, Math.floor((cacheMB * 1024 * 1024) / FRAME_SIZE));
+    this.buildIndex = buildIndex;
+    // One budget: an eighth for cold-read pages, the rest for whole frames.
+    const budget = cacheMB * 1024 * 1024;
+    const pageBytes = Math.floor((budget * PAGE_CACHE_SHARE) / PAGE_SIZE) * PAGE_SIZE;
+    const capacity = Math.max(MIN_CACHE_FRAMES, Math.floor((budget - pageBytes) / FRAME_SIZE));
     this.cache = new FrameCache(new BufferPool(io, capacity, FRAME_SIZE));
+    this.pages = new PageCache(io, pageBytes / PAGE_SIZE);
+    this.coldFrame = new Frame(0, this.alignedFrameBuffer());
     const used = new Set(slots.values());
     for (let s = 0; s < nextSlot; s++) if (!used.has(s)) this.freeSlots.push(s);
     this.freeSlots.sort((a, b) => b - a);
@@ -114,9 +160,112 @@ export class FilePager implements FramePager {
   frameSilently(id: number): Frame {
     const f = this.cache.peek(id);
     if (f !== undefined) return f;
+    const bytes = this.alignedFrameBuffer();
+    this.readImage(id, this.slotOf(id), new Uint8Array(bytes));
+    return new Frame(id, bytes);
+  }
+
+  /** A frame-sized buffer outside the pool (aligned for O_DIRECT when the allocator gives a whole buffer). */
+  private alignedFrameBuffer(): ArrayBuffer {
     const view = this.io.allocAligned(FRAME_SIZE);
-    this.readImage(id, this.slotOf(id), view);
-    return new Frame(id, view.byteOffset === 0 && view.buffer.byteLength === FRAME_SIZE ? view.buffer as ArrayBuffer : Uint8Array.from(view).buffer);
+    return view.byteOffset === 0 && view.buffer.byteLength === FRAME_SIZE && view.buffer instanceof ArrayBuffer
+      ? view.buffer
+      : new ArrayBuffer(FRAME_SIZE);
+  }
+
+  isResident(id: number): boolean {
+    return this.cache.peek(id) !== undefined;
+  }
+
+  /**
+   * A point read is about to probe frame `id` through its read index: false
+   * when loading it whole is the better use of the cache (FrameCache.shouldLoadWhole).
+   */
+  beginColdRead(id: number): boolean {
+    if (this.cache.shouldLoadWhole(id)) return false;
+    this.coldReads.probes++;
+    return true;
+  }
+
+  /** A probe could not answer; the caller loads the frame instead. */
+  coldReadFellBack(): void {
+    this.coldReads.fallbacks++;
+  }
+
+  /**
+   * Page `page` of frame `id`'s read index, from the page cache or the data
+   * file; null when it is unreadable or damaged (never cached then).
+   */
+  readIndexPage(id: number, page: number): Uint8Array | null {
+    const at = slotOffset(this.slotOf(id)) + FRAME_SIZE + page * PAGE_SIZE;
+    const cached = this.pages.get(at);
+    if (cached !== undefined) { this.coldReads.pageHits++; return cached; }
+    const r = this.pages.reserve(at);
+    const buf = r?.page ?? new Uint8Array(this.coldFrame.bytes, 0, PAGE_SIZE);
+    let n: number;
+    try {
+      n = this.data.pread(buf, at, PAGE_SIZE);
+    } catch {
+      n = 0; // the index is an accelerator: an unreadable page means "load the frame"
+    }
+    this.coldReads.pageReads++;
+    this.coldReads.pageBytesRead += n;
+    if (n !== PAGE_SIZE || !indexPageValid(buf, id)) {
+      if (r !== undefined) this.pages.abandon(r);
+      return null;
+    }
+    if (r !== undefined) this.pages.commit(at, r);
+    return buf;
+  }
+
+  /**
+   * Frame `id`'s bytes [from, to) placed at their offsets in `coldFrame`
+   * (whole 4 KiB pages, from the page cache or the data file); the rest of
+   * `coldFrame` is stale. Pages read from disk must match the CRCs listed in
+   * the read-index directory `dir`. Valid until the next cold read.
+   */
+  readColdRange(id: number, from: number, to: number, dir: Uint8Array): Frame {
+    const base = slotOffset(this.slotOf(id));
+    const u8 = this.coldFrame.u8;
+    let p = Math.floor(from / PAGE_SIZE) * PAGE_SIZE;
+    while (p < to) {
+      const cached = this.pages.get(base + p);
+      if (cached !== undefined) {
+        this.coldReads.pageHits++;
+        u8.set(cached, p);
+        p += PAGE_SIZE;
+        continue;
+      }
+      // A run of pages not in the cache: one read straight into place.
+      let end = p + PAGE_SIZE;
+      while (end < to && this.pages.get(base + end) === undefined) end += PAGE_SIZE;
+      this.readPages(u8.subarray(p, end), base + p, id);
+      for (let q = p; q < end; q += PAGE_SIZE) {
+        if (crc32c(u8, q, q + PAGE_SIZE) !== listedPageCrc(dir, q / PAGE_SIZE)) {
+          throw new HoltError('CORRUPT', `${this.dataPath}: page checksum mismatch for frame ${id} at byte ${base + q}`, { file: this.dataPath, offset: base + q });
+        }
+        const r = this.pages.reserve(base + q);
+        if (r === undefined) continue;
+        r.page.set(u8.subarray(q, q + PAGE_SIZE));
+        this.pages.commit(base + q, r);
+      }
+      p = end;
+    }
+    return this.coldFrame;
+  }
+
+  private readPages(into: Uint8Array, at: number, id: number): void {
+    let n: number;
+    try {
+      n = this.data.pread(into, at, into.length);
+    } catch (e) {
+      throw new HoltError('IO_ERROR', `cannot read frame ${id} from ${this.dataPath} at byte ${at}: ${(e as Error).message}`, { file: this.dataPath, offset: at, cause: e });
+    }
+    this.coldReads.pageReads++;
+    this.coldReads.pageBytesRead += n;
+    if (n !== into.length) {
+      throw new HoltError('CORRUPT', `${this.dataPath}: frame ${id} truncated at byte ${at + n}`, { file: this.dataPath, offset: at + n });
+    }
   }
 
   private load(id: number, cls: number, stamp: boolean): Frame {
@@ -143,7 +292,7 @@ export class FilePager implements FramePager {
 
   /** Read and check frame `id`'s image at `slot` into `buf`; returns the bytes read. */
   private readImage(id: number, slot: number, buf: Uint8Array): number {
-    const offset = slot * FRAME_SIZE;
+    const offset = slotOffset(slot);
     let n: number;
     try {
       n = this.data.pread(buf, offset, FRAME_SIZE);
@@ -229,7 +378,11 @@ export class FilePager implements FramePager {
   }
 
   private retireSlots(slots: Iterable<number>): void {
-    for (const s of slots) this.freeSlots.push(s);
+    for (const s of slots) {
+      this.freeSlots.push(s);
+      // The slot will hold another image: its cached pages would lie.
+      this.pages.dropRange(slotOffset(s), slotOffset(s + 1));
+    }
     this.freeSlots.sort((a, b) => b - a);
   }
 
@@ -250,10 +403,13 @@ export class FilePager implements FramePager {
       const image = buf.view;
       image.set(f.u8);
       sealFrameImage(image);
+      const index = this.indexBuffers.pop() ?? this.io.allocAligned(READ_INDEX_BYTES);
+      // From the sealed image, so that the page CRCs cover the bytes written.
+      this.buildIndex(new Frame(f.id, buf.bytes), index);
       const slot = this.takeSlot();
       const old = this.slots.get(f.id);
       if (old !== undefined) superseded.push(old);
-      images.push({ frameId: f.id, slot, image });
+      images.push({ frameId: f.id, slot, image, index });
       f.dirty = false;
       this.inflight.add(f.id);
     }
@@ -299,5 +455,6 @@ export class FilePager implements FramePager {
     }
     for (const b of round.buffers) this.cache.pool.give(b);
     round.buffers.length = 0;
+    for (const img of round.images) this.indexBuffers.push(img.index);
   }
 }

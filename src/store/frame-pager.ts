@@ -44,4 +44,26 @@ export interface FramePager {
   beginOperation(): void;
   /** Number of frames currently allocated (reachable or not yet released). */
   readonly frameCount: number;
+  /** Page-granular point reads of frames not in memory, or null (memory DBs hold every frame). */
+  readonly cold: ColdReader | null;
+}
+
+/**
+ * What a point read needs to answer from a frame's read index
+ * (layout/read-index.ts) without loading the frame.
+ */
+export interface ColdReader {
+  isResident(id: number): boolean;
+  /** Counts the probe; false when the frame is read often enough to be loaded whole instead. */
+  beginColdRead(id: number): boolean;
+  /** The probe could not answer and the frame is loaded. */
+  coldReadFellBack(): void;
+  /** Read-index page `page` of frame `id`, or null when it is damaged or unreadable. */
+  readIndexPage(id: number, page: number): Uint8Array | null;
+  /**
+   * Frame `id`'s bytes [from, to) at their offsets in a scratch frame, valid
+   * until the next cold read; pages read from disk are checked against the
+   * CRCs the directory page `dir` lists (CORRUPT, with file and offset, if not).
+   */
+  readColdRange(id: number, from: number, to: number, dir: Uint8Array): Frame;
 }

@@ -3,7 +3,7 @@
  * database needs to find its trees again.
  *
  * ```
- *  +0  u32 magic "HMAN"          +4  u32 format version (1)
+ *  +0  u32 magic "HMAN"          +4  u32 format version (2)
  *  +8  f64 version high-water    +16 u32 first live WAL segment
  *  +20 u32 next frame id         +24 u32 next slot
  *  +28 u32 catalog record count, then per record: u32 key len, key, u32 value len, value
@@ -24,7 +24,11 @@ import type { Io } from '../io/types.js';
 
 export const MANIFEST_FILE = 'MANIFEST';
 const MANIFEST_MAGIC = 0x4e414d48; // "HMAN"
-const MANIFEST_VERSION = 1;
+/**
+ * 2: data-file slots hold a frame image and its read index (SLOT_BYTES);
+ * format 1 slots held the image alone and cannot be read by this version.
+ */
+const MANIFEST_VERSION = 2;
 
 export interface ManifestTree {
   treeId: number;
@@ -87,7 +91,9 @@ export function decodeManifest(b: Buffer, file: string): Manifest {
   const end = b.length - 4;
   if (b.readUInt32LE(end) !== crc32c(b, 0, end)) throw corrupt('manifest checksum mismatch', end);
   if (b.readUInt32LE(0) !== MANIFEST_MAGIC) throw corrupt('bad manifest magic', 0);
-  if (b.readUInt32LE(4) !== MANIFEST_VERSION) throw corrupt(`unsupported manifest version ${b.readUInt32LE(4)}`, 4);
+  const version = b.readUInt32LE(4);
+  if (version === 1) throw corrupt('manifest format 1 (data slots without read indexes, Holt 0.1 before the buffer manager) is not readable by this version; export it with the version that wrote it', 4);
+  if (version !== MANIFEST_VERSION) throw corrupt(`unsupported manifest version ${version}`, 4);
   let p = 8;
   const need = (n: number): void => { if (p + n > end) throw corrupt('manifest field runs past the end', p); };
   const m = emptyManifest();

@@ -29,6 +29,8 @@ export class MemoryPager implements FramePager {
     return this.frame(id);
   }
 
+  readonly cold = null;
+
   touch(): void {}
   pin(): void {}
   unpin(): void {}

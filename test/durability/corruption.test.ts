@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DB } from '../../src/index.js';
 import { loadIo } from '../../src/io/index.js';
-import { FRAME_SIZE } from '../../src/layout/frame-header.js';
+import { READ_INDEX_BYTES, SLOT_BYTES } from '../../src/layout/read-index.js';
 import { decodeManifest } from '../../src/store/manifest.js';
 import { replayWal } from '../../src/wal/replay.js';
 import { hashDir, tempDir, thrown } from './helpers.js';
@@ -202,7 +202,7 @@ describe('MANIFEST and data file damage', () => {
     // A non-root frame: only the keys below it become unreadable.
     const [victimId, victimSlot] = [...manifest.frames].find(([id]) => id !== rootId)!;
     const d = cloneDir(dir);
-    const flipAt = victimSlot * FRAME_SIZE + 200_000;
+    const flipAt = victimSlot * SLOT_BYTES + 200_000;
     flipByte(join(d, 'data.holt'), flipAt);
     const before = hashDir(d);
     const db = DB.open(d, { checkpoint: false });
@@ -211,7 +211,7 @@ describe('MANIFEST and data file damage', () => {
     expect(corrupt).toBeLessThan(Math.ceil(expected.size / 13));
     for (const e of errors) {
       expect(e.file).toBe(join(d, 'data.holt'));
-      expect(e.offset).toBe(victimSlot * FRAME_SIZE);
+      expect(e.offset).toBe(victimSlot * SLOT_BYTES);
     }
     // A scan reaches the bad frame too: CORRUPT, not a partial answer; verify reports it.
     expect(thrown(() => [...db.openTree('t').scan()]).code).toBe('CORRUPT');
@@ -226,7 +226,7 @@ describe('MANIFEST and data file damage', () => {
 
     // The root frame: every read is CORRUPT (or the open itself is).
     const d2 = cloneDir(dir);
-    flipByte(join(d2, 'data.holt'), manifest.frames.get(rootId)! * FRAME_SIZE + 100);
+    flipByte(join(d2, 'data.holt'), manifest.frames.get(rootId)! * SLOT_BYTES + 100);
     let db2: DB;
     try {
       db2 = DB.open(d2, { checkpoint: false });
@@ -239,10 +239,30 @@ describe('MANIFEST and data file damage', () => {
     db2.durable!.abandon();
   });
 
+  it('a damaged or cut read index only costs speed: every value still reads right', async () => {
+    const { dir, expected } = await bigDb();
+    const size = statSync(join(dir, 'data.holt')).size;
+    const manifest = decodeManifest(readFileSync(join(dir, 'MANIFEST')), 'MANIFEST');
+    const d = cloneDir(dir);
+    // Flip a byte in every index page of every slot, then cut the last slot's index short.
+    for (const slot of manifest.frames.values()) {
+      for (let p = 0; p < READ_INDEX_BYTES; p += 4096) flipByte(join(d, 'data.holt'), slot * SLOT_BYTES + SLOT_BYTES - READ_INDEX_BYTES + p + 40);
+    }
+    truncateSync(join(d, 'data.holt'), size - 1000);
+    const db = DB.open(d, { checkpoint: false, cacheMB: 1 });
+    const { corrupt } = readAll(db, expected);
+    expect(corrupt).toBe(0);
+    const cold = db.stats().durable!.cache.coldReads;
+    expect(cold.probes).toBeGreaterThan(0);
+    expect(cold.fallbacks).toBe(cold.probes); // no damaged page was ever believed
+    db.durable!.abandon();
+  });
+
   it('a truncated data.holt is CORRUPT on the frames it cut off', async () => {
     const { dir, expected } = await bigDb();
     const size = statSync(join(dir, 'data.holt')).size;
-    for (const cut of [size - 1000, size - FRAME_SIZE, Math.floor(size / 2), 4096, 0]) {
+    // Cuts into frame images (a slot ends with its read index, READ_INDEX_BYTES).
+    for (const cut of [size - READ_INDEX_BYTES - 1000, size - SLOT_BYTES, Math.floor(size / 2), 4096, 0]) {
       const d = cloneDir(dir);
       truncateSync(join(d, 'data.holt'), cut);
       let db: DB;

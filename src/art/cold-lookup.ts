@@ -1,0 +1,160 @@
+/**
+ * Cold point lookup: find the leaf of a key in frames that are not in memory
+ * by reading 4 KiB pages through their read index (layout/read-index.ts)
+ * instead of loading 512 KiB frames.
+ *
+ * Entered by `findLeaf` at a Crossing into a frame that is not resident. Per
+ * frame: the directory page (usually cached) says whether the frame has
+ * Crossings. Without, the key's bucket page answers: absent, or the leaf's
+ * offset (one more page). With Crossings, or with an overflowed bucket, the
+ * walk goes node by node over the pages it touches, and into the next frame
+ * at a Crossing; when that frame is resident (or read often enough to be
+ * worth loading whole), the walk hands back to `findLeaf` there.
+ *
+ * Every page read from the data file is checked against the CRC the directory
+ * lists for it (a mismatch is CORRUPT, naming file and offset), the directory
+ * and buckets by their own CRCs, and a found leaf by a full key compare. A
+ * damaged index page only sends the read back to the whole-frame path.
+ */
+import { decodeRef } from '../layout/child-ref.js';
+import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
+import { FRAME_SIZE } from '../layout/frame-header.js';
+import { INNER_TERMINAL } from '../layout/inner-nodes.js';
+import { LEAF_HEADER_SIZE, leafKeyEquals } from '../layout/leaf.js';
+import {
+  NODE_16, NODE_256, NODE_4, NODE_48, NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX,
+} from '../layout/node-types.js';
+import { PREFIX_CHILD, PREFIX_LEN } from '../layout/prefix.js';
+import {
+  PAGE_SIZE, RI_COMPLETE, RI_COUNT, RI_ENTRIES, RI_ENTRY_BYTES, RI_FLAGS, RI_HAS_CROSSINGS, bucketPage, readIndexHash,
+} from '../layout/read-index.js';
+import type { ColdReader } from '../store/frame-pager.js';
+import { found } from './found-leaf.js';
+import { findChildLoc } from './inner-node.js';
+import { bodySize } from './node-ops.js';
+
+/** Continue the ordinary walk at `coldExit` (the frame is loaded whole there). */
+export const COLD_CONTINUE = -1;
+/** The key is not in the tree. */
+export const COLD_ABSENT = 0;
+
+/** Where the ordinary walk resumes after COLD_CONTINUE: a frame, one of its roots, the key depth. */
+export const coldExit = { frameId: 0, root: 0, depth: 0 };
+
+/** A cold walk crosses at most this many frames before handing back (a guard against damaged refs). */
+const MAX_COLD_HOPS = 64;
+/** Internal: a page walk stopped at a Crossing whose target is in `coldExit`. */
+const CROSSED = -2;
+
+/**
+ * Look `key[0..keyLen)` up from root `root` of frame `frameId`, entered at
+ * key depth `depth`. Returns COLD_ABSENT, COLD_CONTINUE (see `coldExit`), or
+ * a leaf offset with `found` naming the leaf in the reader's scratch frame
+ * (valid until the next cold read).
+ */
+export function coldFindLeaf(cold: ColdReader, frameId: number, root: number, key: Uint8Array, keyLen: number, depth: number): number {
+  coldExit.frameId = frameId;
+  coldExit.root = root;
+  coldExit.depth = depth;
+  for (let hop = 0; hop < MAX_COLD_HOPS; hop++) {
+    const id = coldExit.frameId;
+    if (hop > 0 && cold.isResident(id)) return COLD_CONTINUE;
+    if (!cold.beginColdRead(id)) return COLD_CONTINUE;
+    const dir = cold.readIndexPage(id, 0);
+    if (dir === null) return fellBack(cold);
+    if ((view(dir).getUint16(RI_FLAGS, true) & RI_HAS_CROSSINGS) === 0) {
+      const r = probeBucket(cold, id, dir, key, keyLen);
+      if (r !== COLD_CONTINUE) return r;
+    }
+    const w = walkPages(cold, id, dir, key, keyLen);
+    if (w !== CROSSED) return w;
+  }
+  return COLD_CONTINUE;
+}
+
+function view(page: Uint8Array): DataView {
+  return new DataView(page.buffer, page.byteOffset, PAGE_SIZE);
+}
+
+function fellBack(cold: ColdReader): number {
+  cold.coldReadFellBack();
+  return COLD_CONTINUE;
+}
+
+/** Ask the key's bucket: COLD_ABSENT, a leaf offset, or COLD_CONTINUE when the bucket cannot say. */
+function probeBucket(cold: ColdReader, id: number, dir: Uint8Array, key: Uint8Array, keyLen: number): number {
+  const hash = readIndexHash(key, 0, keyLen);
+  const bucket = cold.readIndexPage(id, bucketPage(hash));
+  if (bucket === null) return COLD_CONTINUE;
+  const dv = view(bucket);
+  if (dv.getUint16(RI_FLAGS, true) !== RI_COMPLETE) return COLD_CONTINUE;
+  const n = dv.getUint16(RI_COUNT, true);
+  for (let i = 0; i < n; i++) {
+    const at = RI_ENTRIES + i * RI_ENTRY_BYTES;
+    if (dv.getUint32(at, true) !== hash) continue;
+    const off = dv.getUint32(at + 4, true);
+    if (off + LEAF_HEADER_SIZE > FRAME_SIZE) return fellBack(cold);
+    let f = cold.readColdRange(id, off, off + LEAF_HEADER_SIZE, dir);
+    if (f.u8[off + 1] !== NODE_LEAF) return fellBack(cold);
+    const end = off + bodySize(f, off);
+    if (end > FRAME_SIZE) return fellBack(cold);
+    f = cold.readColdRange(id, off, end, dir);
+    if (leafKeyEquals(f, off, key, keyLen)) {
+      found.frame = f;
+      found.leaf = off;
+      return off;
+    }
+  }
+  return COLD_ABSENT;
+}
+
+/**
+ * Walk frame `id` from root `coldExit.root` at depth `coldExit.depth`, node by
+ * node over the pages each node occupies. Returns COLD_ABSENT, a leaf offset,
+ * COLD_CONTINUE (damage: load the frame), or CROSSED with `coldExit` naming
+ * the next frame.
+ */
+function walkPages(cold: ColdReader, id: number, dir: Uint8Array, key: Uint8Array, keyLen: number): number {
+  let f = cold.readColdRange(id, 0, PAGE_SIZE, dir); // the header page: root refs
+  let off = f.rootAt(coldExit.root);
+  let depth = coldExit.depth;
+  for (let steps = 0; steps < 2 * keyLen + 16; steps++) {
+    if (off < PAGE_SIZE || off + LEAF_HEADER_SIZE > FRAME_SIZE) return fellBack(cold);
+    f = cold.readColdRange(id, off, off + LEAF_HEADER_SIZE, dir);
+    const type = f.u8[off + 1]!;
+    if (type === NODE_EMPTY_ROOT) return COLD_ABSENT;
+    if (type < NODE_LEAF || type > NODE_EMPTY_ROOT) return fellBack(cold);
+    const end = off + bodySize(f, off);
+    if (end > FRAME_SIZE) return fellBack(cold);
+    f = cold.readColdRange(id, off, end, dir);
+    let ref: number;
+    switch (type) {
+      case NODE_LEAF:
+        if (!leafKeyEquals(f, off, key, keyLen)) return COLD_ABSENT;
+        found.frame = f;
+        found.leaf = off;
+        return off;
+      case NODE_PREFIX:
+        depth += f.u16[(off + PREFIX_LEN) >>> 1]!;
+        if (depth > keyLen) return COLD_ABSENT;
+        ref = f.u16[(off + PREFIX_CHILD) >>> 1]!;
+        break;
+      case NODE_CROSSING:
+        coldExit.frameId = f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!;
+        coldExit.root = f.u16[(off + CROSSING_ROOT) >>> 1]!;
+        coldExit.depth = depth;
+        return CROSSED;
+      case NODE_4: case NODE_16: case NODE_48: case NODE_256: {
+        if (depth === keyLen) { ref = f.u16[(off + INNER_TERMINAL) >>> 1]!; break; }
+        const loc = findChildLoc(f, off, type, key[depth++]!);
+        ref = loc < 0 ? 0 : f.u16[loc >>> 1]!;
+        break;
+      }
+      default:
+        return fellBack(cold);
+    }
+    if (ref === 0) return COLD_ABSENT;
+    off = decodeRef(ref);
+  }
+  return fellBack(cold);
+}

@@ -1,0 +1,9 @@
+/**
+ * The result slot of point lookups: where the last successful lookup found
+ * its leaf. One shared object, so that a lookup allocates nothing; valid
+ * until the next write (or, for a leaf read through the read index, the next
+ * cold read).
+ */
+import type { Frame } from '../layout/frame.js';
+
+export const found = { frame: null as unknown as Frame, leaf: 0 };
