@@ -17,6 +17,9 @@
  * | holt_io_read_bytes_total, holt_io_frame_reads_total, holt_io_written_bytes_total{file} | counter | durable.disk |
  * | holt_cache_{hits,misses,evictions}_total | counter | durable.cache                 |
  * | holt_cache_{resident,budget,dirty,inflight}_frames, holt_cache_resident_bytes | gauge | durable.cache |
+ * | holt_cache_class_{hits,misses,read_bytes}_total{class}, holt_cache_{admission_protections,anchor_demotions,overdrafts}_total | counter | durable.cache |
+ * | holt_cache_{route_anchor_frames,budget_bytes}, holt_cache_pool_buffers{state}, holt_page_cache_pages{state}, holt_process_resident_bytes | gauge | durable.cache |
+ * | holt_cold_read_{probes,page_reads,bytes,page_hits,fallbacks}_total | counter | durable.cache.coldReads |
  * | holt_wal_*_total                         | counter | durable.wal                   |
  * | holt_wal_{segment,pending_records,size_bytes,max_waiters_per_sync} | gauge | durable.wal |
  * | holt_open_wal_*                          | gauge   | durable.open                  |
@@ -61,6 +64,22 @@ export function toPrometheus(stats: DBStats, shapes: readonly TreeStats[] = []):
     out.gauge('holt_cache_budget_frames', 'Frames the cache aims to hold.', [[{}, c.budgetFrames]]);
     out.gauge('holt_cache_dirty_frames', 'Frames changed since the last checkpoint captured them.', [[{}, c.dirtyFrames]]);
     out.gauge('holt_cache_inflight_frames', 'Frames a checkpoint is writing.', [[{}, c.inflightFrames]]);
+    out.counter('holt_cache_class_hits_total', 'Frame lookups served from memory, by access class.', [[{ class: 'point' }, c.point.hits], [{ class: 'scan' }, c.scan.hits]]);
+    out.counter('holt_cache_class_misses_total', 'Whole-frame reads, by access class.', [[{ class: 'point' }, c.point.misses], [{ class: 'scan' }, c.scan.misses]]);
+    out.counter('holt_cache_class_read_bytes_total', 'Bytes read by whole-frame misses, by access class.', [[{ class: 'point' }, c.point.bytesRead], [{ class: 'scan' }, c.scan.bytesRead]]);
+    out.counter('holt_cache_admission_protections_total', 'Point misses admitted on probation because the frame they displaced was used more (TinyLFU).', [[{}, c.admissionProtections]]);
+    out.counter('holt_cache_anchor_demotions_total', 'Routing frames evicted.', [[{}, c.anchorDemotions]]);
+    out.gauge('holt_cache_route_anchor_frames', 'Resident routing frames (frames with Crossings).', [[{}, c.routeAnchorFrames]]);
+    out.gauge('holt_cache_budget_bytes', 'Memory budget of the frame pool (cacheMB less the page cache).', [[{}, c.budgetBytes]]);
+    out.gauge('holt_cache_pool_buffers', 'Aligned frame buffers allocated by the pool (at most the budget).', [[{ state: 'allocated' }, c.poolBuffers], [{ state: 'free' }, c.poolFreeBuffers], [{ state: 'overdraft' }, c.overdraftBuffers]]);
+    out.counter('holt_cache_overdrafts_total', 'Buffers lent beyond the pool because every pooled one was held.', [[{}, c.overdraftsTotal]]);
+    out.counter('holt_cold_read_probes_total', 'Point reads of non-resident frames answered from read-index pages.', [[{}, c.coldReads.probes]]);
+    out.counter('holt_cold_read_page_reads_total', '4 KiB page reads from the data file by cold point reads.', [[{}, c.coldReads.pageReads]]);
+    out.counter('holt_cold_read_bytes_total', 'Bytes read by cold point reads.', [[{}, c.coldReads.pageBytesRead]]);
+    out.counter('holt_cold_read_page_hits_total', 'Cold-read pages served from the page cache.', [[{}, c.coldReads.pageHits]]);
+    out.counter('holt_cold_read_fallbacks_total', 'Cold reads the index could not answer (the frame was loaded).', [[{}, c.coldReads.fallbacks]]);
+    out.gauge('holt_page_cache_pages', 'Page cache capacity and occupancy in 4 KiB pages.', [[{ state: 'capacity' }, c.pageCachePages], [{ state: 'resident' }, c.pageCacheResident]]);
+    out.gauge('holt_process_resident_bytes', 'Resident set size of the whole process.', [[{}, c.rssBytes]]);
 
     const w = d.wal;
     if (w !== null) {
