@@ -7,9 +7,15 @@
         "native/aligned_buffer.cc",
         "native/args.cc",
         "native/async_ops.cc",
+        "native/batch.cc",
         "native/errors.cc",
         "native/file_handle.cc",
-        "native/file_ops.cc"
+        "native/file_handle_async.cc",
+        "native/file_ops.cc",
+        "native/pool_runner.cc",
+        "native/uring.cc",
+        "native/uring_op.cc",
+        "native/uring_queue.cc"
       ],
       "dependencies": [
         "<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"

@@ -68,7 +68,10 @@ std::string ToPath(const Napi::Value& value) {
   return path;
 }
 
-std::vector<IoSpan> ToRequests(const Napi::Value& value, std::vector<Napi::Value>* keep) {
+namespace {
+
+// One parser for both request shapes: `writes` null means `{ buf, offset }`.
+std::vector<IoSpan> ParseRequests(const Napi::Value& value, std::vector<Napi::Value>* keep, std::vector<bool>* writes) {
   Napi::Env env = value.Env();
   if (!value.IsArray()) throw ArgError(env, "requests must be an array, got " + Describe(value));
   Napi::Array array = value.As<Napi::Array>();
@@ -79,11 +82,23 @@ std::vector<IoSpan> ToRequests(const Napi::Value& value, std::vector<Napi::Value
   std::vector<int64_t> offsets;
   bufs.reserve(count);
   offsets.reserve(count);
+  if (writes != nullptr) writes->reserve(count);
   for (uint32_t i = 0; i < count; i++) {
     Napi::Value item = array.Get(i);
     std::string where = "requests[" + std::to_string(i) + "]";
-    if (!item.IsObject()) throw ArgError(env, where + " must be { buf, offset }, got " + Describe(item));
+    if (!item.IsObject()) {
+      throw ArgError(env, where + (writes != nullptr ? " must be { op, buf, offset }" : " must be { buf, offset }") +
+                              ", got " + Describe(item));
+    }
     Napi::Object request = item.As<Napi::Object>();
+    if (writes != nullptr) {
+      Napi::Value op = request.Get("op");
+      std::string name = op.IsString() ? op.As<Napi::String>().Utf8Value() : "";
+      if (name != "read" && name != "write") {
+        throw ArgError(env, where + ".op must be 'read' or 'write', got " + Describe(op));
+      }
+      writes->push_back(name == "write");
+    }
     Napi::Value buf = request.Get("buf");
     Napi::Value offset = request.Get("offset");
     bufs.push_back(ToUint8Array(buf, (where + ".buf").c_str()));
@@ -97,6 +112,16 @@ std::vector<IoSpan> ToRequests(const Napi::Value& value, std::vector<Napi::Value
     if (keep != nullptr) keep->push_back(bufs[i]);
   }
   return spans;
+}
+
+}  // namespace
+
+std::vector<IoSpan> ToRequests(const Napi::Value& value, std::vector<Napi::Value>* keep) {
+  return ParseRequests(value, keep, nullptr);
+}
+
+std::vector<IoSpan> ToSubmissions(const Napi::Value& value, std::vector<Napi::Value>* keep, std::vector<bool>* writes) {
+  return ParseRequests(value, keep, writes);
 }
 
 void CheckDirectAlignment(Napi::Env env, const IoSpan& span) {

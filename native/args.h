@@ -44,6 +44,10 @@ struct IoSpan {
 // while parsing. `keep` receives each buffer so async callers can pin them.
 std::vector<IoSpan> ToRequests(const Napi::Value& value, std::vector<Napi::Value>* keep);
 
+// Parses submit()'s `[{ op: 'read' | 'write', buf, offset }, ...]` the same
+// way; `writes` receives each request's direction.
+std::vector<IoSpan> ToSubmissions(const Napi::Value& value, std::vector<Napi::Value>* keep, std::vector<bool>* writes);
+
 // Throws ERR_INVALID_ARG unless address, length and offset are all multiples
 // of kAlignment, the rule O_DIRECT enforces with EINVAL.
 void CheckDirectAlignment(Napi::Env env, const IoSpan& span);

@@ -46,14 +46,6 @@ class IoWorker : public Napi::AsyncWorker {
       case ResultKind::kNumber:
         deferred_.Resolve(Napi::Number::New(env, static_cast<double>(result_.value)));
         break;
-      case ResultKind::kNumberArray: {
-        Napi::Array out = Napi::Array::New(env, result_.values.size());
-        for (size_t i = 0; i < result_.values.size(); i++) {
-          out.Set(static_cast<uint32_t>(i), Napi::Number::New(env, static_cast<double>(result_.values[i])));
-        }
-        deferred_.Resolve(out);
-        break;
-      }
     }
   }
 

@@ -1,5 +1,7 @@
-// The Promise side of every blocking call: a job runs on the libuv thread
-// pool, and the promise settles on the JS thread. While the job runs, the
+// The Promise side of the calls that are one blocking job (fsyncDirAsync,
+// fallocateAsync, ftruncateAsync, sizeAsync; reads, writes and syncs go
+// through batch.h instead): a job runs on the libuv thread pool, and the
+// promise settles on the JS thread. While the job runs, the
 // worker pins the JS objects whose memory it touches (buffers, the handle), so
 // garbage collection cannot free them under the pool thread.
 #pragma once
@@ -18,10 +20,9 @@ struct IoResult {
   int err = 0;
   const char* syscall = "";
   int64_t value = 0;
-  std::vector<int64_t> values;
 };
 
-enum class ResultKind { kVoid, kNumber, kNumberArray };
+enum class ResultKind { kVoid, kNumber };
 
 struct AsyncJob {
   std::function<void(IoResult&)> run;   // pool thread: no Node-API calls allowed

@@ -15,6 +15,7 @@ namespace {
 struct WrapToken {
   OpenResult opened;
   const std::string* path;
+  bool uring;
 };
 
 }  // namespace
@@ -25,6 +26,7 @@ Napi::Function FileHandle::Define(Napi::Env env) {
                          InstanceAccessor<&FileHandle::Fd>("fd"),
                          InstanceAccessor<&FileHandle::Direct>("direct"),
                          InstanceAccessor<&FileHandle::Closed>("closed"),
+                         InstanceAccessor<&FileHandle::Backend>("backend"),
                          InstanceMethod<&FileHandle::Pread>("pread"),
                          InstanceMethod<&FileHandle::Pwrite>("pwrite"),
                          InstanceMethod<&FileHandle::PreadMany>("preadMany"),
@@ -46,11 +48,12 @@ Napi::Function FileHandle::Define(Napi::Env env) {
                          InstanceMethod<&FileHandle::FallocateAsync>("fallocateAsync"),
                          InstanceMethod<&FileHandle::FtruncateAsync>("ftruncateAsync"),
                          InstanceMethod<&FileHandle::SizeAsync>("sizeAsync"),
+                         InstanceMethod<&FileHandle::Submit>("submit"),
                      });
 }
 
-Napi::Object FileHandle::Wrap(Napi::Env env, const OpenResult& opened, const std::string& path) {
-  WrapToken token{opened, &path};
+Napi::Object FileHandle::Wrap(Napi::Env env, const OpenResult& opened, const std::string& path, bool uring) {
+  WrapToken token{opened, &path, uring};
   AddonData* data = env.GetInstanceData<AddonData>();
   return data->file_handle_constructor.New({Napi::External<WrapToken>::New(env, &token)});
 }
@@ -62,6 +65,7 @@ FileHandle::FileHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<FileHa
   const WrapToken* token = info[0].As<Napi::External<WrapToken>>().Data();
   fd_ = token->opened.fd;
   direct_ = token->opened.direct;
+  uring_ = token->uring;
   path_ = *token->path;
 }
 
@@ -77,6 +81,10 @@ Napi::Value FileHandle::Fd(const Napi::CallbackInfo& info) {
 Napi::Value FileHandle::Direct(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), direct_); }
 
 Napi::Value FileHandle::Closed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), closed_); }
+
+Napi::Value FileHandle::Backend(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), uring_ ? "io_uring" : "threadpool");
+}
 
 int FileHandle::OpenFd(Napi::Env env, const char* syscall) const {
   if (closed_) throw ClosedError(env, syscall, path_);
@@ -208,7 +216,7 @@ Napi::Value FileHandle::Close(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// ---- Promise variants -----------------------------------------------------
+// ---- Promise variants that stay one pool job (file_handle_async.cc has the rest)
 
 Napi::Promise FileHandle::Start(Napi::Env env, AsyncJob job) {
   job.keep_alive.push_back(Value());
@@ -222,124 +230,6 @@ void FileHandle::EndAsync() {
   if (--in_flight_ == 0 && closed_ && fd_ >= 0) {
     CloseFd(fd_);  // a deferred close has no caller left to report to
     fd_ = -1;
-  }
-}
-
-Napi::Value FileHandle::PreadAsync(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  try {
-    Napi::Uint8Array buf = ToUint8Array(info[0], "buffer");
-    int64_t offset = ToOffset(info[1], "offset");
-    size_t length = ToLength(info[2], buf);
-    int fd = OpenFd(env, "pread");
-    IoSpan span = Span(env, buf, length, offset);
-    bool direct = direct_;
-    AsyncJob job;
-    job.kind = ResultKind::kNumber;
-    job.keep_alive.push_back(buf);
-    job.run = [fd, span, direct](IoResult& r) {
-      size_t done = 0;
-      r.syscall = "pread";
-      r.err = ReadFully(fd, span.data, span.length, span.offset, direct, &done);
-      r.value = static_cast<int64_t>(done);
-    };
-    return Start(env, std::move(job));
-  } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e);
-  }
-}
-
-Napi::Value FileHandle::PwriteAsync(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  try {
-    Napi::Uint8Array buf = ToUint8Array(info[0], "buffer");
-    int64_t offset = ToOffset(info[1], "offset");
-    size_t length = ToLength(info[2], buf);
-    int fd = OpenFd(env, "pwrite");
-    IoSpan span = Span(env, buf, length, offset);
-    AsyncJob job;
-    job.kind = ResultKind::kNumber;
-    job.keep_alive.push_back(buf);
-    job.run = [fd, span](IoResult& r) {
-      size_t done = 0;
-      r.syscall = "pwrite";
-      r.err = WriteFully(fd, span.data, span.length, span.offset, &done);
-      r.value = static_cast<int64_t>(done);
-    };
-    return Start(env, std::move(job));
-  } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e);
-  }
-}
-
-Napi::Value FileHandle::PreadManyAsync(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  try {
-    AsyncJob job;
-    std::vector<IoSpan> spans = ToRequests(info[0], &job.keep_alive);
-    int fd = OpenFd(env, "preadMany");
-    if (direct_) {
-      for (const IoSpan& span : spans) CheckDirectAlignment(env, span);
-    }
-    bool direct = direct_;
-    job.kind = ResultKind::kNumberArray;
-    job.run = [fd, spans = std::move(spans), direct](IoResult& r) {
-      r.syscall = "preadv";
-      r.err = ReadMany(fd, spans, direct, &r.values);
-    };
-    return Start(env, std::move(job));
-  } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e);
-  }
-}
-
-Napi::Value FileHandle::PwriteManyAsync(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  try {
-    AsyncJob job;
-    std::vector<IoSpan> spans = ToRequests(info[0], &job.keep_alive);
-    int fd = OpenFd(env, "pwriteMany");
-    if (direct_) {
-      for (const IoSpan& span : spans) CheckDirectAlignment(env, span);
-    }
-    job.kind = ResultKind::kNumber;
-    job.run = [fd, spans = std::move(spans)](IoResult& r) {
-      r.syscall = "pwritev";
-      r.err = WriteMany(fd, spans, &r.value);
-    };
-    return Start(env, std::move(job));
-  } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e);
-  }
-}
-
-Napi::Value FileHandle::FdatasyncAsync(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  try {
-    int fd = OpenFd(env, "fdatasync");
-    AsyncJob job;
-    job.run = [fd](IoResult& r) {
-      r.syscall = "fdatasync";
-      r.err = SyncData(fd);
-    };
-    return Start(env, std::move(job));
-  } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e);
-  }
-}
-
-Napi::Value FileHandle::FsyncAsync(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  try {
-    int fd = OpenFd(env, "fsync");
-    AsyncJob job;
-    job.run = [fd](IoResult& r) {
-      r.syscall = "fsync";
-      r.err = SyncAll(fd);
-    };
-    return Start(env, std::move(job));
-  } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e);
   }
 }
 

@@ -20,10 +20,6 @@ constexpr size_t kMaxIov = IOV_MAX < 1024 ? IOV_MAX : 1024;
 constexpr size_t kMaxIov = 1024;
 #endif
 
-// A single transfer is capped below SSIZE_MAX; Linux moves at most ~2 GiB per
-// call anyway and the loops pick up the rest.
-constexpr size_t kMaxChunk = size_t{1} << 30;
-
 int Retry(int result) { return result < 0 ? errno : 0; }
 
 // One run of contiguous requests [first, last) through preadv/pwritev,

@@ -12,6 +12,10 @@
 
 namespace holt {
 
+// A single transfer is capped below SSIZE_MAX (and below io_uring's 32-bit
+// length); Linux moves at most ~2 GiB per call anyway and the loops pick up the rest.
+constexpr size_t kMaxChunk = size_t{1} << 30;
+
 struct OpenResult {
   int fd = -1;
   bool direct = false;  // O_DIRECT really active on fd

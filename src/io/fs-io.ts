@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { closedHandle, IoError, toIoError } from './errors.js';
 import { nativeBinding } from './native-binding.js';
-import type { FileHandle, Io, LockMode, OpenOptions } from './types.js';
+import type { FileHandle, Io, IoRequest, LockMode, OpenOptions, SubmitRequest } from './types.js';
 import {
   checkAllocSize,
   checkBuffer,
@@ -12,6 +12,7 @@ import {
   checkOpenOptions,
   checkPath,
   checkRequests,
+  checkSubmitRequests,
 } from './validate.js';
 
 /**
@@ -30,6 +31,9 @@ import {
  *   holes inside the existing size are left alone.
  * - allocAligned: a zeroed Uint8Array of the rounded-up length. Its address is
  *   whatever V8 chose; that only matters for O_DIRECT, which this never uses.
+ * - Async calls and `submit` run on the libuv thread pool (node:fs), so at
+ *   most UV_THREADPOOL_SIZE requests are in the kernel at once: `backend` is
+ *   always 'threadpool'.
  *
  * `close()` marks the handle closed at once (later calls throw `ERR_CLOSED`);
  * the descriptor itself is closed when the last in-flight async call settles,
@@ -40,6 +44,7 @@ import {
  */
 export class FsIo implements Io {
   readonly kind = 'fs' as const;
+  readonly backend = 'threadpool' as const;
 
   open(path: string, options?: OpenOptions): FileHandle {
     const p = checkPath(path);
@@ -218,15 +223,7 @@ class FsFileHandle implements FileHandle {
     checkBuffer(buf, this.path);
     const off = checkOffset(offset, 'offset', this.path);
     const len = checkLength(buf, length, this.path);
-    return this.#track(async () => {
-      let done = 0;
-      while (done < len) {
-        const n = await readAt(fd, buf, done, len - done, off + done);
-        if (n === 0) break;
-        done += n;
-      }
-      return done;
-    });
+    return this.#track(() => readAllAt(fd, buf, len, off));
   }
 
   async pwriteAsync(buf: Uint8Array, offset: number, length?: number): Promise<number> {
@@ -237,14 +234,27 @@ class FsFileHandle implements FileHandle {
     return this.#track(() => writeAllAt(fd, buf, len, off));
   }
 
-  async pwriteManyAsync(requests: ReadonlyArray<{ buf: Uint8Array; offset: number }>): Promise<number> {
+  async preadManyAsync(requests: ReadonlyArray<IoRequest>): Promise<number[]> {
+    const fd = this.#open('preadManyAsync');
+    const reqs = checkRequests(requests, this.path);
+    return this.#track(() => everyOrFirstFailure(reqs.map((r) => readAllAt(fd, r.buf, r.buf.byteLength, r.offset))));
+  }
+
+  async pwriteManyAsync(requests: ReadonlyArray<IoRequest>): Promise<number> {
     const fd = this.#open('pwriteManyAsync');
     const reqs = checkRequests(requests, this.path);
     return this.#track(async () => {
-      let total = 0;
-      for (const r of reqs) total += await writeAllAt(fd, r.buf, r.buf.byteLength, r.offset);
-      return total;
+      const counts = await everyOrFirstFailure(reqs.map((r) => writeAllAt(fd, r.buf, r.buf.byteLength, r.offset)));
+      return counts.reduce((a, b) => a + b, 0);
     });
+  }
+
+  submit(requests: ReadonlyArray<SubmitRequest>): Array<Promise<number>> {
+    const fd = this.#open('submit');
+    const reqs = checkSubmitRequests(requests, this.path);
+    return reqs.map((r) =>
+      this.#track(() => (r.op === 'read' ? readAllAt : writeAllAt)(fd, r.buf, r.buf.byteLength, r.offset)),
+    );
   }
 
   async fdatasyncAsync(): Promise<void> {
@@ -332,6 +342,28 @@ function writeFully(fd: number, buf: Uint8Array, length: number, offset: number)
 
 function readAt(fd: number, buf: Uint8Array, at: number, length: number, position: number): Promise<number> {
   return new Promise((resolve, reject) => fs.read(fd, buf, at, length, position, (e, n) => (e ? reject(e) : resolve(n))));
+}
+
+/** Reads until `length` bytes or end of file, like the addon's ReadFully. */
+async function readAllAt(fd: number, buf: Uint8Array, length: number, offset: number): Promise<number> {
+  let done = 0;
+  while (done < length) {
+    const n = await readAt(fd, buf, done, length - done, offset + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return done;
+}
+
+/**
+ * Waits for every request; then the values, or the lowest-numbered failure,
+ * so (as with the addon) no buffer is touched after the batch's promise settles.
+ */
+async function everyOrFirstFailure(pending: Array<Promise<number>>): Promise<number[]> {
+  const settled = await Promise.allSettled(pending);
+  const failed = settled.find((s) => s.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<number>).value);
 }
 
 async function writeAllAt(fd: number, buf: Uint8Array, length: number, offset: number): Promise<number> {

@@ -1,16 +1,20 @@
+import { resolveBackend, selectIo } from './backend.js';
+import { IoError } from './errors.js';
 import { FsIo } from './fs-io.js';
-import { nativeBinding } from './native-binding.js';
+import { nativeBinding, nativeLoadError } from './native-binding.js';
 import { NativeIo } from './native-io.js';
-import type { Io } from './types.js';
+import type { Io, IoBackend } from './types.js';
 import { checkLoadIoOptions } from './validate.js';
 
 /**
  * Entry point of the I/O layer. `loadIo()` returns the native addon unless it
  * cannot load, `prefer: 'fs'` is passed, or the environment sets `HOLT_IO=fs`;
  * then it returns the pure `node:fs` fallback (see `fs-io.ts` for what that
- * gives up). Each implementation is created once and shared.
+ * gives up). The addon's async calls run on io_uring where the kernel allows
+ * it, else on the libuv thread pool (`backend`, `HOLT_IO`: see `backend.ts`).
+ * Each implementation and backend is created once and shared.
  */
-export type { FileHandle, Io, LockMode, OpenOptions } from './types.js';
+export type { FileHandle, Io, IoBackend, IoRequest, LockMode, OpenOptions, SubmitRequest } from './types.js';
 export { IO_ALIGNMENT } from './types.js';
 export { IoError, isIoError } from './errors.js';
 export type { IoErrorCode, IoErrorDetails } from './errors.js';
@@ -19,18 +23,36 @@ export { nativeLoadError } from './native-binding.js';
 export interface LoadIoOptions {
   /** 'native' (default) falls back to 'fs' when the addon cannot load; 'fs' always uses node:fs. */
   prefer?: 'native' | 'fs';
+  /**
+   * What runs the native handles' async calls: 'auto' (default: io_uring when
+   * this thread can set up a ring, else the thread pool), 'io_uring' (throws
+   * `ENOTSUP` where it cannot), or 'threadpool'. Overrides `HOLT_IO`.
+   */
+  backend?: 'auto' | IoBackend;
 }
 
-let nativeIo: NativeIo | undefined;
+const nativeIos = new Map<IoBackend, NativeIo>();
 let fsIo: FsIo | undefined;
 
-/** Bad options (not an object, an unknown key, another `prefer`) throw `IoError('ERR_INVALID_ARG')`. */
+/**
+ * Bad options (not an object, an unknown key, another `prefer` or `backend`)
+ * or a bad `HOLT_IO` throw `IoError('ERR_INVALID_ARG')`; io_uring asked for
+ * where it cannot run throws `IoError('ENOTSUP')`.
+ */
 export function loadIo(options?: LoadIoOptions): Io {
-  const prefer = checkLoadIoOptions(options);
-  const wantFs = prefer === 'fs' || (prefer === undefined && process.env['HOLT_IO'] === 'fs');
-  if (!wantFs) {
+  const { prefer, backend } = checkLoadIoOptions(options);
+  const want = selectIo(prefer, backend, process.env['HOLT_IO']);
+  if (want.impl === 'native') {
     const native = nativeBinding();
-    if (native !== null) return (nativeIo ??= new NativeIo(native));
+    if (native !== null) {
+      const chosen = resolveBackend(native, want.backend);
+      let io = nativeIos.get(chosen);
+      if (io === undefined) nativeIos.set(chosen, (io = new NativeIo(native, chosen)));
+      return io;
+    }
+    if (want.backend === 'io_uring') {
+      throw new IoError('ENOTSUP', 'io_uring needs the holt_io native addon, which did not load', { cause: nativeLoadError() });
+    }
   }
   return (fsIo ??= new FsIo());
 }
@@ -38,4 +60,10 @@ export function loadIo(options?: LoadIoOptions): Io {
 /** True when the `holt_io` addon loaded (from prebuilds/ or build/). */
 export function nativeIoAvailable(): boolean {
   return nativeBinding() !== null;
+}
+
+/** True when the addon loaded and this thread can run the io_uring backend (Linux 5.6+, not blocked by sysctl or seccomp). */
+export function ioUringAvailable(): boolean {
+  const native = nativeBinding();
+  return native !== null && native.ioUringError() === null;
 }

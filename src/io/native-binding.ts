@@ -18,9 +18,15 @@ export interface NativeRequest {
   offset: number;
 }
 
+export interface NativeSubmission extends NativeRequest {
+  op: 'read' | 'write';
+}
+
 export interface NativeFile {
   readonly fd: number;
   readonly direct: boolean;
+  /** Where this handle's async calls run, fixed at open. */
+  readonly backend: 'io_uring' | 'threadpool';
   pread(buf: Uint8Array, offset: number, length?: number): number;
   pwrite(buf: Uint8Array, offset: number, length?: number): number;
   preadMany(requests: ReadonlyArray<NativeRequest>): number[];
@@ -39,10 +45,15 @@ export interface NativeFile {
   pwriteManyAsync(requests: ReadonlyArray<NativeRequest>): Promise<number>;
   fdatasyncAsync(): Promise<void>;
   fsyncAsync(): Promise<void>;
+  /** Throws on bad input or a closed handle, before anything is submitted. */
+  submit(requests: ReadonlyArray<NativeSubmission>): Array<Promise<number>>;
 }
 
 export interface NativeBinding {
-  open(path: string, direct: boolean, create: boolean, readOnly: boolean): NativeFile;
+  /** `uring`: async calls go through io_uring; throws ENOTSUP when `ioUringError()` is not null. */
+  open(path: string, direct: boolean, create: boolean, readOnly: boolean, uring?: boolean): NativeFile;
+  /** Null when this thread's io_uring queue is set up (made on the first call), else why it cannot be. */
+  ioUringError(): string | null;
   allocAligned(size: number): Uint8Array;
   fsyncDir(path: string): void;
   fsyncDirAsync(path: string): Promise<void>;

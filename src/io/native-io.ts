@@ -1,12 +1,14 @@
+import { resolveBackend } from './backend.js';
 import { closedHandle, IoError, toIoError } from './errors.js';
 import { nativeBinding, type NativeBinding, type NativeFile } from './native-binding.js';
-import type { FileHandle, Io, LockMode, OpenOptions } from './types.js';
+import type { FileHandle, Io, IoBackend, IoRequest, LockMode, OpenOptions, SubmitRequest } from './types.js';
 import { checkFallocate, checkLockMode, checkOpenOptions, checkPath } from './validate.js';
 
 /**
  * The addon-backed implementation: O_DIRECT where the filesystem allows it,
  * real flock, posix_fallocate, batched reads and writes in one native call, and
- * Promise variants that run on the libuv thread pool.
+ * Promise variants and `submit` that run on `backend`: io_uring (every request
+ * in the kernel at once) or the libuv thread pool.
  *
  * The addon validates every argument itself (a bad one throws, it never
  * aborts), so this wrapper adds no per-call JS checks on the hot path; it only
@@ -18,24 +20,26 @@ import { checkFallocate, checkLockMode, checkOpenOptions, checkPath } from './va
  */
 export class NativeIo implements Io {
   readonly kind = 'native' as const;
+  readonly backend: IoBackend;
   readonly #native: NativeBinding;
 
-  constructor(native: NativeBinding) {
+  constructor(native: NativeBinding, backend: IoBackend) {
     this.#native = native;
+    this.backend = backend;
   }
 
-  /** The addon, or throws `IoError('ENOTSUP')` when it cannot load. */
+  /** The addon on its best backend, or throws `IoError('ENOTSUP')` when it cannot load. */
   static load(): NativeIo {
     const native = nativeBinding();
     if (native === null) throw new IoError('ENOTSUP', 'the holt_io native addon is not available');
-    return new NativeIo(native);
+    return new NativeIo(native, resolveBackend(native, 'auto'));
   }
 
   open(path: string, options?: OpenOptions): FileHandle {
     const p = checkPath(path);
     const o = checkOpenOptions(options);
     try {
-      return new NativeFileHandle(p, this.#native.open(p, o.direct, o.create, o.readOnly), o.readOnly);
+      return new NativeFileHandle(p, this.#native.open(p, o.direct, o.create, o.readOnly, this.backend === 'io_uring'), o.readOnly);
     } catch (e) {
       throw toIoError(e, p);
     }
@@ -208,13 +212,27 @@ class NativeFileHandle implements FileHandle {
     }
   }
 
-  /** Not in the `FileHandle` contract yet; the addon has it for read-ahead batches. */
-  async preadManyAsync(requests: ReadonlyArray<{ buf: Uint8Array; offset: number }>): Promise<number[]> {
+  async preadManyAsync(requests: ReadonlyArray<IoRequest>): Promise<number[]> {
     try {
       return await this.#f.preadManyAsync(requests);
     } catch (e) {
       throw toIoError(e, this.path);
     }
+  }
+
+  submit(requests: ReadonlyArray<SubmitRequest>): Array<Promise<number>> {
+    let pending: Array<Promise<number>>;
+    try {
+      pending = this.#f.submit(requests);
+    } catch (e) {
+      throw toIoError(e, this.path);
+    }
+    const path = this.path;
+    return pending.map((p) =>
+      p.catch((e: unknown) => {
+        throw toIoError(e, path);
+      }),
+    );
   }
 
   async pwriteManyAsync(requests: ReadonlyArray<{ buf: Uint8Array; offset: number }>): Promise<number> {

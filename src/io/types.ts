@@ -18,6 +18,26 @@ export interface OpenOptions {
 
 export type LockMode = 'shared' | 'exclusive';
 
+/** One block of a batched read or write: `buf.byteLength` bytes at `offset`. */
+export interface IoRequest {
+  buf: Uint8Array;
+  offset: number;
+}
+
+/** One request to `FileHandle.submit`: a read into or a write from `buf`. */
+export interface SubmitRequest extends IoRequest {
+  op: 'read' | 'write';
+}
+
+/**
+ * What runs the `...Async` calls and `submit`: `io_uring` (the native addon on
+ * Linux 5.6+, every request in the kernel at once, completions on the event
+ * loop) or `threadpool` (one libuv pool job per request, so at most
+ * UV_THREADPOOL_SIZE, 4 by default, at once; the fs implementation's node:fs
+ * calls run there too).
+ */
+export type IoBackend = 'io_uring' | 'threadpool';
+
 /** One open file. Every blocking call has an `...Async` twin that runs off the event loop. */
 export interface FileHandle {
   readonly path: string;
@@ -48,7 +68,27 @@ export interface FileHandle {
 
   preadAsync(buf: Uint8Array, offset: number, length?: number): Promise<number>;
   pwriteAsync(buf: Uint8Array, offset: number, length?: number): Promise<number>;
-  pwriteManyAsync(requests: ReadonlyArray<{ buf: Uint8Array; offset: number }>): Promise<number>;
+  /**
+   * Many reads in flight at once; resolves after the last with bytes read per
+   * request (short at end of file). If any failed, rejects with the error of
+   * the lowest-numbered failed request, still only after every read ended, so
+   * no buffer is written once the promise settles.
+   */
+  preadManyAsync(requests: ReadonlyArray<IoRequest>): Promise<number[]>;
+  /**
+   * Many writes in flight at once; resolves to the total bytes written, or
+   * rejects (after every write ended) with the lowest-numbered failure.
+   * Overlapping requests land in no defined order.
+   */
+  pwriteManyAsync(requests: ReadonlyArray<IoRequest>): Promise<number>;
+  /**
+   * Starts every request at once and returns one promise per request (same
+   * order), each settling as its own request completes, in any order: bytes
+   * read (short at end of file) or written. Every request is checked first:
+   * a bad one (or a closed handle) throws and nothing is submitted. Requests
+   * in one call, and calls on one handle, are not ordered among themselves.
+   */
+  submit(requests: ReadonlyArray<SubmitRequest>): Array<Promise<number>>;
   fdatasyncAsync(): Promise<void>;
   fsyncAsync(): Promise<void>;
 }
@@ -56,6 +96,8 @@ export interface FileHandle {
 export interface Io {
   /** Which implementation this is. */
   readonly kind: 'native' | 'fs';
+  /** What runs this Io's async calls (see `IoBackend`). */
+  readonly backend: IoBackend;
   open(path: string, options?: OpenOptions): FileHandle;
   /** Zeroed memory whose address and length are 4096-aligned (length rounded up). */
   allocAligned(size: number): Uint8Array;

@@ -1,6 +1,6 @@
 import { invalidArg } from './errors.js';
 import type { LoadIoOptions } from './index.js';
-import type { LockMode, OpenOptions } from './types.js';
+import type { LockMode, OpenOptions, SubmitRequest } from './types.js';
 
 /**
  * Argument checks shared by both implementations, so the two reject the same
@@ -27,16 +27,21 @@ export function checkOpenOptions(options: unknown): Required<OpenOptions> {
   return { direct: flag(o, 'direct'), create: flag(o, 'create'), readOnly: flag(o, 'readOnly') };
 }
 
-const LOAD_IO_OPTIONS: ReadonlySet<string> = new Set(Object.keys({ prefer: true } satisfies Record<keyof LoadIoOptions, true>));
+const LOAD_IO_OPTIONS: ReadonlySet<string> = new Set(Object.keys({ prefer: true, backend: true } satisfies Record<keyof LoadIoOptions, true>));
 
-/** `prefer` from loadIo's options: 'native', 'fs' or undefined. */
-export function checkLoadIoOptions(options: unknown): 'native' | 'fs' | undefined {
-  if (options === undefined) return undefined;
-  const prefer = optionsRecord(options, 'loadIo options', LOAD_IO_OPTIONS)['prefer'];
+/** `prefer` ('native', 'fs' or undefined) and `backend` ('auto', 'io_uring', 'threadpool' or undefined) from loadIo's options. */
+export function checkLoadIoOptions(options: unknown): Pick<LoadIoOptions, 'prefer' | 'backend'> {
+  if (options === undefined) return {};
+  const o = optionsRecord(options, 'loadIo options', LOAD_IO_OPTIONS);
+  const prefer = o['prefer'];
   if (prefer !== undefined && prefer !== 'native' && prefer !== 'fs') {
     throw invalidArg(`loadIo options.prefer must be 'native' or 'fs', got ${describe(prefer)}`);
   }
-  return prefer;
+  const backend = o['backend'];
+  if (backend !== undefined && backend !== 'auto' && backend !== 'io_uring' && backend !== 'threadpool') {
+    throw invalidArg(`loadIo options.backend must be 'auto', 'io_uring' or 'threadpool', got ${describe(backend)}`);
+  }
+  return { prefer, backend };
 }
 
 /** An options object (not null, an array or a function) with no key outside `known`: a misspelt option is an error, not ignored. */
@@ -89,6 +94,24 @@ export function checkRequests(
     checkOffset(offset, `requests[${i}].offset`, path);
   }
   return requests as ReadonlyArray<{ buf: Uint8Array; offset: number }>;
+}
+
+/**
+ * submit()'s requests, `{ op: 'read' | 'write', buf, offset }` each, checked
+ * like `checkRequests`. Returns a copy, each property read once, so a getter
+ * cannot hand the I/O a different value from the one that was checked.
+ */
+export function checkSubmitRequests(requests: unknown, path: string): SubmitRequest[] {
+  if (!Array.isArray(requests)) throw invalidArg(`requests must be an array, got ${describe(requests)}`, path);
+  const out: SubmitRequest[] = [];
+  for (let i = 0; i < requests.length; i++) {
+    const r: unknown = requests[i];
+    if (r === null || typeof r !== 'object') throw invalidArg(`requests[${i}] must be { op, buf, offset }`, path);
+    const { op, buf, offset } = r as { op: unknown; buf: unknown; offset: unknown };
+    if (op !== 'read' && op !== 'write') throw invalidArg(`requests[${i}].op must be 'read' or 'write', got ${describe(op)}`, path);
+    out.push({ op, buf: checkBuffer(buf, path), offset: checkOffset(offset, `requests[${i}].offset`, path) });
+  }
+  return out;
 }
 
 /** fallocate's range: a non-negative offset and a length of at least one byte. */

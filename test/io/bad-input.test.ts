@@ -52,6 +52,13 @@ const REQUESTS: Wrong[] = [
   ['[{ buf, offset: NaN }]', [{ buf: BUF, offset: Number.NaN }]], ['[{ buf, offset: "0" }]', [{ buf: BUF, offset: '0' }]],
   ['[valid, { buf, offset: 1.5 }]', [{ buf: BUF, offset: 0 }, { buf: BUF, offset: 1.5 }]],
 ];
+const SUBMISSIONS: Wrong[] = [
+  ...REQUESTS,
+  ['[{ buf, offset }] (no op)', [{ buf: BUF, offset: 0 }]], ['[{ op: "append" }]', [{ op: 'append', buf: BUF, offset: 0 }]],
+  ['[{ op: "READ" }]', [{ op: 'READ', buf: BUF, offset: 0 }]], ['[{ op: 1 }]', [{ op: 1, buf: BUF, offset: 0 }]],
+  ['[{ op: "read", buf: "x" }]', [{ op: 'read', buf: 'x', offset: 0 }]], ['[{ op: "write", offset: -1 }]', [{ op: 'write', buf: BUF, offset: -1 }]],
+  ['[valid, { op: "write", offset: 1.5 }]', [{ op: 'write', buf: BUF, offset: 0 }, { op: 'write', buf: BUF, offset: 1.5 }]],
+];
 const SIZE: Wrong[] = [...NOT_COUNT, ['MAX_ALLOC + 1', MAX_ALLOC + 1], ['2^40', 2 ** 40]];
 const LOCK_MODE: Wrong[] = [...NOT_STRING, ['"both"', 'both'], ['"SHARED"', 'SHARED'], ['""', '']];
 const CODE: Wrong[] = [...NOT_STRING, ['""', '']];
@@ -61,6 +68,8 @@ const DETAILS: Wrong[] = [
 ];
 const LOAD_IO_OPTIONS: Wrong[] = [
   ...NOT_OPTIONS, ...asField('prefer', [['"posix"', 'posix'], ['"FS"', 'FS'], ...NUMBERS, NULL, ...BOOLEANS, ...OBJECTS]),
+  ...asField('backend', [['"uring"', 'uring'], ['"IO_URING"', 'IO_URING'], ['"fs"', 'fs'], ...NUMBERS, NULL, ...BOOLEANS, ...OBJECTS]),
+  ['{ prefer: "fs", backend: "io_uring" }', { prefer: 'fs', backend: 'io_uring' }],
   ['{ Prefer: "fs" }', { Prefer: 'fs' }],
 ];
 
@@ -71,6 +80,7 @@ const buf = (): Param => p('buf', () => BUF, BUFFER);
 const offset = (): Param => p('offset', () => 0, OFFSET);
 const length = (): Param => p('length', () => 16, LENGTH);
 const requests = (): Param => p('requests', () => [{ buf: BUF, offset: 0 }], REQUESTS);
+const submissions = (): Param => p('requests', () => [{ op: 'read', buf: BUF, offset: 0 }], SUBMISSIONS);
 const none = noParams<Ctx>;
 
 const invoke = (target: object, m: string, args: unknown[]): unknown => (target as Record<string, (...a: unknown[]) => unknown>)[m]!(...args);
@@ -99,18 +109,21 @@ function rowsFor(ioClass: string, handleClass: string): Row[] {
     none(`${handleClass}#close`),
     h('preadAsync', [buf(), offset(), length()]),
     h('pwriteAsync', [buf(), offset(), length()]),
+    h('preadManyAsync', [requests()]),
     h('pwriteManyAsync', [requests()]),
+    h('submit', [submissions()]),
     none(`${handleClass}#fdatasyncAsync`),
     none(`${handleClass}#fsyncAsync`),
   ];
-  // The native implementation's extras: the boundary probe and batched async reads.
-  if (ioClass === 'NativeIo') rows.push(none('NativeIo#noop'), h('preadManyAsync', [requests()]));
+  // The native implementation's extra: the boundary probe.
+  if (ioClass === 'NativeIo') rows.push(none('NativeIo#noop'));
   return rows;
 }
 
 const MODULE_ROWS: Row[] = [
   { member: 'loadIo', params: [p('options', () => ({}), LOAD_IO_OPTIONS)], call: (_c, [o]) => loadIo(o as never) },
   none('nativeIoAvailable'),
+  none('ioUringAvailable'),
   none('nativeLoadError'),
   { member: 'new IoError', params: [p('code', () => 'EIO', CODE), p('message', () => 'm', NOT_STRING), p('details', () => ({}), DETAILS)],
     call: (_c, [code, message, details]) => new IoError(code as string, message as string, details as object) },
@@ -174,7 +187,7 @@ async function runRow(c: Ctx, row: Row, before: string): Promise<void> {
 /** Each implementation's Io and FileHandle class names (the coverage test checks them against the instances). */
 const CLASSES = { native: ['NativeIo', 'NativeFileHandle'], fs: ['FsIo', 'FsFileHandle'] } as const;
 
-describe.each(implementations)('wrong arguments to holt/io ($name)', ({ name, io: getIo }) => {
+describe.each(implementations)('wrong arguments to holt/io ($label)', ({ name, io: getIo }) => {
   const c = {} as Ctx;
   let before: string;
   const rows = [...rowsFor(CLASSES[name][0], CLASSES[name][1]), ...MODULE_ROWS];

@@ -2,18 +2,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IO_ALIGNMENT, isIoError, loadIo, type FileHandle, type Io } from '../../src/io/index.js';
-import { pattern, removeDir, sameBytes, tempDir, thrown } from './helpers.js';
+import { nativeImplementations, pattern, removeDir, sameBytes, tempDir, thrown } from './helpers.js';
 
 const FRAME = 512 * 1024;
 
-describe('O_DIRECT (native)', () => {
+describe.each(nativeImplementations)('O_DIRECT ($label)', ({ io: getIo }) => {
   let io: Io;
   let dir: string;
   let file: string;
   let h: FileHandle;
 
   beforeEach(() => {
-    io = loadIo({ prefer: 'native' });
+    io = getIo();
     expect(io.kind).toBe('native');
     dir = tempDir();
     file = path.join(dir, 'blobs.dat');
@@ -81,6 +81,15 @@ describe('O_DIRECT (native)', () => {
     }
     await expect(h.pwriteAsync(aligned, 7)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG' });
     await expect(h.preadAsync(aligned.subarray(1), 0, IO_ALIGNMENT)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG' });
+    await expect(h.preadManyAsync([{ buf: aligned, offset: 0 }, { buf: aligned, offset: 512 }])).rejects.toMatchObject({ code: 'ERR_INVALID_ARG' });
+    await expect(h.pwriteManyAsync([{ buf: aligned.subarray(0, 100), offset: 0 }])).rejects.toMatchObject({ code: 'ERR_INVALID_ARG' });
+    // One bad request in a submit() means none is started: the good write before it never lands.
+    const marker = pattern(IO_ALIGNMENT, 77, io.allocAligned(IO_ALIGNMENT));
+    const bad = thrown(() => h.submit([{ op: 'write', buf: marker, offset: 0 }, { op: 'read', buf: aligned.subarray(4), offset: 0 }]));
+    expect(isIoError(bad, 'ERR_INVALID_ARG')).toBe(true);
+    const first = io.allocAligned(IO_ALIGNMENT);
+    h.pread(first, 0);
+    expect(sameBytes(first, marker)).toBe(false);
     // A plain Uint8Array has whatever address V8 gave it: usually unaligned.
     expect(h.pwrite(aligned, 0)).toBe(2 * IO_ALIGNMENT);
   });

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IoError, isIoError, type Io } from '../../src/io/index.js';
 import { implementations, rejected, removeDir, tempDir, thrown } from './helpers.js';
 
-describe.each(implementations)('IoError codes ($name)', ({ io: getIo }) => {
+describe.each(implementations)('IoError codes ($label)', ({ io: getIo }) => {
   let io: Io;
   let dir: string;
 
@@ -58,11 +58,14 @@ describe.each(implementations)('IoError codes ($name)', ({ io: getIo }) => {
     const asyncCalls = [
       h.preadAsync(buf, 0),
       h.pwriteAsync(buf, 0),
+      h.preadManyAsync([{ buf, offset: 0 }]),
       h.pwriteManyAsync([{ buf, offset: 0 }]),
       h.fdatasyncAsync(),
       h.fsyncAsync(),
     ];
     for (const p of asyncCalls) expect(await rejected(p)).toMatchObject({ code: 'ERR_CLOSED', path: file });
+    // submit returns one promise per request, so a closed handle throws before any exists.
+    expect(thrown(() => h.submit([{ op: 'read', buf, offset: 0 }]))).toMatchObject({ code: 'ERR_CLOSED', path: file });
   });
 
   it('an async call in flight when close() is called still completes', async () => {
@@ -105,6 +108,10 @@ describe.each(implementations)('IoError codes ($name)', ({ io: getIo }) => {
         () => io.allocAligned(-1),
         () => io.allocAligned(2 ** 40),
         () => io.fsyncDir(null as never),
+        () => h.submit(null as never),
+        () => h.submit([{ buf, offset: 0 }] as never),
+        () => h.submit([{ op: 'append', buf, offset: 0 }] as never),
+        () => h.submit([{ op: 'write', buf, offset: -1 }]),
       ];
       for (const call of bad) {
         const e = thrown(call);
@@ -116,6 +123,7 @@ describe.each(implementations)('IoError codes ($name)', ({ io: getIo }) => {
         h.pwriteAsync(buf, -1),
         h.pwriteAsync(buf, 0, 100),
         h.pwriteManyAsync('nope' as never),
+        h.preadManyAsync([{ buf: 'x', offset: 0 }] as never),
       ];
       for (const p of badAsync) expect(await rejected(p)).toMatchObject({ code: 'ERR_INVALID_ARG' });
       // The handle still works afterwards.

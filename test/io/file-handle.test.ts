@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FileHandle, Io } from '../../src/io/index.js';
 import { implementations, pattern, removeDir, tempDir } from './helpers.js';
 
-describe.each(implementations)('FileHandle ($name)', ({ name, io: getIo }) => {
+describe.each(implementations)('FileHandle ($label)', ({ name, backend, io: getIo }) => {
   let io: Io;
   let dir: string;
   let file: string;
@@ -24,6 +24,7 @@ describe.each(implementations)('FileHandle ($name)', ({ name, io: getIo }) => {
 
   it('is the implementation asked for', () => {
     expect(io.kind).toBe(name);
+    expect(io.backend).toBe(backend);
     expect(h.path).toBe(file);
     expect(h.direct).toBe(false);
     expect(h.readOnly).toBe(false);

@@ -1,13 +1,33 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadIo, nativeIoAvailable, type Io } from '../../src/io/index.js';
+import { afterEach, beforeEach } from 'vitest';
+import { ioUringAvailable, loadIo, nativeIoAvailable, type FileHandle, type Io, type IoBackend, type OpenOptions } from '../../src/io/index.js';
 
-/** Both implementations, for `describe.each`. The native one must load here: CI builds it. */
-export const implementations: Array<{ name: 'native' | 'fs'; io: () => Io }> = [
-  { name: 'native', io: () => loadIo({ prefer: 'native' }) },
-  { name: 'fs', io: () => loadIo({ prefer: 'fs' }) },
+export interface Implementation {
+  name: 'native' | 'fs';
+  backend: IoBackend;
+  /** For test titles: `describe.each(implementations)('... ($label)')`. */
+  label: string;
+  io: () => Io;
+}
+
+/**
+ * Every implementation and backend, for `describe.each`: the addon on io_uring
+ * (where this kernel allows it; test/io/backend.test.ts fails if it should and
+ * does not) and on the thread pool, and node:fs. The native one must load
+ * here: CI builds it.
+ */
+export const implementations: Implementation[] = [
+  ...(ioUringAvailable()
+    ? [{ name: 'native', backend: 'io_uring', label: 'native, io_uring', io: () => loadIo({ prefer: 'native', backend: 'io_uring' }) } as const]
+    : []),
+  { name: 'native', backend: 'threadpool', label: 'native, threadpool', io: () => loadIo({ prefer: 'native', backend: 'threadpool' }) },
+  { name: 'fs', backend: 'threadpool', label: 'fs', io: () => loadIo({ prefer: 'fs' }) },
 ];
+
+/** The addon's backends only, for what node:fs cannot do (O_DIRECT). */
+export const nativeImplementations: Implementation[] = implementations.filter((i) => i.name === 'native');
 
 export { nativeIoAvailable };
 
@@ -18,6 +38,34 @@ export function tempDir(prefix = 'holt-io-'): string {
 
 export function removeDir(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** What `perTest` sets up before each test: the Io, a fresh directory and, with `open`, `data.bin` in it. */
+export interface PerTest {
+  io: Io;
+  dir: string;
+  file: string;
+  h: FileHandle;
+}
+
+/**
+ * Registers beforeEach/afterEach hooks (call it inside a describe) that give
+ * every test a fresh directory, and with `open` an open `data.bin`, closed and
+ * removed afterwards. Read the fields inside the tests, not before.
+ */
+export function perTest(getIo: () => Io, open?: OpenOptions): PerTest {
+  const t = {} as PerTest;
+  beforeEach(() => {
+    t.io = getIo();
+    t.dir = tempDir();
+    t.file = path.join(t.dir, 'data.bin');
+    if (open !== undefined) t.h = t.io.open(t.file, open);
+  });
+  afterEach(() => {
+    if (open !== undefined) t.h.close();
+    removeDir(t.dir);
+  });
+  return t;
 }
 
 /** Bytes with a recognisable pattern: byte i is (seed + i) mod 251. */

@@ -39,7 +39,7 @@ async function kill(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-describe.each(implementations)('flock across processes ($name in the parent)', ({ io: getIo }) => {
+describe.each(implementations)('flock across processes ($label in the parent)', ({ io: getIo }) => {
   let io: Io;
   let dir: string;
   let lockFile: string;

@@ -25,6 +25,7 @@ export function injectIoFaults(base: Io, decide: (call: string, path: string) =>
     });
   return {
     kind: base.kind,
+    backend: base.backend,
     open: (path, options) => wrap(base.open(path, options)),
     allocAligned: (size) => base.allocAligned(size),
     fsyncDir: (path) => base.fsyncDir(path),
