@@ -1,16 +1,36 @@
 // Child process of crash-kill.test.ts: writes to a DB and reports to its parent.
 //
-//   node crash-child.mjs DIST_INDEX_URL DIR SEED DURABILITY
+//   node crash-child.mjs DIST_INDEX_URL DIR SEED DURABILITY [CACHE_MB [prefill]]
+//
+// With CACHE_MB the DB runs with that (small) cache and each step also reads
+// random keys of the tree `big` (prefilled by the `prefill` mode, larger than
+// the cache) and checks their values: eviction, cold page reads and checkpoints
+// under memory pressure all run under SIGKILL too.
 //
 // Protocol on stdout, one line each (pipes are synchronous on Linux, so a line
 // is in the parent's pipe before the next statement runs):
 //   R                 the DB is open (replay done)
 //   I <json op>       about to apply this op (printed before applying it)
 //   A <n>             every op announced so far (n of them) is durable
+//   C <reads> <evictions>   (with CACHE_MB) frame reads from disk, whole or by pages, and evictions so far
 // The parent SIGKILLs this process at a random moment, then checks that every
 // acknowledged op survived and that nothing unannounced appeared.
-const [distUrl, dir, seedArg, durability] = process.argv.slice(2);
+const [distUrl, dir, seedArg, durability, cacheArg, mode] = process.argv.slice(2);
 const { DB } = await import(distUrl);
+const cacheMB = cacheArg === undefined ? undefined : Number(cacheArg);
+
+/** The `big` tree: keys and values that check themselves. */
+const BIG_KEYS = 3000;
+const bigKey = (i) => `big/${String(i % 37).padStart(2, '0')}/obj-${String(i).padStart(6, '0')}`;
+const bigValue = (i) => `${i}:${'b'.repeat(2000 + ((i * 7919) % 2000))}:${i}`;
+
+if (mode === 'prefill') {
+  const db = DB.open(dir, { durability });
+  const big = db.tree('big');
+  for (let i = 0; i < BIG_KEYS; i++) big.put(bigKey(i), bigValue(i));
+  await db.close();
+  process.exit(0);
+}
 
 let a = Number(seedArg) >>> 0;
 const rnd = () => {
@@ -22,14 +42,24 @@ const rnd = () => {
 };
 const out = (s) => process.stdout.write(s + '\n');
 
-const db = DB.open(dir, { durability, checkpoint: { walBytes: 256 * 1024, intervalMs: 40 } });
+const db = DB.open(dir, { durability, cacheMB, checkpoint: { walBytes: 256 * 1024, intervalMs: 40 } });
+const bigTree = cacheMB === undefined ? null : db.openTree('big');
 const trees = { t: db.tree('t'), u: db.tree('u') };
 out('R');
 let announced = 0;
 const key = () => `k/${Math.floor(rnd() * 3000).toString().padStart(4, '0')}`;
 const val = () => `${seedArg}:${announced}:${'v'.repeat(Math.floor(rnd() * 300))}`;
 
+function readBig() {
+  for (let j = 0; j < 3; j++) {
+    const i = Math.floor(rnd() * BIG_KEYS);
+    const v = bigTree.get(bigKey(i))?.toString();
+    if (v !== bigValue(i)) throw new Error(`big key ${i}: wrong value (${v === undefined ? 'missing' : v.length + ' bytes'})`);
+  }
+}
+
 function step() {
+  if (bigTree !== null) readBig();
   const tn = rnd() < 0.7 ? 't' : 'u';
   const t = trees[tn];
   const p = rnd();
@@ -75,4 +105,8 @@ for (let round = 0; ; round++) {
   const target = announced;
   await db.sync();
   out('A ' + target);
+  if (bigTree !== null) {
+    const c = db.stats().durable.cache;
+    out(`C ${c.coldReads.probes + c.misses} ${c.evictions}`);
+  }
 }

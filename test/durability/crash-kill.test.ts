@@ -6,7 +6,7 @@
  * Nothing acknowledged may be lost, nothing unannounced may appear, and the
  * trees must verify.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -49,13 +49,14 @@ function read(db: DB): Model {
   return m;
 }
 
-interface Cycle { announced: Op[]; acked: number; ready: boolean; errors: string[] }
+interface Cycle { announced: Op[]; acked: number; ready: boolean; errors: string[]; diskReads: number; evictions: number }
 
 /** Runs the child until it is killed after `killAfterMs` (counted from its first line). */
-function runChild(dir: string, seed: number, durability: string, killAfterMs: number): Promise<Cycle> {
+function runChild(dir: string, seed: number, durability: string, killAfterMs: number, cacheMB?: number): Promise<Cycle> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, DIST, dir, String(seed), durability], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const c: Cycle = { announced: [], acked: 0, ready: false, errors: [] };
+    const args = [CHILD, DIST, dir, String(seed), durability, ...(cacheMB === undefined ? [] : [String(cacheMB)])];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const c: Cycle = { announced: [], acked: 0, ready: false, errors: [], diskReads: 0, evictions: 0 };
     let stderr = '';
     let timer: NodeJS.Timeout | undefined;
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
@@ -67,6 +68,7 @@ function runChild(dir: string, seed: number, durability: string, killAfterMs: nu
       } else if (line.startsWith('I ')) c.announced.push(JSON.parse(line.slice(2)) as Op);
       else if (line.startsWith('A ')) c.acked = Math.max(c.acked, Number(line.slice(2)));
       else if (line.startsWith('E ')) c.errors.push(line);
+      else if (line.startsWith('C ')) [c.diskReads, c.evictions] = line.slice(2).split(' ').map(Number) as [number, number];
     });
     // A kill during open (before R) is also a valid crash point.
     const early = setTimeout(() => { if (!c.ready) child.kill('SIGKILL'); }, killAfterMs + 5000);
@@ -83,22 +85,35 @@ function runChild(dir: string, seed: number, durability: string, killAfterMs: nu
 const dirs: (() => void)[] = [];
 afterAll(() => { for (const c of dirs) c(); });
 
+/** Fill the `big` tree through the child's own prefill mode (one source for its values). */
+function prefill(dir: string): void {
+  execFileSync(process.execPath, [CHILD, DIST, dir, '1', 'fast', '1', 'prefill']);
+}
+
 describe('SIGKILL at random points', () => {
-  it(`loses nothing acknowledged over many kill/reopen cycles (~${Math.round(BUDGET_MS / 1000)} s)`, async () => {
+  const campaign = (name: string, budgetMs: number, cacheMB: number | undefined, seed: number): void => it(name, async () => {
     const t = tempDir('crash');
     dirs.push(t.cleanup);
-    const r = rng(20240601);
+    const r = rng(seed);
+    if (cacheMB !== undefined) prefill(t.dir);
     let model: Model = new Map();
+    if (cacheMB !== undefined) {
+      const db = DB.open(t.dir, { readOnly: true });
+      model = read(db);
+      await db.close();
+    }
     const started = Date.now();
-    const totals = { cycles: 0, acked: 0, announced: 0, unackedRecovered: 0, killedBeforeReady: 0, checkpointsSeen: 0 };
-    while (Date.now() - started < BUDGET_MS || totals.cycles < 5) {
+    const totals = { cycles: 0, acked: 0, announced: 0, unackedRecovered: 0, killedBeforeReady: 0, checkpointsSeen: 0, diskReads: 0, evictions: 0 };
+    while (Date.now() - started < budgetMs || totals.cycles < 5) {
       const durability = r() < 0.25 ? 'sync' : 'fast';
       const killAfter = Math.floor(r() * r() * 600);
-      const c = await runChild(t.dir, Math.floor(r() * 2 ** 31), durability, killAfter);
+      const c = await runChild(t.dir, Math.floor(r() * 2 ** 31), durability, killAfter, cacheMB);
       totals.cycles++;
       if (!c.ready) totals.killedBeforeReady++;
       totals.acked += c.acked;
       totals.announced += c.announced.length;
+      totals.diskReads += c.diskReads;
+      totals.evictions += c.evictions;
 
       const db = DB.open(t.dir, { checkpoint: false });
       const got = read(db);
@@ -134,8 +149,14 @@ describe('SIGKILL at random points', () => {
       if (r() < 0.5) await db.close();
       else db.durable!.abandon();
     }
-    console.log('crash cycles', JSON.stringify(totals));
+    console.log('crash cycles', JSON.stringify({ cacheMB, ...totals }));
     expect(totals.cycles).toBeGreaterThanOrEqual(5);
     expect(totals.acked).toBeGreaterThan(0);
-  }, BUDGET_MS + 60_000);
+    if (cacheMB !== undefined) expect(totals.diskReads, 'the small cache really read from disk').toBeGreaterThan(totals.cycles);
+  }, budgetMs + 60_000);
+
+  campaign(`loses nothing acknowledged over many kill/reopen cycles (~${Math.round(BUDGET_MS / 1000)} s)`, BUDGET_MS, undefined, 20240601);
+  // cacheMB 1 (the 8-frame minimum) over a 12 MB tree the child keeps reading:
+  // evictions, cold page reads and memory-pressure checkpoints under SIGKILL.
+  campaign(`with a cache far smaller than the data, too (~${Math.round(BUDGET_MS / 3000)} s)`, BUDGET_MS / 3, 1, 20261130);
 });
