@@ -1,18 +1,18 @@
 /**
- * Validation of `tree.scan()` options, done by the Tree facade before they
- * reach the ScanIterator: a wrong type must be INVALID_ARGUMENT, never a scan
- * that quietly ignores the option (`scan(42)`, `{ keysOnly: 'yes' }`) and so
- * lists more than was asked for.
+ * `tree.scan()` options at the API edge: checked, then turned into the
+ * ScanSpec the iterator takes (art/scan-bounds.ts), so nothing below `api/`
+ * parses options. A wrong type must be INVALID_ARGUMENT, never a scan that
+ * quietly ignores the option (`scan(42)`, `{ keysOnly: 'yes' }`) and so lists
+ * more than was asked for.
  */
 import { HoltError } from './errors.js';
-import type { ScanOptions } from './types.js';
+import type { Bytes, ScanOptions } from './types.js';
 import { checkBytes, describe, invalidArgument, optionalBoolean, optionNames, optionsObject } from './validate.js';
-import type { InternalScanOptions } from '../art/scan.js';
+import type { ScanSpec } from '../art/scan-bounds.js';
 import { MAX_KEY_BYTES } from '../layout/leaf.js';
 
-/** The public options plus `borrowValues`, which the DuckDB bridge passes (see InternalScanOptions). */
-const SCAN_OPTIONS = optionNames<InternalScanOptions>({
-  prefix: true, startAfter: true, end: true, delimiter: true, keysOnly: true, limit: true, reverse: true, borrowValues: true,
+const SCAN_OPTIONS = optionNames<ScanOptions>({
+  prefix: true, startAfter: true, end: true, delimiter: true, keysOnly: true, limit: true, reverse: true,
 });
 
 const WHAT = 'scan options';
@@ -27,11 +27,38 @@ export function checkScanOptions(options: ScanOptions | undefined): void {
   delimiter(o['delimiter']);
   optionalBoolean(o, 'keysOnly', WHAT);
   optionalBoolean(o, 'reverse', WHAT);
-  optionalBoolean(o, 'borrowValues', WHAT);
   const limit = o['limit'];
   if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0)) {
     throw invalidArgument(`${WHAT}.limit must be a non-negative integer, got ${describe(limit)}`);
   }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * `options` (checked here first) as the iterator's ScanSpec: bounds as the
+ * scan's own copies, so later changes to the caller's arrays cannot move
+ * them; the delimiter as a byte; no limit as Infinity. `borrowValues`: values
+ * are views into the frame (Tree.scanBorrowed).
+ */
+export function toScanSpec(options: ScanOptions | undefined, borrowValues: boolean): ScanSpec {
+  checkScanOptions(options);
+  const o = options ?? {};
+  return {
+    prefix: o.prefix === undefined ? EMPTY : ownBytes(o.prefix),
+    startAfter: o.startAfter === undefined ? null : ownBytes(o.startAfter),
+    end: o.end === undefined ? null : ownBytes(o.end),
+    delimiter: o.delimiter === undefined ? -1 : typeof o.delimiter === 'number' ? o.delimiter : Buffer.from(o.delimiter, 'utf8')[0]!,
+    keysOnly: o.keysOnly === true,
+    limit: o.limit ?? Number.POSITIVE_INFINITY,
+    reverse: o.reverse === true,
+    borrowValues,
+  };
+}
+
+/** A private copy of a checked bound. */
+function ownBytes(v: Bytes): Buffer {
+  return typeof v === 'string' ? Buffer.from(v, 'utf8') : Buffer.from(v);
 }
 
 /** A key-like bound: bytes, at most MAX_KEY_BYTES long like every key it is compared with. */

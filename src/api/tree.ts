@@ -7,9 +7,9 @@
  * disk is `db.sync()` / `db.checkpoint()`.
  */
 import { HoltError } from './errors.js';
-import type { Bytes, HoltRecord, RenameOptions, ScanEntry, ScanOptions } from './types.js';
+import type { Bytes, HoltRecord, RenameOptions, ScanOptions } from './types.js';
 import { encodeKey, encodePrefix, encodeValue, key2Scratch, keyScratch, valueScratch } from './key-codec.js';
-import { checkScanOptions } from './scan-options.js';
+import { toScanSpec } from './scan-options.js';
 import { checkVersion, invalidArgument, renameOverwrite } from './validate.js';
 import { found, findLeaf } from '../art/lookup.js';
 import { insert } from '../art/insert.js';
@@ -175,8 +175,19 @@ export class Tree {
    */
   scan(options?: ScanOptions): ScanIterator {
     this.host.checkReadable(this.state);
-    checkScanOptions(options);
-    return new ScanIterator(this.state.core, options ?? {}, () => this.host.checkReadable(this.state));
+    return new ScanIterator(this.state.core, toScanSpec(options, false), () => this.host.checkReadable(this.state));
+  }
+
+  /**
+   * @internal `scan()` whose values are views into the frame, not copies:
+   * each is valid only until the iterator's next `next()` call, so the caller
+   * must consume it at once. For consumers that copy every value straight
+   * into their own memory (the DuckDB bridge fills a vector), where a copy
+   * here would be wasted. Same options, checks and errors as `scan()`.
+   */
+  scanBorrowed(options?: ScanOptions): ScanIterator {
+    this.host.checkReadable(this.state);
+    return new ScanIterator(this.state.core, toScanSpec(options, true), () => this.host.checkReadable(this.state));
   }
 
   /** Apply a group of operations on this tree all-or-nothing (see DB.atomic). */

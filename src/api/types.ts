@@ -33,20 +33,8 @@ export interface ScanOptions {
   reverse?: boolean;
 }
 
-export interface ScanKeyEntry {
-  kind: 'key';
-  key: Buffer;
-  /** Absent when `keysOnly` was set. */
-  value?: Buffer;
-  version: number;
-}
-
-export interface ScanPrefixEntry {
-  kind: 'prefix';
-  key: Buffer;
-}
-
-export type ScanEntry = ScanKeyEntry | ScanPrefixEntry;
+/** What a scan yields: defined beside the iterator that produces them. */
+export type { ScanEntry, ScanKeyEntry, ScanPrefixEntry } from '../art/scan.js';
 
 export interface RenameOptions {
   /** Replace a live destination instead of failing with ALREADY_EXISTS. */

@@ -15,7 +15,7 @@ import { erase } from '../art/erase.js';
 import { leafVersion } from '../layout/leaf.js';
 import { leafValue } from '../art/read-leaf.js';
 import { renameRecord } from '../art/rename.js';
-import { ScanIterator } from '../art/scan.js';
+import { ScanIterator, type ScanSpec } from '../art/scan.js';
 import type { TreeState } from './tree-host.js';
 
 /** What the overlay knows about a key: its value and version, or `null` when deleted. */
@@ -71,7 +71,8 @@ class Overlay {
       if (this.trees[i] === t && this.records[i] !== null && k.length >= prefix.length && prefix.compare(k, 0, prefix.length) === 0) return false;
     }
     // Keys under the prefix in the tree count unless this batch deleted them.
-    const it = new ScanIterator(t.core, { prefix, keysOnly: true }, () => {});
+    const spec: ScanSpec = { prefix, startAfter: null, end: null, delimiter: -1, keysOnly: true, limit: Infinity, reverse: false, borrowValues: false };
+    const it = new ScanIterator(t.core, spec, () => {});
     for (let r = it.next(); !r.done; r = it.next()) {
       const i = this.find(t, r.value.key);
       if (i < 0 || this.records[i] !== null) return false;

@@ -28,8 +28,8 @@ import {
   type DuckDBTableFunctionInitInfo, type DuckDBValue,
 } from '@duckdb/node-api';
 import type { DB } from '../api/db.js';
+import type { Tree } from '../api/tree.js';
 import type { ScanEntry, ScanOptions } from '../api/types.js';
-import type { InternalScanOptions, ScanIterator } from '../art/scan.js';
 import { CHUNK_ROWS, ColumnWriter, type ColumnKind } from './column-writer.js';
 import { badArgument, sqlErrorMessage } from './errors.js';
 import type { ScanObserver } from './options.js';
@@ -59,7 +59,7 @@ interface BindData {
 }
 
 interface ScanState {
-  iterator: ScanIterator;
+  iterator: ReturnType<Tree['scanBorrowed']>;
   /** Bound column index for each output vector, in output order. */
   columns: number[];
   writers: ColumnWriter[];
@@ -126,10 +126,10 @@ function init(db: DB, onScan: ScanObserver | undefined, info: DuckDBTableFunctio
     const bound = info.bindData as BindData;
     const columns = info.getColumnIndexes();
     const readValues = !bound.keysOnly && columns.includes(COL_VALUE);
-    // Values are copied straight into DuckDB's vector: borrow them from the frame.
-    const options: InternalScanOptions = { ...bound.options, keysOnly: !readValues, borrowValues: true };
+    const options: ScanOptions = { ...bound.options, keysOnly: !readValues };
     onScan?.({ tree: bound.tree, options: { ...options }, columns: columns.map((c) => COLUMNS[c]!.name) });
-    const iterator = db.openTree(bound.tree).scan(options);
+    // Values are copied straight into DuckDB's vector: borrow them from the frame.
+    const iterator = db.openTree(bound.tree).scanBorrowed(options);
     const state: ScanState = {
       iterator,
       columns,

@@ -6,7 +6,6 @@ import { describe, expect, it } from 'vitest';
 import { DB } from '../../src/api/db.js';
 import type { Tree } from '../../src/api/tree.js';
 import type { ScanEntry, ScanOptions } from '../../src/api/types.js';
-import { prefixSuccessor } from '../../src/art/scan.js';
 import { Oracle, Rng, show, startsWith } from './oracle.js';
 
 function fill(t: Tree, o: Oracle, keys: readonly Buffer[], value: (k: Buffer, i: number) => Buffer = (k) => k): void {
@@ -287,14 +286,5 @@ describe('scan while the tree changes', () => {
     t.put('a', 'a');
     t.put('c', 'c');
     expect(it.toArray().map((e) => e.key.toString())).toEqual(['c', 'd', 'f']);
-  });
-});
-
-describe('prefixSuccessor', () => {
-  it('increments the last non-0xFF byte and truncates', () => {
-    expect(prefixSuccessor(b('ab'))).toEqual(b('ac'));
-    expect(prefixSuccessor(b('a\u00ff\u00ff'))).toEqual(b('b'));
-    expect(prefixSuccessor(b('\u00ff'))).toBeNull();
-    expect(prefixSuccessor(b(''))).toBeNull();
   });
 });

@@ -95,9 +95,10 @@ describe('holt_scan', () => {
     fillObjects(db, 20_000);
     bridge = await openBridge(db);
     const t = db.openTree('objects');
-    const original = t.scan.bind(t);
+    // The bridge reads through the borrowed-value scan (Tree.scanBorrowed).
+    const original = t.scanBorrowed.bind(t);
     let pulled = 0;
-    t.scan = (opts) => {
+    t.scanBorrowed = (opts) => {
       const it = original(opts);
       const next = it.next.bind(it);
       it.next = () => { pulled++; return next(); };
