@@ -52,9 +52,12 @@ export async function proveVersionArithmetic({ dist }) {
   const loW = Z.Int.const('lo');
   const hiW = Z.Int.const('hi');
   const decode = (l, h) => Z.If(h.ge(H), Z.Int.val(-1), h.mul(W).add(l));
+  const proved = (name, r) => report.check(r.proved, () => `${name} refuted (W = ${W}, H = ${H}): ${r.counterexample}`);
   const a1 = await prove(Z, decode(vv.mod(W), vv.div(W)).eq(vv), [vv.ge(0), vv.lt(TWO53)], { v: vv });
+  proved('A1', a1);
   const a2 = await prove(Z, Z.Or(decode(loW, hiW).eq(-1), decode(loW, hiW).lt(TWO53)),
     [loW.ge(0), loW.lt(W), hiW.ge(0), hiW.lt(W)], { lo: loW, hi: hiW });
+  proved('A2', a2);
 
   // A3 in z3's IEEE binary64 theory: integer-valued doubles are those with x rem 1 = 0.
   const F = Z.Float.sort64();
@@ -63,6 +66,7 @@ export async function proveVersionArithmetic({ dist }) {
   const next = x.add(rne, 1);
   const a3 = await prove(Z, Z.And(next.gt(x), next.sub(rne, x).eq(Z.Float.val(1, F))),
     [x.ge(0), x.lt(2 ** 53), x.rem(1).isZero()], { x });
+  proved('A3', a3);
 
   // A4 over integers, with doubles' round-to-nearest-even written out for the range
   // the guard meets (0..2^54: exact up to 2^53, then even integers, ties to a multiple
@@ -85,12 +89,10 @@ export async function proveVersionArithmetic({ dist }) {
     Z.Implies(S.add(C).sub(1).le(Number.MAX_SAFE_INTEGER), admitted),
     Z.Implies(admitted, S.add(C).sub(1).le(TWO53)),
   ), ints, { S, C });
+  proved('A4', a4);
   // Finding A-1: is a batch ending exactly at 2^53 admitted? (a counterexample = yes)
   const edge = await prove(Z, Z.Implies(admitted, S.add(C).sub(1).le(Number.MAX_SAFE_INTEGER)), ints, { S, C });
 
-  for (const [name, r] of [['A1', a1], ['A2', a2], ['A3', a3], ['A4', a4]]) {
-    report.check(r.proved, () => `${name} refuted (W = ${W}, H = ${H}): ${r.counterexample}`);
-  }
   const proof = (r) => (r.proved ? 'proved (unsat)' : `REFUTED: ${r.counterexample}`);
   report.claim('A1', 'Every version below 2^53 round-trips through the WAL u64 fields', `z3 over all integers, with W = 2^${Math.log2(W)} and cut-off high word H = 0x${H.toString(16)} measured on the production getU64/putU64: ${proof(a1)}`);
   report.claim('A2', 'The u64 decoder never returns a value at or above 2^53 (it refuses it), so no decoded version loses precision', `z3 over all 2^64 word pairs: ${proof(a2)}`);
