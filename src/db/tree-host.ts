@@ -29,6 +29,10 @@ export interface TreeHost {
   logPut(state: TreeState, key: Uint8Array, keyLen: number, value: Uint8Array, valueLen: number): number;
   logDelete(state: TreeState, key: Uint8Array, keyLen: number): number;
   logRename(state: TreeState, from: Uint8Array, fromLen: number, to: Uint8Array, toLen: number, overwrite: boolean): number;
-  /** Called after every mutation: the synchronous durability mode syncs here. */
+  /**
+   * Called after every mutation is applied: the store counts writes to
+   * schedule checkpoints. Nothing is synced here: in 'sync' durability the
+   * log append (`log*`) was already durable before the tree changed.
+   */
   afterWrite(): void;
 }

@@ -19,7 +19,8 @@ import { DB, HoltError, Tree, collectAllTreeStats, isHoltError, toPrometheus } f
 import type { AtomicBatch, AtomicBatchTree, HoltErrorCode } from '../../src/index.js';
 import type { AtomicRecorder } from '../../src/api/atomic-batch.js';
 import type { ScanIterator } from '../../src/art/scan.js';
-import { dump, tempDir } from '../durability/helpers.js';
+import { dump } from '../durability/helpers.js';
+import { tempDir } from '../support/temp-dir.js';
 import { cases, coverage, noParams, param, type Param as TableParam, type Row as TableRow } from '../support/bad-input-table.js';
 import { objectMethods, publicMembers, type Member } from '../support/public-surface.js';
 import {

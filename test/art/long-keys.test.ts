@@ -14,7 +14,7 @@ import { DB } from '../../src/api/db.js';
 import type { Tree } from '../../src/api/tree.js';
 import type { ScanEntry, ScanOptions } from '../../src/api/types.js';
 import { MAX_KEY_BYTES } from '../../src/layout/leaf.js';
-import { tempDir } from '../durability/helpers.js';
+import { tempDir } from '../support/temp-dir.js';
 import { Oracle, Rng, scanOracle, show, showRecord, startsWith } from './oracle.js';
 
 /** Head lengths around every power-of-two a buffer could stop growing at. */

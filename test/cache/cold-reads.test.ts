@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB } from '../../src/index.js';
 import { FRAME_SIZE } from '../../src/layout/frame-header.js';
-import { tempDir } from '../durability/helpers.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const KEYS = 60_000;
 const keyOf = (i: number): string => `bucket-${String(i % 16).padStart(2, '0')}/path/sub/file-${String(i).padStart(7, '0')}.bin`;

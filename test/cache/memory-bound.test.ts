@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../durability/helpers.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const CHILD = new URL('./rss-child.mjs', import.meta.url).pathname;
 const CACHE_MB = 16;

@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../support/temp-dir.js';
 
 const MAIN = join(import.meta.dirname, '../../dist/cli/main.js');
-const root = mkdtempSync(join(tmpdir(), 'holt-cli-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const scratch = tempDir('cli');
+const root = scratch.dir;
+afterAll(() => scratch.cleanup());
 let n = 0;
 const freshDir = (): string => join(root, `db${n++}`);
 

@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DB, HoltError, type AtomicBatch, type Tree } from '../../src/index.js';
+import { tempDir, type TempDir } from '../support/temp-dir.js';
 
 /**
  * Model-based test of the multi-tree DB: random sequences of tree create/drop,
@@ -24,8 +22,8 @@ function rng(seed: number): () => number {
   };
 }
 
-const dirs: string[] = [];
-afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+const dirs: TempDir[] = [];
+afterAll(() => { for (const d of dirs) d.cleanup(); });
 
 function expectCode(fn: () => unknown, code: string): void {
   try {
@@ -107,8 +105,9 @@ describe('multi-tree DB against a model', () => {
 async function runWithReopen(seed: number, steps: number): Promise<void> {
   const r = rng(seed * 7919);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
-  const dir = mkdtempSync(join(tmpdir(), 'holt-db-model-'));
-  dirs.push(dir);
+  const t = tempDir('db-model');
+  dirs.push(t);
+  const dir = t.dir;
   let db = DB.open(dir, { checkpoint: false });
   const model: Model = new Map();
   let lastVersion = 0;

@@ -15,7 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB, HoltError, MAX_KEY_BYTES } from '../../src/index.js';
 import * as bridge from '../../src/duckdb/index.js';
 import { registerHolt } from '../../src/duckdb/index.js';
-import { dump, tempDir } from '../durability/helpers.js';
+import { dump } from '../durability/helpers.js';
+import { tempDir } from '../support/temp-dir.js';
 import { parameterCount } from '../support/public-surface.js';
 import {
   ARRAYS, BOOLEANS, NOT_FUNCTION, NOT_OPTIONS, NULL, NUMBERS, OBJECTS, STRINGS, SYMBOL, UNDEFINED, asField, except, type Wrong,

@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DuckDBBlobValue } from '@duckdb/node-api';
 import { DB } from '../../src/index.js';
 import type { ScanEvent } from '../../src/duckdb/index.js';
 import { fillObjects, openBridge, type Bridge } from './helpers.js';
+import { tempDir } from '../support/temp-dir.js';
 
 let bridge: Bridge | undefined;
 afterEach(async () => {
@@ -174,7 +173,7 @@ describe('holt_scan', () => {
     const db = DB.memory();
     fillObjects(db, 1000);
     bridge = await openBridge(db);
-    const dir = mkdtempSync(join(tmpdir(), 'holt-parquet-'));
+    const { dir, cleanup } = tempDir('parquet');
     try {
       const file = join(dir, 'objects.parquet');
       await bridge.connection.run(`COPY (SELECT key, value, version FROM holt_scan('objects', 'bucket-02/')) TO '${file}' (FORMAT parquet)`);
@@ -183,7 +182,7 @@ describe('holt_scan', () => {
       expect(back).toEqual(direct);
       expect(back[0]!.n).toBe('333');
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      cleanup();
     }
   });
 });

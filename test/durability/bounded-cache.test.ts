@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB } from '../../src/index.js';
-import { rng, tempDir } from './helpers.js';
+import { rng } from './helpers.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const KEYS = 200_000;
 const keyOf = (i: number): string => `bucket-${i % 97}/obj/${i.toString(36)}/part-${i}`;

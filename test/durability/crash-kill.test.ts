@@ -11,7 +11,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DB } from '../../src/index.js';
-import { rng, tempDir, verifyAll } from './helpers.js';
+import { rng, verifyAll } from './helpers.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const DIST = new URL('../../dist/index.js', import.meta.url).href;
 const CHILD = fileURLToPath(new URL('./crash-child.mjs', import.meta.url));

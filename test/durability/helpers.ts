@@ -1,17 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DB } from '../../src/index.js';
 import type { DBOptions } from '../../src/index.js';
 import type { Io } from '../../src/io/types.js';
 import { injectIoFaults } from '../support/fault-io.js';
-
-/** A fresh directory under the OS temp dir; `cleanup` removes it. */
-export function tempDir(tag = 'dur'): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), `holt-${tag}-`));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
 
 /** Every tree's full scan as `tree -> [key hex, value hex, version]`, trees sorted by name. */
 export function dump(db: DB): Record<string, [string, string, number][]> {

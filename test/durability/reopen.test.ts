@@ -6,7 +6,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DB } from '../../src/index.js';
 import type { DBOptions } from '../../src/index.js';
-import { dump, rng, tempDir, verifyAll } from './helpers.js';
+import { dump, rng, verifyAll } from './helpers.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => { for (const c of cleanups.splice(0)) c(); });

@@ -6,7 +6,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DB } from '../../src/index.js';
 import { loadIo } from '../../src/io/index.js';
-import { dump, faultyIo, openWithIo, rejected, tempDir, verifyAll, type WriteFaults } from './helpers.js';
+import { dump, faultyIo, openWithIo, rejected, verifyAll, type WriteFaults } from './helpers.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => { for (const c of cleanups.splice(0)) c(); });

@@ -4,11 +4,11 @@
  * The long runs are in docs/TESTING.md.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../support/temp-dir.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/soak/main.js', import.meta.url));
 
@@ -70,7 +70,7 @@ describe('holt soak', () => {
   });
 
   it('refuses to reset a directory it did not create, and rejects unknown flags', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'not-a-soak-'));
+    const { dir, cleanup } = tempDir('not-a-soak');
     try {
       writeFileSync(join(dir, 'precious.txt'), 'keep me');
       const o = await soak(['--mode', 'normal', '--dir', dir, '--reset', '--duration', '1']);
@@ -79,7 +79,7 @@ describe('holt soak', () => {
       const bad = await soak(['--mode', 'normal', '--bogus']);
       expect(bad.code).toBe(2);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      cleanup();
     }
   });
 });

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { DB, type DurableStats } from '../../src/index.js';
 import { FRAME_SIZE } from '../../src/layout/frame-header.js';
 import { SLOT_BYTES } from '../../src/layout/read-index.js';
-import { anyRss, key, tempDir, value } from './helpers.js';
+import { anyRss, key, value } from './helpers.js';
+import { testDir } from '../support/temp-dir.js';
 
 function durable(db: DB): DurableStats {
   const d = db.stats().durable;
@@ -28,7 +29,7 @@ describe('db.stats()', () => {
   });
 
   it('serves N concurrent sync() waiters with few fdatasyncs', async () => {
-    const db = DB.open(tempDir(), { checkpoint: false });
+    const db = DB.open(testDir('stats'), { checkpoint: false });
     const t = db.tree('objects');
     await db.sync();
     const before = durable(db).wal!;
@@ -51,7 +52,7 @@ describe('db.stats()', () => {
   });
 
   it('counts evictions and misses with a small cache, and a re-read of an evicted frame misses', async () => {
-    const dir = tempDir();
+    const dir = testDir('stats');
     const n = 12_000;
     const writer = DB.open(dir, { checkpoint: false });
     const w = writer.tree('objects');
@@ -90,7 +91,7 @@ describe('db.stats()', () => {
   });
 
   it('reading stats changes no counter, even a shape walk over frames that are not resident', async () => {
-    const dir = tempDir();
+    const dir = testDir('stats');
     const writer = DB.open(dir, { checkpoint: false });
     const w = writer.tree('objects');
     for (let i = 0; i < 12_000; i++) w.put(key(i), value(i, 600));
@@ -109,7 +110,7 @@ describe('db.stats()', () => {
   });
 
   it('a checkpoint counts a round and its frames, and pays off the debt', async () => {
-    const db = DB.open(tempDir(), { checkpoint: false });
+    const db = DB.open(testDir('stats'), { checkpoint: false });
     const t = db.tree('objects');
     for (let i = 0; i < 3_000; i++) t.put(key(i), value(i, 300));
     await db.sync();
@@ -146,7 +147,7 @@ describe('db.stats()', () => {
   });
 
   it('reports what opening replayed, and the I/O in use', async () => {
-    const dir = tempDir();
+    const dir = testDir('stats');
     const writer = DB.open(dir, { checkpoint: false });
     const w = writer.tree('objects');
     for (let i = 0; i < 50; i++) w.put(key(i), value(i, 10));

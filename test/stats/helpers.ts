@@ -1,19 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, expect } from 'vitest';
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-/** A fresh directory removed after the current test. */
-export function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'holt-stats-'));
-  dirs.push(d);
-  return d;
-}
+import { expect } from 'vitest';
 
 /** A value of `n` bytes that differs per `i` (so frames fill with real data). */
 export function value(i: number, n: number): Buffer {

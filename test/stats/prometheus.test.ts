@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { collectAllTreeStats, DB, toPrometheus } from '../../src/index.js';
-import { key, tempDir, value } from './helpers.js';
+import { key, value } from './helpers.js';
+import { testDir } from '../support/temp-dir.js';
 
 interface Series {
   name: string;
@@ -123,7 +124,7 @@ describe('toPrometheus()', () => {
   });
 
   it('renders a file DB: cache, WAL, checkpoint, open and I/O families, plus tree shapes', async () => {
-    const db = DB.open(tempDir(), { checkpoint: false });
+    const db = DB.open(testDir('stats'), { checkpoint: false });
     const t = db.tree('objects');
     for (let i = 0; i < 5_000; i++) t.put(key(i), value(i, 200));
     await db.sync();

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { DB } from '../../src/index.js';
 import { HoltError } from '../../src/api/errors.js';
-import { key, tempDir, value } from './helpers.js';
+import { key, value } from './helpers.js';
+import { testDir } from '../support/temp-dir.js';
 
 describe('tree.stats()', () => {
   it('describes an empty tree: one root frame holding an EmptyRoot', () => {
@@ -67,7 +68,7 @@ describe('tree.stats()', () => {
   });
 
   it('walks a file-backed tree the same after reopen (frames read silently from disk)', async () => {
-    const dir = tempDir();
+    const dir = testDir('stats');
     const writer = DB.open(dir, { checkpoint: false });
     const w = writer.tree('objects');
     for (let i = 0; i < 10_000; i++) w.put(key(i), value(i, 500));

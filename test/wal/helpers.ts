@@ -1,16 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { loadIo } from '../../src/io/index.js';
 import type { Io } from '../../src/io/types.js';
 import { injectIoFaults } from '../support/fault-io.js';
 
 export const io: Io = loadIo({ prefer: 'fs' });
-
-export function tempDir(): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'holt-wal-'));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
 
 export const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 

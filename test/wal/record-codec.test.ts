@@ -4,6 +4,7 @@ import { crc32c } from '../../src/checksum/crc32c.js';
 import { GrowableBuffer } from '../../src/wal/growable-buffer.js';
 import {
   decodeRecord,
+  encodePutRecord,
   encodeRecord,
   MAX_RECORD_BYTES,
   REC_BODY_OFFSET,
@@ -14,7 +15,6 @@ import {
   RECORD_OVERHEAD,
   recordSize,
 } from '../../src/wal/record-codec.js';
-import { decodeWalHeader, encodeWalHeader, HDR_BASE_SEQ_OFFSET, HDR_CRC_OFFSET, WAL_HEADER_SIZE } from '../../src/wal/wal-header.js';
 import type { WalOp } from '../../src/wal/wal-op.js';
 import { enc } from './helpers.js';
 
@@ -123,26 +123,21 @@ describe('record codec', () => {
   });
 });
 
-describe('WAL header', () => {
-  it('round-trips and pins its layout', () => {
-    const page = encodeWalHeader({ baseSeq: 123456789012, createdAtMs: 1700000000000 });
-    expect(page.length).toBe(WAL_HEADER_SIZE);
-    expect(new TextDecoder().decode(page.subarray(0, 4))).toBe('HWAL');
-    expect(new DataView(page.buffer).getBigUint64(HDR_BASE_SEQ_OFFSET, true)).toBe(123456789012n);
-    expect(decodeWalHeader(page, 'f.wal')).toEqual({ baseSeq: 123456789012, createdAtMs: 1700000000000 });
-  });
-
-  it('rejects a damaged header with CORRUPT naming file and offset', () => {
-    const page = encodeWalHeader({ baseSeq: 5, createdAtMs: 1 });
-    page[HDR_BASE_SEQ_OFFSET] = 6;
-    try {
-      decodeWalHeader(page, '/x/journal.wal');
-      expect.unreachable();
-    } catch (e) {
-      expect(isHoltError(e, 'CORRUPT')).toBe(true);
-      expect((e as { file: string }).file).toBe('/x/journal.wal');
-      expect((e as { offset: number }).offset).toBe(HDR_CRC_OFFSET);
-      expect((e as Error).message).toContain('/x/journal.wal');
+describe('encodePutRecord (the hot put path)', () => {
+  it('writes exactly the bytes encodeRecord writes for the same put', () => {
+    for (const [keyLen, valueLen] of [[1, 0], [33, 72], [200, 300], [16_384, 131_072]] as const) {
+      const key = Buffer.alloc(keyLen + 7, 0x61);
+      const value = Buffer.alloc(valueLen + 5, 0x7a);
+      for (let i = 0; i < key.length; i++) key[i] = (i * 31) & 0xff;
+      for (let i = 0; i < value.length; i++) value[i] = (i * 17) & 0xff;
+      const a = new GrowableBuffer(16);
+      const b = new GrowableBuffer(16);
+      const sa = encodeRecord(a, 123_456_789_012, { type: 'put', treeId: 9, key: key.subarray(0, keyLen), value: value.subarray(0, valueLen) });
+      const sb = encodePutRecord(b, 123_456_789_012, 9, key, keyLen, value, valueLen);
+      expect(sb).toBe(sa);
+      expect(Buffer.from(b.bytes.subarray(0, b.length)).equals(Buffer.from(a.bytes.subarray(0, a.length)))).toBe(true);
+      const d = decodeRecord(b.bytes.subarray(0, b.length), 0);
+      expect(d.ok).toBe(true);
     }
   });
 });

@@ -6,13 +6,14 @@ import { replayWal } from '../../src/wal/replay.js';
 import { WAL_HEADER_SIZE } from '../../src/wal/wal-header.js';
 import type { WalRecord } from '../../src/wal/wal-op.js';
 import { WalWriter } from '../../src/wal/wal-writer.js';
-import { enc, io, tempDir } from './helpers.js';
+import { enc, io } from './helpers.js';
+import { tempDir } from '../support/temp-dir.js';
 
 let dir: string;
 let cleanup: () => void;
 let path: string;
 beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
+  ({ dir, cleanup } = tempDir('wal'));
   path = join(dir, 'journal.wal');
 });
 afterEach(() => cleanup());
