@@ -22,16 +22,39 @@ import {
 } from '../db/catalog-state.js';
 import { applyBatch, batchWriteCount, evaluateBatch } from '../db/atomic-apply.js';
 import type { TreeHost, TreeState } from '../db/tree-host.js';
-import { DurableStore } from '../db/durable-store.js';
+import { DurableStore, WriterMovedOn, type StoreHost } from '../db/durable-store.js';
 import type { WalSingleOp } from '../wal/wal-op.js';
+
+/** Attempts of a reader open that keeps racing the writer's checkpoints. */
+const MAX_READER_ATTEMPTS = 20;
+
+/** What a refresh loads into before the DB switches to it. */
+class LoadedTrees implements StoreHost {
+  catalog: CatalogState = emptyCatalog();
+  readonly trees = new Map<number, TreeState>();
+  private readonly pager: FramePager;
+
+  constructor(pager: FramePager) {
+    this.pager = pager;
+  }
+
+  installTree(name: string, id: number, rootFrameId?: number, keyCount = 0): TreeState {
+    const core = rootFrameId === undefined ? TreeCore.create(id, this.pager) : new TreeCore(id, this.pager, rootFrameId);
+    core.keyCount = keyCount;
+    const t: TreeState = { name, id, core, dropped: false };
+    this.trees.set(id, t);
+    return t;
+  }
+}
 
 export class DB implements TreeHost {
   /** @internal */ catalog: CatalogState = emptyCatalog();
   /** @internal Trees by id: live ones and dropped ones awaiting finalization. */
   readonly trees = new Map<number, TreeState>();
   private readonly handles = new Map<number, Tree>();
-  /** @internal */ readonly pager: FramePager;
-  /** @internal */ readonly durable: DurableStore | null;
+  /** @internal Replaced by `refresh()` on a read-only DB. */ pager: FramePager;
+  /** @internal Replaced by `refresh()` on a read-only DB. */ durable: DurableStore | null;
+  private readonly options: DBOptions;
   private nextVersion = 1;
   private closed = false;
   private closing: Promise<void> | null = null;
@@ -40,8 +63,9 @@ export class DB implements TreeHost {
   /** Directory of a file-backed DB, undefined in memory. */
   readonly path: string | undefined;
 
-  private constructor(pager: FramePager, durable: DurableStore | null, readOnly: boolean, path: string | undefined) {
+  private constructor(pager: FramePager, durable: DurableStore | null, readOnly: boolean, path: string | undefined, options: DBOptions = {}) {
     this.pager = pager;
+    this.options = options;
     this.durable = durable;
     this.readOnly = readOnly;
     this.path = path;
@@ -64,15 +88,68 @@ export class DB implements TreeHost {
       throw invalidArgument(`DB.open needs a directory path (a non-empty string without NUL), got ${describe(dir)}`);
     }
     const opts = checkDBOptions(options);
-    const durable = DurableStore.open(dir, opts);
-    const db = new DB(durable.pager, durable, opts.readOnly === true, dir);
-    try {
-      durable.load(db);
-    } catch (e) {
-      durable.abandon();
-      throw e;
+    for (let attempt = 1; ; attempt++) {
+      const durable = DurableStore.open(dir, opts);
+      const db = new DB(durable.pager, durable, opts.readOnly === true, dir, opts);
+      try {
+        durable.load(db);
+        return db;
+      } catch (e) {
+        durable.abandon();
+        // A reader raced a live writer's checkpoint: start over from its newer manifest.
+        if (!(e instanceof WriterMovedOn) || attempt >= MAX_READER_ATTEMPTS) throw e;
+      }
     }
-    return db;
+  }
+
+  /**
+   * Move a read-only DB to the newest durable state of its directory: the
+   * writer's last checkpoint plus every WAL record it has written since.
+   * Tree handles stay valid and see the new state (a tree dropped meanwhile
+   * throws TREE_DROPPED); scans begun before the refresh end with CLOSED.
+   * On a writer or memory DB there is nothing newer: it does nothing.
+   * The state between two refreshes never changes, however the writer goes on.
+   */
+  refresh(): void {
+    this.checkOpen();
+    if (!this.readOnly || this.durable === null || this.path === undefined) return;
+    for (let attempt = 1; ; attempt++) {
+      const next = DurableStore.open(this.path, this.options);
+      const loaded = new LoadedTrees(next.pager);
+      try {
+        next.load(loaded);
+      } catch (e) {
+        next.abandon();
+        if (!(e instanceof WriterMovedOn) || attempt >= MAX_READER_ATTEMPTS) throw e;
+        continue;
+      }
+      this.adopt(next, loaded);
+      return;
+    }
+  }
+
+  /** Switch to a freshly loaded state: same TreeState objects (handles hold them), new cores. */
+  private adopt(next: DurableStore, loaded: LoadedTrees): void {
+    const old = this.durable!;
+    this.pager = next.pager;
+    this.durable = next;
+    this.catalog = loaded.catalog;
+    for (const [id, t] of [...this.trees]) {
+      const fresh = loaded.trees.get(id);
+      if (fresh === undefined || fresh.name !== t.name) {
+        t.dropped = true;
+        this.trees.delete(id);
+        this.handles.delete(id);
+      }
+    }
+    for (const [id, fresh] of loaded.trees) {
+      const t = this.trees.get(id);
+      if (t === undefined) { this.trees.set(id, fresh); continue; }
+      t.core = fresh.core;
+      t.dropped = fresh.dropped;
+      if (t.dropped) this.handles.delete(id);
+    }
+    old.abandon();
   }
 
   // ---- catalog ----

@@ -224,6 +224,15 @@ export interface DurableStats {
   checkpoint: CheckpointStats;
   open: OpenStats;
   disk: DiskStats;
+  readers: ReaderStats;
+}
+
+/** Reader processes beside the writer (see docs/API.md, "Readers beside a writer"). */
+export interface ReaderStats {
+  /** This DB is a reader: the manifest generation it reads (its first WAL segment); null for the writer. */
+  generation: number | null;
+  /** Writer only: data-file slots kept because a live reader may still read an older manifest. */
+  retainedSlots: number;
 }
 
 /** `db.stats()`. Cheap: no tree walks (call `tree.stats()` for shapes). */

@@ -175,7 +175,7 @@ export class Tree {
    */
   scan(options?: ScanOptions): ScanIterator {
     this.host.checkReadable(this.state);
-    return new ScanIterator(this.state.core, toScanSpec(options, false), () => this.host.checkReadable(this.state));
+    return new ScanIterator(this.state.core, toScanSpec(options, false), this.scanCheck());
   }
 
   /**
@@ -187,7 +187,20 @@ export class Tree {
    */
   scanBorrowed(options?: ScanOptions): ScanIterator {
     this.host.checkReadable(this.state);
-    return new ScanIterator(this.state.core, toScanSpec(options, true), () => this.host.checkReadable(this.state));
+    return new ScanIterator(this.state.core, toScanSpec(options, true), this.scanCheck());
+  }
+
+  /**
+   * What a scan checks before each step: the tree is still readable, and a
+   * read-only DB was not refreshed under it (its frames are the old state's).
+   */
+  private scanCheck(): () => void {
+    const state = this.state;
+    const core = state.core;
+    return () => {
+      this.host.checkReadable(state);
+      if (state.core !== core) throw new HoltError('CLOSED', 'the database was refreshed after this scan began; start a new scan');
+    };
   }
 
   /** Apply a group of operations on this tree all-or-nothing (see DB.atomic). */

@@ -2,7 +2,8 @@
  * DurableStore: everything that makes a DB a directory on disk.
  *
  * ```
- *  DIR/LOCK            flock: one writer (exclusive) or many readers (shared)
+ *  DIR/LOCK            flock: one writer (exclusive)
+ *  DIR/readers/        one claim file per reader process (db/reader-table.ts)
  *  DIR/data.holt       frames, one per 512 KiB slot (O_DIRECT where allowed)
  *  DIR/MANIFEST        frame id -> slot, catalog, tree roots, version high-water
  *  DIR/wal-NNNNNN.log  logical WAL segments; the manifest names the first live one
@@ -34,6 +35,7 @@ import { renameRecord } from '../art/rename.js';
 import { applyCatalogOpOrThrow, type CatalogState } from './catalog-state.js';
 import { decodeCatalog, encodeCatalog } from './catalog-codec.js';
 import { CATALOG_TREE_ID } from './tree-ids.js';
+import { ReaderTable, type ReaderClaim } from './reader-table.js';
 import type { TreeState } from './tree-host.js';
 import type { CheckpointStats, DurableStats } from '../api/stats.js';
 import { collectDurableStats } from '../stats/durable-stats.js';
@@ -70,7 +72,11 @@ export class DurableStore {
   readonly pager: FilePager;
   readonly readOnly: boolean;
   private readonly durability: 'default' | 'sync';
-  private readonly lock: FileHandle;
+  /** The writer's exclusive lock on DIR/LOCK; null for a reader, which never takes it. */
+  private readonly lock: FileHandle | null;
+  /** A reader's claim on the manifest generation it reads; null for the writer. */
+  private readonly claim: ReaderClaim | null;
+  private readonly readers: ReaderTable;
   private wal: WalWriter | null = null;
   /**
    * Segments no longer appended to whose close (write + fdatasync) has not
@@ -102,10 +108,14 @@ export class DurableStore {
   };
   readonly open = { replayRecords: 0, replayMillis: 0, tornTailBytes: 0, zeroTailBytes: 0, segmentsReplayed: 0 };
 
-  private constructor(dir: string, io: Io, lock: FileHandle, pager: FilePager, manifest: Manifest, options: DBOptions) {
+  private constructor(
+    dir: string, io: Io, lock: FileHandle | null, claim: ReaderClaim | null, pager: FilePager, manifest: Manifest, options: DBOptions,
+  ) {
     this.dir = dir;
     this.io = io;
     this.lock = lock;
+    this.claim = claim;
+    this.readers = new ReaderTable(dir, io);
     this.pager = pager;
     this.manifest = manifest;
     this.readOnly = options.readOnly === true;
@@ -127,22 +137,42 @@ export class DurableStore {
       if (readOnly) throw new HoltError('NOT_FOUND', `no database at ${dir}`);
       mkdirSync(dir, { recursive: true });
     }
-    const lock = io.open(join(dir, LOCK_FILE), { create: !readOnly, readOnly });
-    try {
-      lock.lock(readOnly ? 'shared' : 'exclusive');
-    } catch (e) {
-      lock.close();
-      if (isIoError(e, 'LOCKED')) throw new HoltError('LOCKED', `${dir} is in use by another ${readOnly ? 'writer' : 'process'}`, { file: join(dir, LOCK_FILE) });
-      throw new HoltError('IO_ERROR', `cannot lock ${dir}: ${(e as Error).message}`, { cause: e });
+    // One writer: an exclusive flock on LOCK. Readers never touch LOCK; they
+    // register a claim instead, so they open beside a live writer.
+    let lock: FileHandle | null = null;
+    let claim: ReaderClaim | null = null;
+    if (readOnly) {
+      claim = new ReaderTable(dir, io).register();
+    } else {
+      // The writer makes the readers' directory, so that a reader adds nothing but its claim.
+      mkdirSync(join(dir, 'readers'), { recursive: true });
+      lock = io.open(join(dir, LOCK_FILE), { create: true });
+      try {
+        lock.lock('exclusive');
+      } catch (e) {
+        lock.close();
+        if (isIoError(e, 'LOCKED')) throw new HoltError('LOCKED', `${dir} is in use by another writer`, { file: join(dir, LOCK_FILE) });
+        throw new HoltError('IO_ERROR', `cannot lock ${dir}: ${(e as Error).message}`, { cause: e });
+      }
     }
+    const release = (): void => {
+      claim?.release();
+      try { lock?.close(); } catch { /* closed */ }
+    };
     try {
       const manifest = readManifest(dir) ?? emptyManifest();
+      // From here the writer keeps every slot this manifest names.
+      claim?.setGeneration(manifest.walSegment);
       const dataPath = join(dir, DATA_FILE);
+      if (readOnly && !existsSync(dataPath)) throw new HoltError('NOT_FOUND', `no database at ${dir}`);
       const data = io.open(dataPath, { direct: true, create: !readOnly, readOnly });
-      const pager = new FilePager(io, data, dataPath, new Map(manifest.frames), manifest.nextSlot, manifest.nextFrameId, options.cacheMB ?? 256, buildReadIndex);
-      return new DurableStore(dir, io, lock, pager, manifest, options);
+      const pager = new FilePager(
+        io, data, dataPath, new Map(manifest.frames), manifest.nextSlot, manifest.nextFrameId, options.cacheMB ?? 256,
+        buildReadIndex, manifest.walSegment,
+      );
+      return new DurableStore(dir, io, lock, claim, pager, manifest, options);
     } catch (e) {
-      lock.close();
+      release();
       throw e;
     }
   }
@@ -167,16 +197,28 @@ export class DurableStore {
     const started = performance.now();
     for (const n of segments) {
       if (n < this.manifest.walSegment) continue;
-      const result = replayWal({ io: this.io, path: join(this.dir, segmentName(n)), onRecord: (r) => this.redo(host, r) });
+      const path = join(this.dir, segmentName(n));
+      let result;
+      try {
+        result = replayWal({ io: this.io, path, onRecord: (r) => this.redo(host, r) });
+      } catch (e) {
+        // A live writer's checkpoint deleted the segment after this reader listed it.
+        if (this.readOnly && !existsSync(path)) throw new WriterMovedOn(path);
+        throw e;
+      }
       this.open.segmentsReplayed++;
       this.open.replayRecords += result.records;
       // Zeros past the last record are the WAL's preallocation, left by a crash: not torn data.
       this.open.tornTailBytes += result.tornTailBytes - result.zeroTailBytes;
       this.open.zeroTailBytes += result.zeroTailBytes;
       this.highWater = Math.max(this.highWater, result.lastSeq, result.baseSeq);
+      // A reader beside a live writer stops at the first record not yet
+      // complete in the file: what follows cannot be part of a prefix.
+      if (this.readOnly && result.tornTailBytes > result.zeroTailBytes) break;
     }
     this.open.replayMillis = performance.now() - started;
     if (this.readOnly) return;
+    this.pager.releaseRetired(this.readers.oldestGeneration());
     for (const n of segments) if (n < this.manifest.walSegment) this.unlinkSegment(n);
     this.segment = Math.max(this.manifest.walSegment, (segments[segments.length - 1] ?? 0) + 1);
     this.wal = this.openSegment(this.segment, this.highWater);
@@ -192,7 +234,13 @@ export class DurableStore {
   abandon(): void {
     if (this.timer !== null) clearInterval(this.timer);
     try { this.pager.data.close(); } catch { /* already closed */ }
-    try { this.lock.close(); } catch { /* already closed */ }
+    this.releaseDirectory();
+  }
+
+  /** Give up the writer lock or the reader claim. */
+  private releaseDirectory(): void {
+    this.claim?.release();
+    try { this.lock?.close(); } catch { /* already closed */ }
   }
 
   private listSegments(): number[] {
@@ -219,16 +267,36 @@ export class DurableStore {
 
   private redo(host: StoreHost, r: WalRecord): void {
     const op = r.op;
-    if (op.type === 'batch') op.ops.forEach((inner, i) => this.redoOne(host, inner, r.seq + i));
-    else this.redoOne(host, op, r.seq);
+    if (op.type !== 'batch') {
+      this.redoOne(host, op, r.seq);
+      this.applyCatalogRecords(host);
+      return;
+    }
+    // A catalog change is one batch of record puts and deletes (logCatalog):
+    // only the whole batch is a valid catalog, never a state inside it.
+    op.ops.forEach((inner, i) => {
+      if (inner.treeId !== CATALOG_TREE_ID) this.applyCatalogRecords(host);
+      this.redoOne(host, inner, r.seq + i);
+    });
+    this.applyCatalogRecords(host);
+  }
+
+  /** Catalog records changed by redo and not yet decoded. */
+  private catalogChanged = false;
+
+  /** Decode the catalog records redo changed, and make the trees agree. */
+  private applyCatalogRecords(host: StoreHost): void {
+    if (!this.catalogChanged) return;
+    this.catalogChanged = false;
+    host.catalog = decodeCatalog(this.catalogRecords.values());
+    this.syncTrees(host);
   }
 
   private redoOne(host: StoreHost, op: WalSingleOp, seq: number): void {
     if (op.treeId === CATALOG_TREE_ID) {
       if (op.type === 'put') this.catalogRecords.set(Buffer.from(op.key).toString('hex'), { key: Uint8Array.from(op.key), value: Uint8Array.from(op.value) });
       else if (op.type === 'delete') this.catalogRecords.delete(Buffer.from(op.key).toString('hex'));
-      host.catalog = decodeCatalog(this.catalogRecords.values());
-      this.syncTrees(host);
+      this.catalogChanged = true;
       return;
     }
     const t = host.trees.get(op.treeId);
@@ -396,7 +464,8 @@ export class DurableStore {
     }
 
     // 4. Retire what the new manifest no longer names.
-    pager.commitRound(round);
+    pager.commitRound(round, nextSegment);
+    pager.releaseRetired(this.readers.oldestGeneration());
     for (const n of this.listSegments()) if (n < nextSegment) this.unlinkSegment(n);
     this.manifest = manifest;
     this.lastCheckpointAt = Date.now();
@@ -443,7 +512,7 @@ export class DurableStore {
       }
     } finally {
       try { this.pager.data.close(); } catch { /* closed */ }
-      try { this.lock.close(); } catch { /* closed */ }
+      this.releaseDirectory();
     }
   }
 
@@ -451,6 +520,17 @@ export class DurableStore {
     return collectDurableStats({
       io: this.io, pager: this.pager, wal: this.wal, retiringWal: this.retiringWal, walTotals: this.walTotals,
       walSegment: this.segment, checkpoints: this.checkpoints, open: this.open,
+      readerGeneration: this.claim === null ? null : this.manifest.walSegment,
     });
+  }
+}
+
+/**
+ * A reader found that a WAL segment it listed was deleted by the writer's
+ * checkpoint: the open starts over from the newer manifest (DB.open retries).
+ */
+export class WriterMovedOn extends Error {
+  constructor(path: string) {
+    super(`${path} was retired by a checkpoint while a reader was opening`);
   }
 }

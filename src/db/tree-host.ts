@@ -11,7 +11,8 @@ import type { TreeCore } from '../art/tree-core.js';
 export interface TreeState {
   readonly name: string;
   readonly id: number;
-  readonly core: TreeCore;
+  /** Replaced when a read-only DB refreshes to a newer state (DB.refresh); handles follow it. */
+  core: TreeCore;
   /** Set when the tree is dropped: handles are fenced with TREE_DROPPED. */
   dropped: boolean;
 }

@@ -22,6 +22,8 @@ export interface DurableParts {
   /** The store's running checkpoint counters (its CheckpointCounters): the debt is computed here. */
   checkpoints: Omit<CheckpointStats, 'debt'>;
   open: OpenStats;
+  /** The manifest generation a reader reads; null for the writer. */
+  readerGeneration: number | null;
 }
 
 export function collectDurableStats(p: DurableParts): DurableStats {
@@ -72,6 +74,7 @@ export function collectDurableStats(p: DurableParts): DurableStats {
       debt: { dirtyFrames: pager.dirtyFrames, dirtyBytes: pager.dirtyFrames * FRAME_SIZE, walBytes: wal?.walBytes ?? 0 },
     },
     open: { ...p.open },
+    readers: { generation: p.readerGeneration, retainedSlots: p.readerGeneration === null ? pager.retiredSlots : 0 },
     disk: {
       bytesRead: c.point.bytesRead + c.scan.bytesRead + pager.coldReads.pageBytesRead,
       frameReads: c.point.misses + c.scan.misses,

@@ -98,12 +98,18 @@ export class FilePager implements FramePager, ColdReader {
   /** Frames whose captured image a checkpoint is still writing (pinned meanwhile). */
   private readonly inflight = new Set<number>();
   private readonly freeSlots: number[] = [];
+  /**
+   * Slots no longer named by the newest manifest, by the generation (manifest
+   * WAL segment) from which on they are unnamed: reusable once no reader
+   * process reads an older manifest (see db/reader-table.ts).
+   */
+  private readonly retired: { generation: number; slots: number[] }[] = [];
   private nextSlot: number;
   private nextFrameId: number;
 
   constructor(
     io: Io, data: FileHandle, dataPath: string, slots: Map<number, number>, nextSlot: number, nextFrameId: number,
-    cacheMB: number, buildIndex: ReadIndexBuilder,
+    cacheMB: number, buildIndex: ReadIndexBuilder, generation: number,
   ) {
     this.io = io;
     this.data = data;
@@ -119,9 +125,12 @@ export class FilePager implements FramePager, ColdReader {
     this.cache = new FrameCache(new BufferPool(io, capacity, FRAME_SIZE));
     this.pages = new PageCache(io, pageBytes / PAGE_SIZE);
     this.coldFrame = new Frame(0, this.alignedFrameBuffer());
+    // Slots the manifest does not name may still be named by an older one a
+    // reader process reads: free only once readers are at this generation.
     const used = new Set(slots.values());
-    for (let s = 0; s < nextSlot; s++) if (!used.has(s)) this.freeSlots.push(s);
-    this.freeSlots.sort((a, b) => b - a);
+    const unnamed: number[] = [];
+    for (let s = 0; s < nextSlot; s++) if (!used.has(s)) unnamed.push(s);
+    if (unnamed.length > 0) this.retired.push({ generation, slots: unnamed });
   }
 
   beginOperation(): void {
@@ -377,13 +386,30 @@ export class FilePager implements FramePager, ColdReader {
     return this.freeSlots.pop() ?? this.nextSlot++;
   }
 
-  private retireSlots(slots: Iterable<number>): void {
+  private freeSlotsNow(slots: Iterable<number>): void {
     for (const s of slots) {
       this.freeSlots.push(s);
       // The slot will hold another image: its cached pages would lie.
       this.pages.dropRange(slotOffset(s), slotOffset(s + 1));
     }
     this.freeSlots.sort((a, b) => b - a);
+  }
+
+  /** Make reusable the retired slots no reader needs: readers are all at `oldestReader` or newer. */
+  releaseRetired(oldestReader: number): void {
+    let kept = 0;
+    for (const r of this.retired) {
+      if (r.generation <= oldestReader) this.freeSlotsNow(r.slots);
+      else this.retired[kept++] = r;
+    }
+    this.retired.length = kept;
+  }
+
+  /** Slots waiting for reader processes to move on (stats). */
+  get retiredSlots(): number {
+    let n = 0;
+    for (const r of this.retired) n += r.slots.length;
+    return n;
   }
 
   /**
@@ -426,12 +452,15 @@ export class FilePager implements FramePager, ColdReader {
     return { images, released, superseded, frames, nextFrameId: this.nextFrameId, nextSlot: this.nextSlot, buffers };
   }
 
-  /** The round's manifest is durable: frames live in their new slots, old slots are free. */
-  commitRound(round: CapturedRound): void {
+  /**
+   * The round's manifest (of `generation`) is durable: frames live in their
+   * new slots; the old ones are retired (see `releaseRetired`).
+   */
+  commitRound(round: CapturedRound, generation: number): void {
     this.endRound(round);
     for (const id of round.released) this.slots.delete(id);
     for (const img of round.images) this.slots.set(img.frameId, img.slot);
-    this.retireSlots(round.superseded);
+    if (round.superseded.length > 0) this.retired.push({ generation, slots: round.superseded });
   }
 
   /** The round failed before its manifest was published: everything it captured is pending again. */
@@ -444,7 +473,8 @@ export class FilePager implements FramePager, ColdReader {
       if (f !== undefined) this.markDirty(f);
     }
     for (const id of round.released) this.released.add(id);
-    this.retireSlots(round.images.map((i) => i.slot));
+    // No published manifest ever named these slots: no reader can need them.
+    this.freeSlotsNow(round.images.map((i) => i.slot));
   }
 
   private endRound(round: CapturedRound): void {

@@ -3,7 +3,7 @@
  * HoltError CORRUPT naming the file and a byte offset, with nothing modified.
  * Never a crash, never a silently wrong answer.
  */
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DB } from '../../src/index.js';
@@ -24,7 +24,7 @@ function fresh(): string {
 }
 function cloneDir(src: string): string {
   const d = fresh();
-  for (const name of readdirSync(src)) copyFileSync(join(src, name), join(d, name));
+  cpSync(src, d, { recursive: true }); // readers/ is a directory
   return d;
 }
 function flipByte(file: string, offset: number): void {
