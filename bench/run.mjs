@@ -12,9 +12,9 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ENGINE_NAMES, loadEngine } from './adapters/index.mjs';
-import { compare, mergeRounds, scalePoints, verify } from './lib/analyze.mjs';
+import { compare, compareLevel, mergeRounds, scalePoints, verify } from './lib/analyze.mjs';
 import { ensurePeers, holtUnavailableReason, peerVersions } from './lib/deps.mjs';
-import { consoleTable, formatSize, memoryCells } from './lib/format.mjs';
+import { consoleTable, formatSize, levelRows, memoryCells } from './lib/format.mjs';
 import { describeMachine } from './lib/machine.mjs';
 import { BASELINE_JSON, LATEST_JSON, RESULTS_DIR, RESULTS_MD, SCALE_SVG, WORKER } from './lib/paths.mjs';
 import { BASE_SIZE, MODES, parseOptions, planJobs } from './lib/plan.mjs';
@@ -70,7 +70,7 @@ export async function runBench(options, command) {
   const engines = {};
   for (const name of options.engines) {
     const engine = await loadEngine(name);
-    if (engine.holt && holtReason) continue;
+    if ((engine.holt || engine.usesHolt) && holtReason) continue;
     engines[name] = engine;
   }
   if (holtReason) log(`bench: Holt skipped: ${holtReason}`);
@@ -105,6 +105,7 @@ export async function runBench(options, command) {
     rounds: options.rounds,
     warnings: verify(runs),
     comparisons: compare(merged),
+    level: compareLevel(merged),
     scale: scalePoints(merged),
     runs: merged,
   };
@@ -137,6 +138,12 @@ export function printTables(results) {
     for (const [key, bySize] of lines) {
       process.stdout.write(`  ${key.padEnd(40)} ${scaleSizes.map((s) => (bySize.has(s) ? String(Math.round(/** @type {number} */ (bySize.get(s)))) : '-').padStart(9)).join(' ')}\n`);
     }
+  }
+  const level = levelRows(results.level ?? [], BASE_SIZE);
+  if (level.length > 1) {
+    process.stdout.write('\nthrough the Level interface (ns/op; ratio = classic-level / holt-level, above 1 holt-level is faster)\n');
+    const widths = level[0].map((_, i) => Math.max(...level.map((r) => r[i].length)));
+    for (const r of level) process.stdout.write(`  ${r.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')}\n`);
   }
   for (const w of results.warnings) process.stdout.write(`\nWARNING: ${w}\n`);
   const failed = results.runs.filter((r) => r.error);

@@ -60,7 +60,7 @@ async function main() {
   let failures = 0;
   for (const name of wanted) {
     const engine = await loadEngine(name);
-    if (engine.holt && holtReason) {
+    if ((engine.holt || engine.usesHolt) && holtReason) {
       process.stdout.write(`skip ${name}: ${holtReason}\n`);
       continue;
     }

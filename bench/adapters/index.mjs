@@ -41,13 +41,14 @@
  * @typedef {object} Engine
  * @property {string} name
  * @property {boolean} holt  Holt itself (ratios are computed against these)
+ * @property {boolean} [usesHolt]  a peer that runs on Holt's build (holt-level): skipped with Holt
  * @property {Mode[]} modes
  * @property {string} summary  one line for the report
  * @property {() => Promise<Adapter>} create  loads the engine module lazily
  */
 
-/** Engine names in report order: Holt first, then peers, then the baseline. */
-export const ENGINE_NAMES = ['holt-memory', 'holt-file', 'lmdb', 'better-sqlite3', 'classic-level', 'js-baseline'];
+/** Engine names in report order: Holt first, then peers (holt-level next to classic-level), then the baseline. */
+export const ENGINE_NAMES = ['holt-memory', 'holt-file', 'lmdb', 'better-sqlite3', 'classic-level', 'holt-level', 'js-baseline'];
 
 /**
  * @param {string} name

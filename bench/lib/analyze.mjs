@@ -112,6 +112,47 @@ export function compare(runs) {
 }
 
 /**
+ * @typedef {object} LevelComparison
+ * @property {string} workload
+ * @property {string} mode
+ * @property {number} size
+ * @property {string} op
+ * @property {{ median: number, p10: number, p90: number }} classicLevel
+ * @property {{ median: number, p10: number, p90: number }} holtLevel
+ * @property {number} ratio  classic-level median / holt-level median (> 1: holt-level is faster)
+ */
+
+/**
+ * The Level interface on both engines: classic-level against holt-level, which run the
+ * same adapter code (adapters/level-ops.mjs), cell by cell.
+ * @param {RunResult[]} runs
+ * @returns {LevelComparison[]}
+ */
+export function compareLevel(runs) {
+  /** @type {LevelComparison[]} */
+  const out = [];
+  const usable = runs.filter((r) => !r.error && r.ops);
+  for (const holtLevel of usable.filter((r) => r.engine === 'holt-level')) {
+    const classic = usable.find((r) => r.engine === 'classic-level' && r.workload === holtLevel.workload && r.mode === holtLevel.mode && r.size === holtLevel.size);
+    if (!classic) continue;
+    for (const [op, cell] of Object.entries(holtLevel.ops ?? {})) {
+      const peer = classic.ops?.[op];
+      if (!peer) continue;
+      out.push({
+        workload: holtLevel.workload,
+        mode: holtLevel.mode,
+        size: holtLevel.size,
+        op,
+        classicLevel: brief(peer),
+        holtLevel: brief(cell),
+        ratio: round(peer.median / cell.median),
+      });
+    }
+  }
+  return out;
+}
+
+/**
  * Scale-curve points: memory mode, get and list_dir_8, every size.
  * @param {RunResult[]} runs
  */

@@ -68,6 +68,21 @@ export function consoleTable(title, cells, memory) {
 }
 
 /**
+ * The classic-level / holt-level table at one size: a header row, then one row per
+ * workload, mode and op (ns/op of each, and the ratio).
+ * @param {import('./analyze.mjs').LevelComparison[]} level
+ * @param {number} size
+ * @returns {string[][]}
+ */
+export function levelRows(level, size) {
+  const rows = [['workload', 'mode', 'op', 'classic-level', 'holt-level', 'ratio']];
+  for (const c of level.filter((l) => l.size === size)) {
+    rows.push([c.workload, c.mode, c.op, formatNs(c.classicLevel.median), formatNs(c.holtLevel.median), formatRatio(c.ratio)]);
+  }
+  return rows;
+}
+
+/**
  * "RSS / heap" MiB after load of each engine's run in one group.
  * @param {Array<{ engine: string, workload: string, mode: string, size: number, memory?: Record<string, number> }>} runs
  * @param {string} workload

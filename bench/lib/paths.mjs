@@ -17,3 +17,5 @@ export const WORKER = path.join(BENCH_DIR, 'engine-worker.mjs');
  * another build (a second checkout, or a stand-in while the engine is being built).
  */
 export const HOLT_DIST = process.env.HOLT_BENCH_DIST ? path.resolve(process.env.HOLT_BENCH_DIST) : path.join(ROOT_DIR, 'dist', 'index.js');
+/** `holt/level` of the same build. */
+export const HOLT_LEVEL_DIST = path.join(path.dirname(HOLT_DIST), 'level', 'index.js');

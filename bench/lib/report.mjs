@@ -5,7 +5,7 @@
 
 import fs from 'node:fs';
 import { ENGINE_NAMES } from '../adapters/index.mjs';
-import { enginesOf, formatNs, formatRatio, formatSize, formatSpread, memoryCells } from './format.mjs';
+import { enginesOf, formatNs, formatRatio, formatSize, formatSpread, levelRows, memoryCells } from './format.mjs';
 import { BASE_SIZE, MODES } from './plan.mjs';
 import { IO_RESULTS_MD } from './paths.mjs';
 
@@ -123,6 +123,19 @@ export function renderResults(results) {
       out.push(mdTable(rows));
       out.push('');
     }
+  }
+
+  const level = levelRows(results.level ?? [], BASE_SIZE);
+  if (level.length > 1) {
+    out.push('## Through the Level interface');
+    out.push('');
+    out.push(
+      'classic-level and holt-level (`HoltLevel` from `holt/level`) driven by the same adapter code (`adapters/level-ops.mjs`): ' +
+        'ns/op medians, **ratio = classic-level time / holt-level time** (above 1 holt-level is faster). See docs/LEVEL.md.',
+    );
+    out.push('');
+    out.push(mdTable(level.map((r, i) => (i === 0 ? r : [r[0], r[1], `\`${r[2]}\``, ...r.slice(3)]))));
+    out.push('');
   }
 
   out.push('## Memory after load');
