@@ -7,9 +7,11 @@
  * - Clean end of file.
  * - A torn tail, the shape a crash leaves behind: a record header cut short, a
  *   body that runs past end of file, zero-filled space where a record should
- *   start, or a record that fails its checksum/type/length checks and is the
- *   last thing in the file (only zeros after it). In every torn case no valid
- *   record may follow; one that does means a damaged length field, not a tear.
+ *   start, a record cut inside its 4-byte magic (1 to 3 magic bytes, then
+ *   zeros: a sector boundary inside the magic), or a record that fails its
+ *   checksum/type/length checks and is the last thing in the file (only zeros
+ *   after it). In every torn case no valid record may follow; one that does
+ *   means a damaged length field, not a tear.
  *   `summary.endOffset` is where the valid log ends and `tornTailBytes` how
  *   much follows it.
  * - Anything else (a bad record followed by more non-zero data, sequence
@@ -55,6 +57,8 @@ export interface WalScanSummary {
 }
 
 const WINDOW_BYTES = 1024 * 1024;
+/** RECORD_MAGIC as it lies in the file (little-endian): "HREC". */
+const MAGIC_BYTES = [RECORD_MAGIC & 0xff, (RECORD_MAGIC >>> 8) & 0xff, (RECORD_MAGIC >>> 16) & 0xff, RECORD_MAGIC >>> 24];
 
 export class WalReader {
   readonly #fh: FileHandle;
@@ -116,7 +120,9 @@ export class WalReader {
       this.#ensure(p, RECORD_HEADER_BYTES);
       const framed = peekRecordSize(this.#win, p - this.#winStart);
       if (framed === 'bad magic') {
-        if (this.#allZero(p, size)) return done(header, lastSeq, records, p);
+        // Zeros, or a record cut inside its magic (a strict prefix of it), then
+        // only zeros: the preallocated tail after a torn write.
+        if (this.#allZero(p + this.#magicPrefixAt(p), size)) return done(header, lastSeq, records, p);
         throw this.#corrupt(p, 'bad record magic');
       }
       if (framed === 'bad length') throw this.#corrupt(p, 'record length out of range');
@@ -188,6 +194,14 @@ export class WalReader {
       end = start;
     }
     return from - 1;
+  }
+
+  /** How many leading bytes at `p` (in the window) match the record magic's: 0 to 3 when the magic is bad. */
+  #magicPrefixAt(p: number): number {
+    const at = p - this.#winStart;
+    let k = 0;
+    while (k < 4 && this.#win[at + k] === MAGIC_BYTES[k]) k++;
+    return k;
   }
 
   #allZero(from: number, to: number): boolean {

@@ -254,6 +254,7 @@ export class WalWriter {
     const refused = this.#refusal();
     if (refused !== null) throw refused;
     const seq = this.#nextSeq;
+    if (seq > Number.MAX_SAFE_INTEGER) throw seqExhausted();
     const size = encodePutRecord(this.#buf, seq, treeId, key, keyLen, value, valueLen);
     this.#nextSeq = seq + 1;
     this.#appendedRecords++;
@@ -362,7 +363,8 @@ export class WalWriter {
     validateWalOp(op);
     const seq = this.#nextSeq;
     const count = seqCount(op);
-    if (seq + count - 1 > Number.MAX_SAFE_INTEGER) throw new HoltError('INTERNAL', 'WAL sequence space exhausted');
+    // Exact in doubles (`seq + count - 1` rounds 2^53 + 1 down and would admit a batch ending at 2^53).
+    if (seq - 1 > Number.MAX_SAFE_INTEGER - count) throw seqExhausted();
     const size = encodeRecord(this.#buf, seq, op);
     this.#nextSeq = seq + count;
     this.#appendedRecords++;
@@ -566,6 +568,10 @@ export class WalWriter {
     this.#stats.fdatasyncs++;
     if (epoch === this.#epoch) this.#onSynced(end, records);
   }
+}
+
+function seqExhausted(): HoltError {
+  return new HoltError('INTERNAL', 'WAL sequence space exhausted');
 }
 
 function positive(v: number | undefined, fallback: number, name: string): number {

@@ -74,6 +74,42 @@ describe('WAL reader and recovery', () => {
     expect(ro.torn).toBe(10_000);
   });
 
+  it('a record cut 1-3 bytes into its magic, then the preallocated zeros, is a torn tail (W-1)', async () => {
+    const { bytes, offsets } = await makeLog(4);
+    const lastStart = offsets[3]!;
+    const log = bytes.subarray(0, lastStart); // three complete records
+    const magic = bytes.subarray(lastStart, lastStart + 4);
+    expect(magic.toString('latin1')).toBe('HREC');
+    for (const zeros of [13, 512, 4096]) {
+      for (let k = 1; k <= 3; k++) {
+        writeFileSync(path, Buffer.concat([log, magic.subarray(0, k), Buffer.alloc(zeros)]));
+        const records: WalRecord[] = [];
+        const r = replayWal({ io, path, onRecord: (rec) => records.push(rec) });
+        expect(records.map((x) => x.offset), `${k} magic bytes + ${zeros} zeros`).toEqual(offsets.slice(0, 3));
+        expect(r.endOffset).toBe(lastStart);
+        expect(r.lastSeq).toBe(3);
+        expect(r.tornTailBytes).toBe(k + zeros);
+        expect(r.zeroTailBytes).toBe(zeros);
+      }
+    }
+  });
+
+  it('bytes that are not a prefix of the magic, or non-zero data after one, stay CORRUPT', async () => {
+    const { bytes } = await makeLog(2);
+    const at = bytes.length;
+    for (const [tail, what] of [
+      [Buffer.from('R\0\0'), 'not the first magic byte'],
+      [Buffer.from('HX'), 'a wrong second byte'],
+      [Buffer.from('HRX'), 'a wrong third byte'],
+      [Buffer.from('HR\0\0\0\0\0\0\0\0x'), 'data after the zeros'],
+      [Buffer.from('HRE\0H'), 'a second prefix after a zero'],
+    ] as const) {
+      writeFileSync(path, Buffer.concat([bytes, tail, Buffer.alloc(64)]));
+      const e = corruptionOf(() => replayAll());
+      expect(e.offset, what).toBe(at);
+    }
+  });
+
   it('a checksum-bad last record (followed only by zeros) is a torn tail', async () => {
     const { bytes, offsets } = await makeLog(4);
     const damaged = Buffer.from(bytes);

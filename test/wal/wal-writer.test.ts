@@ -54,6 +54,46 @@ describe('WalWriter', () => {
     expect(r.lastSeq).toBe(42);
   });
 
+  it('a batch may end at 2^53 - 1 but not at 2^53 (A-1: the guard must not round)', async () => {
+    const TOP = Number.MAX_SAFE_INTEGER;
+    const w = WalWriter.open({ io, path, initialBaseSeq: TOP - 2 });
+    expect(w.nextSeq).toBe(TOP - 1);
+    const batch = (n: number): WalOp => ({ type: 'batch', ops: Array.from({ length: n }, (_, i) => put(`b${i}`) as never) });
+    // Versions TOP - 1, TOP, 2^53: seq + count - 1 is 2^53 + 1 in exact arithmetic, 2^53 - 1 in doubles.
+    expect(() => w.append(batch(3))).toThrow(expect.objectContaining({ code: 'INTERNAL', message: 'WAL sequence space exhausted' }));
+    expect(w.nextSeq).toBe(TOP - 1);
+    expect(w.stats().recordsAppended).toBe(0);
+    expect(w.append(batch(2))).toBe(TOP - 1); // ends exactly at 2^53 - 1
+    expect(w.nextSeq).toBe(TOP + 1);
+    expect(() => w.append(batch(2))).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
+    expect(() => w.append(put('x'))).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
+    await w.close();
+    const r = replayWal({ io, path });
+    expect(r.records).toBe(1);
+    expect(r.lastSeq).toBe(TOP);
+  });
+
+  for (const durability of ['default', 'sync'] as const) {
+    it(`appendPut refuses a version past 2^53 - 1 (durability ${durability})`, async () => {
+      const TOP = Number.MAX_SAFE_INTEGER;
+      const w = WalWriter.open({ io, path, durability, initialBaseSeq: TOP - 1 });
+      const k = enc('key');
+      const v = enc('value');
+      expect(w.appendPut(1, k, k.length, v, v.length)).toBe(TOP);
+      expect(w.nextSeq).toBe(TOP + 1);
+      // Without a guard this put gets 2^53, and the one after it 2^53 again.
+      for (let i = 0; i < 2; i++) {
+        expect(() => w.appendPut(1, k, k.length, v, v.length)).toThrow(
+          expect.objectContaining({ code: 'INTERNAL', message: 'WAL sequence space exhausted' }),
+        );
+      }
+      expect(w.nextSeq).toBe(TOP + 1);
+      expect(w.stats().recordsAppended).toBe(1);
+      await w.close();
+      expect(readAll().map((r) => r.seq)).toEqual([TOP]);
+    });
+  }
+
   it('starts over a file left by a failed creation, and refuses a segment that holds records', async () => {
     writeFileSync(path, new Uint8Array(WAL_HEADER_SIZE)); // header page never made durable
     let w = WalWriter.open({ io, path, initialBaseSeq: 7 });

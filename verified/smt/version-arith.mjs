@@ -11,13 +11,13 @@
 //     returns -1 or a value below 2^53 (so A1 and A2 together pin H·W = 2^53);
 //  A3 incrementing a version below 2^53 in doubles (nextVersion++, nextSeq + 1)
 //     is exact and strictly increasing;
-//  A4 the writer's batch guard `seq + count - 1 > MAX_SAFE_INTEGER`, evaluated
-//     in doubles, admits every batch whose versions are all safe integers and
-//     never one whose last version is above 2^53 (so, by A3, every version it
+//  A4 the writer's batch guard `seq - 1 > MAX_SAFE_INTEGER - count`, evaluated
+//     in doubles, admits exactly the batches whose versions are all safe
+//     integers, from any counter up to 2^53 (so, by A3, every version it
 //     admits is exact and strictly increasing). Doubles' rounding is written
 //     out over integers for this proof and checked against the JS engine.
-// And z3 finds (finding A-1, printed, not a failure): the guard does admit a
-// batch whose last version is exactly 2^53, one past the last safe integer.
+// Finding A-1 (fixed): the guard was `seq + count - 1 > MAX_SAFE_INTEGER`,
+// whose rounding admitted a batch ending exactly at 2^53; z3 printed one.
 import { fileURLToPath } from 'node:url';
 import { loadAll } from '../lib/production.mjs';
 import { Report } from '../lib/report.mjs';
@@ -83,22 +83,18 @@ export async function proveVersionArithmetic({ dist }) {
   const rneZ = (a) => Z.If(a.le(TWO53), a, Z.If(a.mod(2).eq(0), a, Z.If(a.add(1).mod(4).eq(0), a.add(1), a.sub(1))));
   const S = Z.Int.const('S');
   const C = Z.Int.const('C');
-  const admitted = rneZ(rneZ(S.add(C)).sub(1)).le(Number.MAX_SAFE_INTEGER); // !(seq + count - 1 > MAX_SAFE_INTEGER)
-  const ints = [S.ge(1), S.lt(TWO53), C.ge(1), C.le(maxCount)];
-  const a4 = await prove(Z, Z.And(
-    Z.Implies(S.add(C).sub(1).le(Number.MAX_SAFE_INTEGER), admitted),
-    Z.Implies(admitted, S.add(C).sub(1).le(TWO53)),
-  ), ints, { S, C });
+  // !(seq - 1 > MAX_SAFE_INTEGER - count), each subtraction rounded as doubles round it.
+  const admitted = rneZ(S.sub(1)).le(rneZ(Z.Int.val(Number.MAX_SAFE_INTEGER).sub(C)));
+  const ints = [S.ge(1), S.le(TWO53), C.ge(1), C.le(maxCount)];
+  const a4 = await prove(Z, admitted.eq(S.add(C).sub(1).le(Number.MAX_SAFE_INTEGER)), ints, { S, C });
   proved('A4', a4);
-  // Finding A-1: is a batch ending exactly at 2^53 admitted? (a counterexample = yes)
-  const edge = await prove(Z, Z.Implies(admitted, S.add(C).sub(1).le(Number.MAX_SAFE_INTEGER)), ints, { S, C });
 
   const proof = (r) => (r.proved ? 'proved (unsat)' : `REFUTED: ${r.counterexample}`);
   report.claim('A1', 'Every version below 2^53 round-trips through the WAL u64 fields', `z3 over all integers, with W = 2^${Math.log2(W)} and cut-off high word H = 0x${H.toString(16)} measured on the production getU64/putU64: ${proof(a1)}`);
   report.claim('A2', 'The u64 decoder never returns a value at or above 2^53 (it refuses it), so no decoded version loses precision', `z3 over all 2^64 word pairs: ${proof(a2)}`);
   report.claim('A3', 'Incrementing any version below 2^53 in doubles is exact and strictly increasing (no wrap, no stuck counter)', `z3, IEEE binary64 round-to-nearest-even: ${proof(a3)}`);
-  report.claim('A4', `The WAL writer's batch guard, in doubles, admits every batch of safe versions and none ending above 2^53 (batches of 1..${maxCount.toLocaleString('en-US')} ops, from MAX_BODY_BYTES)`,
-    `z3: ${proof(a4)}, rounding model equal to the engine's on ${roundings.toLocaleString('en-US')} integers around 2^53 and 2^54; finding A-1: ${edge.proved ? 'no batch ends at 2^53' : `a batch ending exactly at 2^53 is admitted (${edge.counterexample}): one version past the last safe integer`}`);
+  report.claim('A4', `The WAL writer's batch guard, in doubles, admits exactly the batches whose versions are all safe integers, none ending at or above 2^53 (batches of 1..${maxCount.toLocaleString('en-US')} ops, from MAX_BODY_BYTES; counter up to 2^53)`,
+    `z3: ${proof(a4)}, rounding model equal to the engine's on ${roundings.toLocaleString('en-US')} integers around 2^53 and 2^54 (finding A-1, a batch ending at 2^53, is fixed)`);
   return report;
 }
 
