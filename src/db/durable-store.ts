@@ -36,6 +36,7 @@ import { applyCatalogOpOrThrow, type CatalogState } from './catalog-state.js';
 import { decodeCatalog, encodeCatalog } from './catalog-codec.js';
 import { CATALOG_TREE_ID } from './tree-ids.js';
 import { ReaderTable, type ReaderClaim } from './reader-table.js';
+import { writerIsLive } from './writer-presence.js';
 import type { TreeState } from './tree-host.js';
 import type { CheckpointStats, DurableStats } from '../api/stats.js';
 import { collectDurableStats } from '../stats/durable-stats.js';
@@ -195,12 +196,15 @@ export class DurableStore {
 
     const segments = this.listSegments();
     const started = performance.now();
+    const liveTail = this.readOnly && writerIsLive(this.dir);
     for (const n of segments) {
       if (n < this.manifest.walSegment) continue;
       const path = join(this.dir, segmentName(n));
       let result;
       try {
-        result = replayWal({ io: this.io, path, onRecord: (r) => this.redo(host, r) });
+        // Beside a live writer, a record that does not decode is its current
+        // write: read up to it (a prefix). Without one it is damage.
+        result = replayWal({ io: this.io, path, onRecord: (r) => this.redo(host, r), liveTail });
       } catch (e) {
         // A live writer's checkpoint deleted the segment after this reader listed it.
         if (this.readOnly && !existsSync(path)) throw new WriterMovedOn(path);

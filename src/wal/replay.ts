@@ -22,9 +22,9 @@ export interface WalReplayResult extends WalScanSummary {
  * checkpoint; redoing them is harmless because redo is idempotent.
  * Throws CORRUPT on damage; whatever `onRecord` throws propagates unchanged.
  */
-export function replayHandle(handle: FileHandle, onRecord?: (record: WalRecord) => void): WalReplayResult {
+export function replayHandle(handle: FileHandle, onRecord?: (record: WalRecord) => void, liveTail = false): WalReplayResult {
   const t0 = performance.now();
-  const reader = new WalReader(handle);
+  const reader = new WalReader(handle, { liveTail });
   const records = reader.records();
   for (;;) {
     let step: IteratorResult<WalRecord, WalScanSummary>;
@@ -39,8 +39,12 @@ export function replayHandle(handle: FileHandle, onRecord?: (record: WalRecord) 
   return { ...reader.summary, replayMillis: performance.now() - t0 };
 }
 
-/** Opens `path` read-only, replays it, closes it. Never modifies the file. */
-export function replayWal(options: { io: Io; path: string; onRecord?: (record: WalRecord) => void }): WalReplayResult {
+/**
+ * Opens `path` read-only, replays it, closes it. Never modifies the file.
+ * `liveTail`: a writer may be appending (see WalReader): stop at the first
+ * record that does not decode instead of throwing CORRUPT.
+ */
+export function replayWal(options: { io: Io; path: string; onRecord?: (record: WalRecord) => void; liveTail?: boolean }): WalReplayResult {
   let handle: FileHandle;
   try {
     handle = options.io.open(options.path, { readOnly: true });
@@ -48,7 +52,7 @@ export function replayWal(options: { io: Io; path: string; onRecord?: (record: W
     throw toHoltIoError(e, options.path);
   }
   try {
-    return replayHandle(handle, options.onRecord);
+    return replayHandle(handle, options.onRecord, options.liveTail === true);
   } finally {
     handle.close();
   }

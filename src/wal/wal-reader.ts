@@ -68,8 +68,17 @@ export class WalReader {
   #size = 0;
   #summary: WalScanSummary | null = null;
 
-  constructor(handle: FileHandle) {
+  readonly #liveTail: boolean;
+
+  /**
+   * `liveTail`: the file may be growing under this scan (a reader process
+   * beside a live writer), so a record that does not decode is where the
+   * writer's current writes are, not damage: the scan ends there (counted as
+   * torn) instead of throwing CORRUPT. The state read is still a prefix.
+   */
+  constructor(handle: FileHandle, options: { liveTail?: boolean } = {}) {
     this.#fh = handle;
+    this.#liveTail = options.liveTail === true;
   }
 
   /** The outcome of the scan; available once `records()` has run to its end. */
@@ -115,14 +124,27 @@ export class WalReader {
     let p = WAL_HEADER_SIZE;
     let lastSeq = 0;
     let records = 0;
+    try {
+      yield* this.#body(size, (q, seq, n) => { p = q; lastSeq = seq; records = n; });
+    } catch (e) {
+      if (!this.#liveTail || !(e instanceof HoltError) || e.code !== 'CORRUPT') throw e;
+    }
+    return done(header, lastSeq, records, p);
+  }
+
+  /** The records after the header; `at` reports the scan position after each one. */
+  *#body(size: number, at: (p: number, lastSeq: number, records: number) => void): Generator<WalRecord, void, void> {
+    let p = WAL_HEADER_SIZE;
+    let lastSeq = 0;
+    let records = 0;
     while (p < size) {
-      if (size - p < RECORD_HEADER_BYTES) return done(header, lastSeq, records, p);
+      if (size - p < RECORD_HEADER_BYTES) { at(p, lastSeq, records); return; }
       this.#ensure(p, RECORD_HEADER_BYTES);
       const framed = peekRecordSize(this.#win, p - this.#winStart);
       if (framed === 'bad magic') {
         // Zeros, or a record cut inside its magic (a strict prefix of it), then
         // only zeros: the preallocated tail after a torn write.
-        if (this.#allZero(p + this.#magicPrefixAt(p), size)) return done(header, lastSeq, records, p);
+        if (this.#allZero(p + this.#magicPrefixAt(p), size)) { at(p, lastSeq, records); return; }
         throw this.#corrupt(p, 'bad record magic');
       }
       if (framed === 'bad length') throw this.#corrupt(p, 'record length out of range');
@@ -130,13 +152,13 @@ export class WalReader {
         // Cut short by end of file: torn, unless a whole record follows (then
         // the length field itself is damaged).
         if (this.#validRecordWithin(p + 1, size)) throw this.#corrupt(p, 'record length runs past a later record');
-        return done(header, lastSeq, records, p);
+        { at(p, lastSeq, records); return; }
       }
       this.#ensure(p, framed);
       const rec = decodeRecord(this.#win, p - this.#winStart);
       if (!rec.ok) {
         if (this.#allZero(p + framed, size) && !this.#validRecordWithin(p + 1, p + framed)) {
-          return done(header, lastSeq, records, p);
+          { at(p, lastSeq, records); return; }
         }
         throw this.#corrupt(p, rec.defect);
       }
@@ -145,8 +167,8 @@ export class WalReader {
       lastSeq = rec.seq + seqCount(rec.op) - 1;
       records++;
       p += framed;
+      at(p, lastSeq, records);
     }
-    return done(header, lastSeq, records, p);
   }
 
   #corrupt(offset: number, what: string): HoltError {
@@ -166,6 +188,11 @@ export class WalReader {
       if (r <= 0) break;
       got += r;
     }
+    // The file ended early: a live writer cut its preallocated tail off after
+    // this scan sized the file (a reader process beside it). Past `got` the
+    // window must read as zeros, the end of the log, never as bytes left from
+    // an earlier window (they parse as older records).
+    if (got < want) this.#win.fill(0, got, want);
     this.#winStart = off;
     this.#winLen = got;
     return got >= n;

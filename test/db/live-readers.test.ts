@@ -117,10 +117,12 @@ describe('readers beside a live writer', () => {
     w.tree('t').put('a', 'b');
     await w.sync();
     expect(() => DB.open(dir)).toThrowError(expect.objectContaining({ code: 'LOCKED' }) as Error);
+    expect(writerIsLive(dir)).toBe(true); // readers read the WAL tail leniently only then
     const readers = [DB.open(dir, { readOnly: true }), DB.open(dir, { readOnly: true })];
     expect(readdirSync(join(dir, 'readers')).filter((n) => n.startsWith('r-')).length).toBe(2);
     for (const r of readers) await r.close();
     expect(readdirSync(join(dir, 'readers')).filter((n) => n.startsWith('r-')).length).toBe(0);
     await w.close();
+    expect(writerIsLive(dir)).toBe(false);
   });
 });

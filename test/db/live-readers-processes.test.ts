@@ -1,0 +1,70 @@
+/**
+ * Reader processes beside a writer process: a writer doing cross-tree atomic
+ * batches, noise writes and checkpoints; three readers refreshing and checking
+ * that every state they see is one the writer committed (the accounts add up,
+ * the step never goes back); one reader SIGKILLed halfway, whose claim must
+ * not pin space for ever. At the end no slot stays retained and no claim is
+ * left behind.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../support/temp-dir.js';
+
+const DIST = new URL('../../dist/index.js', import.meta.url).href;
+const WRITER = fileURLToPath(new URL('./live-writer-child.mjs', import.meta.url));
+const READER = fileURLToPath(new URL('./live-reader-child.mjs', import.meta.url));
+
+const t = tempDir('live-readers');
+afterAll(() => t.cleanup());
+
+interface Run { child: ChildProcess; lines: string[]; done: Promise<{ code: number | null; signal: string | null; stderr: string }> }
+
+function run(script: string, durationMs: number): Run {
+  const child = spawn(process.execPath, [script, DIST, t.dir, String(durationMs)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  createInterface({ input: child.stdout! }).on('line', (l) => lines.push(l));
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const done = new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) => {
+    child.on('close', (code, signal) => resolve({ code, signal, stderr }));
+  });
+  return { child, lines, done };
+}
+
+async function until(cond: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('reader processes beside a writer process', () => {
+  it('every refreshed state is a committed one; a killed reader releases its claim', async () => {
+    const writer = run(WRITER, 9000);
+    await until(() => writer.lines.includes('R'), 30_000);
+    const readers = [run(READER, 6000), run(READER, 6000), run(READER, 60_000)];
+    await new Promise((r) => setTimeout(r, 2500));
+    readers[2]!.child.kill('SIGKILL');
+    const results = await Promise.all(readers.map((r) => r.done));
+    expect(results[2]!.signal).toBe('SIGKILL');
+    for (const [i, r] of results.slice(0, 2).entries()) {
+      const last = readers[i]!.lines.at(-1) ?? '';
+      expect(r.code, `reader ${i}: ${last} ${r.stderr}`).toBe(0);
+      const [, refreshes, step] = last.split(' ');
+      expect(Number(refreshes)).toBeGreaterThan(10);
+      expect(Number(step)).toBeGreaterThan(0);
+    }
+    const w = await writer.done;
+    expect(w.code, w.stderr).toBe(0);
+    const stats = JSON.parse(writer.lines.find((l) => l.startsWith('S '))!.slice(2)) as { retainedSlots: number };
+    console.log('writer readers stats', JSON.stringify(stats), 'reader lines', readers.map((r) => r.lines.at(-1)));
+    // The killed reader's claim no longer pins anything, and is gone from readers/.
+    expect(stats.retainedSlots).toBe(0);
+    expect(readdirSync(join(t.dir, 'readers')).filter((n) => n.startsWith('r-'))).toEqual([]);
+  }, 120_000);
+});

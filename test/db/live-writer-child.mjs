@@ -1,0 +1,59 @@
+// Writer process for live-readers-processes.test.ts.
+//
+//   node live-writer-child.mjs DIST_INDEX_URL DIR DURATION_MS
+//
+// Keeps a conserved total across two trees with cross-tree atomic batches
+// (every batch moves an amount between two accounts and bumps meta/step),
+// writes noise (puts, deletes, big values that spill frames) and
+// checkpoints often. Prints "R" once the first state is durable, then "S <json>"
+// with its reader stats when it is done.
+const [distUrl, dir, durationArg] = process.argv.slice(2);
+const { DB } = await import(distUrl);
+
+export const ACCOUNTS = 20;
+const db = DB.open(dir, { checkpoint: { walBytes: 512 * 1024, intervalMs: 200 } });
+const a = db.tree('acct-a');
+const b = db.tree('acct-b');
+const meta = db.tree('meta');
+const noise = db.tree('noise');
+db.atomic((batch) => {
+  for (let i = 0; i < ACCOUNTS; i++) {
+    batch.tree('acct-a').put(`acct/${i}`, '100');
+    batch.tree('acct-b').put(`acct/${i}`, '100');
+  }
+  batch.tree('meta').put('step', '0');
+});
+await db.checkpoint();
+process.stdout.write('R\n');
+
+let x = 12345;
+const rnd = (n) => { x = (Math.imul(x, 1103515245) + 12345) >>> 0; return x % n; };
+const deadline = Date.now() + Number(durationArg);
+let step = 0;
+while (Date.now() < deadline) {
+  for (let k = 0; k < 50; k++) {
+    step++;
+    const [ft, tt] = [rnd(2) === 0 ? 'acct-a' : 'acct-b', rnd(2) === 0 ? 'acct-a' : 'acct-b'];
+    const [fi, ti] = [rnd(ACCOUNTS), rnd(ACCOUNTS)];
+    if (ft === tt && fi === ti) continue;
+    const from = Number((ft === 'acct-a' ? a : b).get(`acct/${fi}`));
+    const to = Number((tt === 'acct-a' ? a : b).get(`acct/${ti}`));
+    const amount = Math.min(from, rnd(30));
+    const r = db.atomic((batch) => {
+      batch.tree(ft).put(`acct/${fi}`, String(from - amount));
+      batch.tree(tt).put(`acct/${ti}`, String(to + amount));
+      batch.tree('meta').put('step', String(step));
+    });
+    if (!r.ok) throw new Error('batch failed');
+    const nk = `n/${rnd(3000)}`;
+    if (rnd(4) === 0) noise.delete(nk);
+    else noise.put(nk, 'z'.repeat(rnd(8) === 0 ? 20000 : 100));
+  }
+  if (rnd(5) === 0) await db.checkpoint();
+  else await db.sync();
+}
+await db.checkpoint();
+// Readers are gone by now (the test waits for them): the slots they held come back.
+await db.checkpoint();
+process.stdout.write('S ' + JSON.stringify(db.stats().durable.readers) + '\n');
+await db.close();
