@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DB } from '../../src/index.js';
 import { tempDir } from '../support/temp-dir.js';
+import { writerIsLive } from '../../src/db/writer-presence.js';
 
 const dirs: (() => void)[] = [];
 afterAll(() => { for (const c of dirs) c(); });
