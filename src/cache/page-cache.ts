@@ -2,8 +2,9 @@
  * PageCache: a bounded cache of 4 KiB data-file pages for cold point reads
  * (read-index pages and the leaf pages they lead to), beside the frame cache.
  *
- * The pages live in one aligned arena allocated once, so the cache's memory
- * is fixed at `capacity x 4 KiB`. Pages are keyed by data-file byte offset;
+ * The pages live in aligned chunks of 64 pages allocated as the cache fills
+ * (never freed, never more than `capacity` pages), so the cache's memory is
+ * at most `capacity x 4 KiB` and an open that reads little pays for little. Pages are keyed by data-file byte offset;
  * slots are never overwritten while a manifest names them, so a cached page
  * stays true until its slot is retired and reused, when the pager drops the
  * slot's pages (`dropRange`). Eviction is least-recently-used (a Map keeps
@@ -13,18 +14,38 @@ import { PAGE_SIZE } from '../layout/read-index.js';
 import type { Io } from '../io/types.js';
 
 
+const CHUNK_PAGES = 64;
+
 export class PageCache {
   readonly capacity: number;
-  private readonly arena: Uint8Array;
-  /** Byte offset in the data file -> page index in the arena. */
+  private readonly io: Io;
+  /** Page i lives in chunks[i / CHUNK_PAGES] at (i % CHUNK_PAGES) x 4 KiB. */
+  private readonly chunks: Uint8Array[] = [];
+  private allocatedPages = 0;
+  /** Byte offset in the data file -> page index. */
   private readonly index = new Map<number, number>();
   private readonly freePages: number[] = [];
   hits = 0;
 
   constructor(io: Io, capacity: number) {
+    this.io = io;
     this.capacity = capacity;
-    this.arena = capacity > 0 ? io.allocAligned(capacity * PAGE_SIZE) : new Uint8Array(0);
-    for (let i = capacity - 1; i >= 0; i--) this.freePages.push(i);
+  }
+
+  private page(i: number): Uint8Array {
+    const at = (i % CHUNK_PAGES) * PAGE_SIZE;
+    return this.chunks[Math.floor(i / CHUNK_PAGES)]!.subarray(at, at + PAGE_SIZE);
+  }
+
+  /** A page index not in use: a free one, a new one while below capacity, or undefined. */
+  private unusedPage(): number | undefined {
+    const free = this.freePages.pop();
+    if (free !== undefined) return free;
+    if (this.allocatedPages >= this.capacity) return undefined;
+    if (this.allocatedPages % CHUNK_PAGES === 0) {
+      this.chunks.push(this.io.allocAligned(Math.min(CHUNK_PAGES, this.capacity - this.allocatedPages) * PAGE_SIZE));
+    }
+    return this.allocatedPages++;
   }
 
   get size(): number {
@@ -38,7 +59,7 @@ export class PageCache {
     this.index.delete(at);
     this.index.set(at, i);
     this.hits++;
-    return this.arena.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE);
+    return this.page(i);
   }
 
   /**
@@ -48,13 +69,13 @@ export class PageCache {
    */
   reserve(at: number): { page: Uint8Array; slot: number } | undefined {
     if (this.capacity === 0) return undefined;
-    let i = this.freePages.pop();
+    let i = this.unusedPage();
     if (i === undefined) {
       const oldest = this.index.keys().next().value as number;
       i = this.index.get(oldest)!;
       this.index.delete(oldest);
     }
-    return { page: this.arena.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE), slot: i };
+    return { page: this.page(i), slot: i };
   }
 
   commit(at: number, r: { slot: number }): void {
