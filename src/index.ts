@@ -3,8 +3,8 @@
  */
 export { DB } from './api/db.js';
 export { Tree } from './api/tree.js';
-export { HoltError, isHoltError } from './api/errors.js';
-export type { HoltErrorCode, HoltErrorDetails } from './api/errors.js';
+export { HoltError, isHoltError } from './errors.js';
+export type { HoltErrorCode, HoltErrorDetails } from './errors.js';
 export type { Bytes, HoltRecord, RenameOptions, ScanEntry, ScanKeyEntry, ScanOptions, ScanPrefixEntry } from './api/types.js';
 export type { AtomicBatch, AtomicBatchTree, AtomicFailure, AtomicResult } from './api/atomic-batch.js';
 export type { DBOptions, TreeInfo } from './api/options.js';

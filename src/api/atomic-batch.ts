@@ -9,7 +9,7 @@
  * one log record. A throw inside the callback applies nothing; using the
  * batch after the callback returned throws BATCH_CLOSED.
  */
-import { HoltError } from './errors.js';
+import { HoltError } from '../errors.js';
 import type { Bytes, RenameOptions } from './types.js';
 import { checkBytes, checkFunction, checkVersion, invalidArgument, renameOverwrite } from './validate.js';
 import { MAX_KEY_BYTES, MAX_VALUE_BYTES } from '../layout/leaf.js';

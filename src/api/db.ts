@@ -6,7 +6,7 @@
  * The class is a facade: catalog rules live in db/catalog-state.ts, batch
  * semantics in db/atomic-apply.ts, storage in db/durable-store.ts.
  */
-import { HoltError } from './errors.js';
+import { HoltError } from '../errors.js';
 import { describe, invalidArgument } from './validate.js';
 import { AtomicRecorder, recordBatch, type AtomicBatch, type AtomicBatchTree, type AtomicResult } from './atomic-batch.js';
 import { Tree } from './tree.js';

@@ -6,7 +6,7 @@
  * reused buffer measured fastest here (about 50 ns for a 33-byte path key,
  * against 85 ns for a charCodeAt loop and 60 ns for Buffer#utf8Write).
  */
-import { HoltError } from './errors.js';
+import { HoltError } from '../errors.js';
 import type { Bytes } from './types.js';
 import { MAX_KEY_BYTES, MAX_VALUE_BYTES } from '../layout/leaf.js';
 

@@ -5,7 +5,7 @@
  * quietly ignores the option (`scan(42)`, `{ keysOnly: 'yes' }`) and so lists
  * more than was asked for.
  */
-import { HoltError } from './errors.js';
+import { HoltError } from '../errors.js';
 import type { Bytes, ScanOptions } from './types.js';
 import { checkBytes, describe, invalidArgument, optionalBoolean, optionNames, optionsObject } from './validate.js';
 import type { ScanSpec } from '../art/scan-bounds.js';

@@ -6,7 +6,7 @@
  * the walker in `src/art`. Reads and writes are synchronous; waiting for the
  * disk is `db.sync()` / `db.checkpoint()`.
  */
-import { HoltError } from './errors.js';
+import { HoltError } from '../errors.js';
 import type { Bytes, HoltRecord, RenameOptions, ScanOptions } from './types.js';
 import { encodeKey, encodePrefix, encodeValue, key2Scratch, keyScratch, valueScratch } from './key-codec.js';
 import { toScanSpec } from './scan-options.js';

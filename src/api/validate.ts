@@ -8,8 +8,7 @@
  * Every check is a `typeof` test or a loop over an options object's keys: no
  * allocation unless it throws, so the checks may sit on per-call paths.
  */
-import { HoltError } from './errors.js';
-import { describe } from '../io/validate.js';
+import { describe, HoltError } from '../errors.js';
 import type { Bytes, RenameOptions } from './types.js';
 
 export { describe };

@@ -14,7 +14,7 @@ import { INNER_TERMINAL, N4_SIZE } from '../layout/inner-nodes.js';
 import { leafKeyLen, leafKeyStart, leafSize, writeLeafBody } from '../layout/leaf.js';
 import { PREFIX_BYTES, PREFIX_CHILD, PREFIX_LEN, prefixSize } from '../layout/prefix.js';
 import { NODE_4, NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, NODE_TYPE_OFFSET } from '../layout/node-types.js';
-import { HoltError } from '../api/errors.js';
+import { HoltError } from '../errors.js';
 import { makeRoom } from './make-room.js';
 import { addChild, addChildBytes, findChildLoc } from './inner-node.js';
 import { bodySize, hasRef, makeLeaf, readRef, writeRef } from './node-ops.js';

@@ -6,7 +6,7 @@
 import type { Frame } from '../layout/frame.js';
 import { DATA_AREA_BYTES } from '../layout/frame-header.js';
 import { compactFrame } from './compact.js';
-import { HoltError } from '../api/errors.js';
+import { HoltError } from '../errors.js';
 import { moveRootOut, spill, splitPackedFrame } from './spillover.js';
 import type { TreeCore } from './tree-core.js';
 

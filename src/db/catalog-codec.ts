@@ -39,7 +39,7 @@
  * CORRUPT. A dropped tree read back is not reclaimable: the reader cannot know whether
  * a checkpoint covered the drop, so it waits for the next one.
  */
-import { HoltError } from '../api/errors.js';
+import { HoltError } from '../errors.js';
 import {
   type CatalogEntry,
   type CatalogState,

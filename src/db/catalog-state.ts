@@ -31,7 +31,7 @@
  * `applyCatalogOp` never mutates its input: it returns a new state (or the same object
  * when nothing changed) plus a result, or an error and no state.
  */
-import { HoltError } from '../api/errors.js';
+import { HoltError } from '../errors.js';
 import { CATALOG_TREE_ID, FIRST_TREE_ID, allocateTreeId, isUserTreeId, isValidNextId } from './tree-ids.js';
 
 /** Longest tree name in UTF-8 bytes. */

@@ -15,7 +15,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { HoltError } from '../api/errors.js';
+import { HoltError } from '../errors.js';
 import type { DBOptions } from '../api/options.js';
 import { loadIo } from '../io/index.js';
 import { isIoError } from '../io/errors.js';

@@ -21,7 +21,7 @@
 import { mkdirSync, readdirSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { HoltError } from '../api/errors.js';
+import { HoltError } from '../errors.js';
 import { isIoError } from '../io/errors.js';
 import type { FileHandle, Io } from '../io/types.js';
 

@@ -15,7 +15,7 @@
  * - Allocation skips the reserved id: when `id + 1` would be CATALOG_TREE_ID the next id
  *   is `id + 2`. So `nextId` never equals CATALOG_TREE_ID.
  */
-import { HoltError } from '../api/errors.js';
+import { HoltError } from '../errors.js';
 
 /** The catalog tree's own id ("holtdb" in its six bytes). Never allocated to a user tree. */
 export const CATALOG_TREE_ID = 0x686f_6c74_6462;

@@ -4,7 +4,7 @@
  *   holt_scan: no tree named "nope" (TREE_NOT_FOUND)
  * DuckDB adds its own prefix ("Invalid Input Error: ...") in front.
  */
-import { HoltError } from '../api/errors.js';
+import { HoltError } from '../errors.js';
 
 export function sqlErrorMessage(fn: string, e: unknown): string {
   if (e instanceof HoltError) return `${fn}: ${e.message} (${e.code})`;

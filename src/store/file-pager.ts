@@ -14,7 +14,7 @@
  * methods so that no other module touches these sets: `captureRound`,
  * then `commitRound` (manifest published) or `rollbackRound` (it was not).
  */
-import { HoltError } from '../api/errors.js';
+import { HoltError } from '../errors.js';
 import { Frame } from '../layout/frame.js';
 import { FRAME_SIZE } from '../layout/frame-header.js';
 import type { FileHandle, Io } from '../io/types.js';

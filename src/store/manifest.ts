@@ -18,7 +18,7 @@
  */
 import { closeSync, existsSync, openSync, readFileSync, renameSync, writeSync, fdatasyncSync } from 'node:fs';
 import { join } from 'node:path';
-import { HoltError } from '../api/errors.js';
+import { HoltError } from '../errors.js';
 import { crc32c } from '../checksum/crc32c.js';
 import type { Io } from '../io/types.js';
 

@@ -2,7 +2,7 @@
  * MemoryPager: frames that live only in memory (DB.memory()).
  */
 import { Frame } from '../layout/frame.js';
-import { HoltError } from '../api/errors.js';
+import { HoltError } from '../errors.js';
 import type { FramePager } from './frame-pager.js';
 
 export class MemoryPager implements FramePager {

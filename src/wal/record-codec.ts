@@ -22,7 +22,7 @@
  * A whole framed record is at most `MAX_RECORD_BYTES` (16 MiB).
  */
 
-import { HoltError } from '../api/errors.js';
+import { HoltError } from '../errors.js';
 import { crc32c } from '../checksum/crc32c.js';
 import { getU32, getU64, putU32, putU64 } from './le-bytes.js';
 import type { GrowableBuffer } from './growable-buffer.js';

@@ -3,7 +3,7 @@
  * NO_SPACE (the caller can free space and retry), everything else IO_ERROR.
  */
 
-import { HoltError } from '../api/errors.js';
+import { HoltError } from '../errors.js';
 
 export function toHoltIoError(e: unknown, file: string, what = 'WAL I/O failed'): HoltError {
   if (e instanceof HoltError) return e;

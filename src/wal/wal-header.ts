@@ -20,7 +20,7 @@
  * sector, which devices write atomically.
  */
 
-import { HoltError } from '../api/errors.js';
+import { HoltError } from '../errors.js';
 import { crc32c } from '../checksum/crc32c.js';
 import { getU32, getU64, putU32, putU64 } from './le-bytes.js';
 

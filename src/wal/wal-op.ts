@@ -10,7 +10,7 @@
  * id space never has to change format.
  */
 
-import { HoltError } from '../api/errors.js';
+import { HoltError } from '../errors.js';
 
 export interface WalPut {
   type: 'put';

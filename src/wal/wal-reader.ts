@@ -19,7 +19,7 @@
  *   naming the file and the byte offset.
  */
 
-import { HoltError } from '../api/errors.js';
+import { HoltError } from '../errors.js';
 import type { FileHandle } from '../io/types.js';
 import { getU32 } from './le-bytes.js';
 import {

@@ -30,7 +30,7 @@
  */
 
 import { dirname } from 'node:path';
-import { HoltError } from '../api/errors.js';
+import { HoltError } from '../errors.js';
 import type { FileHandle, Io } from '../io/types.js';
 import { GrowableBuffer } from './growable-buffer.js';
 import { encodePutRecord, encodeRecord } from './record-codec.js';

@@ -225,7 +225,7 @@ function surface(): Member[] {
   const members: Member[] = [
     ...publicMembers(DB, 'src/api/db.ts', true),
     ...publicMembers(Tree, 'src/api/tree.ts', true),
-    ...publicMembers(HoltError, 'src/api/errors.ts', true),
+    ...publicMembers(HoltError, 'src/errors.ts', true),
     ...publicMembers(Object.getPrototypeOf(t.scan()).constructor as typeof ScanIterator, 'src/art/scan.ts', false),
     ...publicMembers(Object.getPrototypeOf(batch).constructor as typeof AtomicRecorder, 'src/api/atomic-batch.ts', false),
     ...objectMethods(bt!, 'AtomicBatchTree'),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DB } from '../../src/api/db.js';
-import { HoltError } from '../../src/api/errors.js';
+import { HoltError } from '../../src/errors.js';
 import type { Tree } from '../../src/api/tree.js';
 
 function state(t: Tree): string {

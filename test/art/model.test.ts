@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DB } from '../../src/api/db.js';
-import { isHoltError } from '../../src/api/errors.js';
+import { isHoltError } from '../../src/errors.js';
 import type { Tree } from '../../src/api/tree.js';
 import { genKey, genValue, Oracle, Rng, show, showRecord } from './oracle.js';
 

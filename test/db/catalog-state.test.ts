@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { HoltError } from '../../src/api/errors.js';
+import { HoltError } from '../../src/errors.js';
 import {
   type CatalogOp,
   type CatalogState,

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DB } from '../../src/index.js';
-import { HoltError } from '../../src/api/errors.js';
+import { HoltError } from '../../src/errors.js';
 import { key, value } from './helpers.js';
 import { testDir } from '../support/temp-dir.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isHoltError } from '../../src/api/errors.js';
+import { isHoltError } from '../../src/errors.js';
 import { crc32c } from '../../src/checksum/crc32c.js';
 import { GrowableBuffer } from '../../src/wal/growable-buffer.js';
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isHoltError } from '../../src/api/errors.js';
+import { isHoltError } from '../../src/errors.js';
 import { decodeWalHeader, encodeWalHeader, HDR_BASE_SEQ_OFFSET, HDR_CRC_OFFSET, WAL_HEADER_SIZE } from '../../src/wal/wal-header.js';
 
 describe('WAL header', () => {

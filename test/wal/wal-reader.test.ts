@@ -1,7 +1,7 @@
 import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HoltError, isHoltError } from '../../src/api/errors.js';
+import { HoltError, isHoltError } from '../../src/errors.js';
 import { replayWal } from '../../src/wal/replay.js';
 import { WAL_HEADER_SIZE } from '../../src/wal/wal-header.js';
 import type { WalRecord } from '../../src/wal/wal-op.js';

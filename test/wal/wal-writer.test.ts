@@ -1,7 +1,7 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isHoltError } from '../../src/api/errors.js';
+import { isHoltError } from '../../src/errors.js';
 import { MAX_RECORD_BYTES } from '../../src/wal/record-codec.js';
 import { replayWal } from '../../src/wal/replay.js';
 import { WAL_HEADER_SIZE } from '../../src/wal/wal-header.js';

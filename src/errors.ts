@@ -1,8 +1,10 @@
 /**
  * The one error class Holt throws. Callers switch on `code`, which is stable
  * across releases; `message` is for humans and may change.
+ *
+ * A leaf module: it imports nothing, so every layer (api, art, store, wal,
+ * db, ...) may throw HoltError without depending on another layer for it.
  */
-import { describe } from '../io/validate.js';
 
 export type HoltErrorCode =
   | 'INVALID_ARGUMENT'
@@ -87,4 +89,13 @@ function badConstructorArgument(code: unknown, message: unknown, details: unknow
 export function isHoltError(e: unknown, code?: HoltErrorCode): e is HoltError {
   if (code !== undefined && !isCode(code)) throw new HoltError('INVALID_ARGUMENT', `isHoltError: ${describe(code)} is not a HoltErrorCode`);
   return e instanceof HoltError && (code === undefined || e.code === code);
+}
+
+/** How an error message names a wrong value: its type, and the value itself when it is short and printable. */
+export function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'string') return `string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '...' : v)}`;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return `${typeof v} ${String(v)}`;
+  if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
+  return typeof v;
 }
