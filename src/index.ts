@@ -3,6 +3,7 @@
  */
 export { DB } from './api/db.js';
 export { Tree } from './api/tree.js';
+export type { Snapshot } from './api/snapshot.js';
 export { HoltError, isHoltError } from './errors.js';
 export type { HoltErrorCode, HoltErrorDetails } from './errors.js';
 export type { Bytes, HoltRecord, RenameOptions, ScanEntry, ScanKeyEntry, ScanOptions, ScanPrefixEntry } from './api/types.js';
@@ -12,8 +13,8 @@ export type { VerifyReport } from './art/verify.js';
 export type { ScanIterator } from './art/scan.js';
 export { MAX_KEY_BYTES, MAX_VALUE_BYTES } from './layout/leaf.js';
 export type {
-  CacheStats, CheckpointDebt, CheckpointStats, DBStats, DiskStats, DurableStats, NodeCounts, OpenStats, RatioSummary,
-  TreeCounters, TreeShape, TreeStats, WalCounters,
+  CacheAccessStats, CacheStats, CheckpointDebt, CheckpointStats, ColdReadStats, DBStats, DiskStats, DurableStats, NodeCounts,
+  OpenStats, RatioSummary, ReaderStats, SnapshotStats, TreeCounters, TreeShape, TreeStats, WalCounters,
 } from './api/stats.js';
 export { toPrometheus } from './stats/prometheus.js';
 export { collectAllTreeStats } from './stats/db-stats.js';

@@ -10,6 +10,7 @@ import { HoltError } from '../errors.js';
 import { describe, invalidArgument } from './validate.js';
 import { AtomicRecorder, recordBatch, type AtomicBatch, type AtomicBatchTree, type AtomicResult } from './atomic-batch.js';
 import { Tree } from './tree.js';
+import { Snapshot, type SnapshotSource } from './snapshot.js';
 import { checkDBOptions, type DBOptions, type TreeInfo } from './options.js';
 import type { DBStats } from './stats.js';
 import { collectDBStats } from '../stats/db-stats.js';
@@ -47,7 +48,7 @@ class LoadedTrees implements StoreHost {
   }
 }
 
-export class DB implements TreeHost {
+export class DB implements TreeHost, SnapshotSource {
   /** @internal */ catalog: CatalogState = emptyCatalog();
   /** @internal Trees by id: live ones and dropped ones awaiting finalization. */
   readonly trees = new Map<number, TreeState>();
@@ -55,6 +56,7 @@ export class DB implements TreeHost {
   /** @internal Replaced by `refresh()` on a read-only DB. */ pager: FramePager;
   /** @internal Replaced by `refresh()` on a read-only DB. */ durable: DurableStore | null;
   private readonly options: DBOptions;
+  private readonly snapshots = new Set<Snapshot>();
   private nextVersion = 1;
   private closed = false;
   private closing: Promise<void> | null = null;
@@ -123,6 +125,7 @@ export class DB implements TreeHost {
         if (!(e instanceof WriterMovedOn) || attempt >= MAX_READER_ATTEMPTS) throw e;
         continue;
       }
+      this.closeSnapshots(); // their unchanged frames would be read from the old state's files
       this.adopt(next, loaded);
       return;
     }
@@ -237,6 +240,48 @@ export class DB implements TreeHost {
     return h;
   }
 
+  // ---- snapshots ----
+
+  /**
+   * A read-only view of every tree as it is now, in O(1): reads through it
+   * see exactly this instant while writes go on. Close it when done (or
+   * `using snap = db.snapshot()`): it keeps a copy of each frame written
+   * after it, and `db.stats().snapshots` counts the open ones.
+   * On a read-only DB, `refresh()` closes the snapshots taken before it.
+   */
+  snapshot(): Snapshot {
+    this.checkOpen();
+    const roots = [...this.catalog.live.values()].map((id) => {
+      const t = this.trees.get(id)!;
+      return { name: t.name, id, rootFrameId: t.core.rootFrameId, keyCount: t.core.keyCount };
+    });
+    const snap = new Snapshot(this, this.pager.versions.take(), this.catalog, roots);
+    this.snapshots.add(snap);
+    return snap;
+  }
+
+  /** @internal */
+  checkSnapshotReadable(): void {
+    this.checkOpen();
+  }
+
+  /** @internal */
+  releaseSnapshot(snap: Snapshot): void {
+    if (!this.snapshots.delete(snap)) return;
+    this.pager.versions.release(snap.set);
+  }
+
+  /** @internal When the oldest open snapshot was taken, or null (stats). */
+  get oldestSnapshotAt(): number | null {
+    let oldest: number | null = null;
+    for (const s of this.snapshots) if (oldest === null || s.takenAt < oldest) oldest = s.takenAt;
+    return oldest;
+  }
+
+  private closeSnapshots(): void {
+    for (const s of [...this.snapshots]) s.close();
+  }
+
   // ---- atomic batches ----
 
   /**
@@ -249,6 +294,8 @@ export class DB implements TreeHost {
   atomic(fn: (batch: AtomicBatch) => void): AtomicResult {
     this.checkOpen();
     this.checkMutable();
+    this.pager.beginOperation();
+    this.pager.beginWrite();
     const recorder = new AtomicRecorder((name) => { this.openTree(name); });
     recordBatch(recorder, fn, recorder);
     return this.commitBatch(recorder);
@@ -314,6 +361,7 @@ export class DB implements TreeHost {
   async close(): Promise<void> {
     if (this.closed) return this.closing ?? undefined;
     this.closed = true;
+    this.closeSnapshots();
     this.closing = (async () => {
       if (this.durable !== null) await this.durable.close(this);
       for (const t of this.trees.values()) t.dropped = true;
@@ -352,6 +400,7 @@ export class DB implements TreeHost {
     this.pager.beginOperation();
     if (state.dropped) this.checkReadable(state);
     if (this.readOnly) throw new HoltError('READ_ONLY', 'the database was opened read-only');
+    this.pager.beginWrite();
   }
 
   /** @internal */

@@ -235,12 +235,24 @@ export interface ReaderStats {
   retainedSlots: number;
 }
 
+/** Snapshots not yet closed: each keeps a copy of every frame written since it was taken. */
+export interface SnapshotStats {
+  open: number;
+  /** Frame copies held (a copy several snapshots share counts once per snapshot) and their bytes. */
+  savedFrames: number;
+  savedBytes: number;
+  /** Age of the oldest open snapshot in milliseconds (0 when none): a forgotten one shows here. */
+  oldestAgeMs: number;
+}
+
 /** `db.stats()`. Cheap: no tree walks (call `tree.stats()` for shapes). */
 export interface DBStats {
   /** Live trees in byte order of their names, with their counters. */
   trees: TreeCounters[];
   /** Frames allocated across all trees. */
   frames: number;
+  /** Open snapshots (db.snapshot()) and the frame copies they keep. */
+  snapshots: SnapshotStats;
   /** Null for memory databases. */
   durable: DurableStats | null;
 }

@@ -43,6 +43,8 @@ export class Frame {
    * must not be read any more (an iterator holding it seeks again instead).
    */
   evicted = false;
+  /** Snapshot epoch this frame's bytes were last preserved at (store/frame-versions.ts). */
+  cowEpoch = 0;
 
   constructor(id: number, bytes: ArrayBuffer) {
     if (bytes.byteLength !== FRAME_SIZE) throw new RangeError(`frame ${id}: ${bytes.byteLength} bytes, expected ${FRAME_SIZE}`);

@@ -16,7 +16,9 @@ import { describe, invalidArgument } from '../api/validate.js';
 export interface StatsSource {
   listTrees(): TreeInfo[];
   readonly trees: ReadonlyMap<number, TreeState>;
-  readonly pager: { readonly frameCount: number };
+  readonly pager: { readonly frameCount: number; readonly versions: { readonly openCount: number; readonly savedFrames: number; readonly savedBytes: number } };
+  /** When the oldest open snapshot was taken (Date.now()), or null. */
+  readonly oldestSnapshotAt: number | null;
   /** Null for memory databases. */
   readonly durable: { stats(): DurableStats } | null;
 }
@@ -25,7 +27,14 @@ export interface StatsSource {
 export function collectDBStats(db: StatsSource): DBStats {
   const trees = [];
   for (const info of db.listTrees()) trees.push(treeCounters(db.trees.get(info.id)!));
-  return { trees, frames: db.pager.frameCount, durable: db.durable?.stats() ?? null };
+  const v = db.pager.versions;
+  const snapshots = {
+    open: v.openCount,
+    savedFrames: v.savedFrames,
+    savedBytes: v.savedBytes,
+    oldestAgeMs: db.oldestSnapshotAt === null ? 0 : Date.now() - db.oldestSnapshotAt,
+  };
+  return { trees, frames: db.pager.frameCount, snapshots, durable: db.durable?.stats() ?? null };
 }
 
 /**

@@ -24,6 +24,7 @@ import { PageCache } from '../cache/page-cache.js';
 import { PAGE_SIZE, READ_INDEX_BYTES, SLOT_BYTES, indexPageValid, listedPageCrc } from '../layout/read-index.js';
 import { crc32c } from '../checksum/crc32c.js';
 import type { ColdReader, FramePager } from './frame-pager.js';
+import { FrameVersions } from './frame-versions.js';
 import { frameImageDefect, sealFrameImage } from './frame-checksum.js';
 
 /** The fewest frames a cache holds, whatever cacheMB says: a walk holds a few at once. */
@@ -81,6 +82,9 @@ export class FilePager implements FramePager, ColdReader {
   readonly data: FileHandle;
   readonly dataPath: string;
   readonly cache: FrameCache;
+  readonly versions = new FrameVersions();
+  /** The running operation writes: frames are preserved for snapshots as they are reached. */
+  private writing = false;
   readonly pages: PageCache;
   readonly coldReads: ColdReadCounters = { probes: 0, pageReads: 0, pageBytesRead: 0, pageHits: 0, fallbacks: 0 };
   /** Where a cold read assembles the pages of one leaf, at their offsets in the frame. */
@@ -135,18 +139,29 @@ export class FilePager implements FramePager, ColdReader {
 
   beginOperation(): void {
     this.cache.beginOperation();
+    this.writing = false;
+  }
+
+  beginWrite(): void {
+    this.writing = true;
   }
 
   frame(id: number): Frame {
-    return this.cache.pointHit(id) ?? this.load(id, CLASS_PROBATION, true);
+    const f = this.cache.pointHit(id) ?? this.load(id, CLASS_PROBATION, true);
+    if (this.writing && f.cowEpoch !== this.versions.epoch) this.versions.preserve(f);
+    return f;
   }
 
   frameForScan(id: number): Frame {
-    return this.cache.scanHit(id, true) ?? this.load(id, CLASS_SCAN, true);
+    const f = this.cache.scanHit(id, true) ?? this.load(id, CLASS_SCAN, true);
+    if (this.writing && f.cowEpoch !== this.versions.epoch) this.versions.preserve(f);
+    return f;
   }
 
   walkFrame(id: number): Frame {
-    return this.cache.scanHit(id, false) ?? this.load(id, CLASS_SCAN, false);
+    const f = this.cache.scanHit(id, false) ?? this.load(id, CLASS_SCAN, false);
+    if (this.writing && f.cowEpoch !== this.versions.epoch) this.versions.preserve(f);
+    return f;
   }
 
   touch(f: Frame): void {
@@ -322,12 +337,18 @@ export class FilePager implements FramePager, ColdReader {
     const id = this.nextFrameId++;
     const buf = this.cache.acquire(id, CLASS_PROBATION);
     const f = Frame.create(id, treeId, baseDepth, buf.bytes);
+    f.cowEpoch = this.versions.epoch; // born after every open snapshot: none can see it
     this.cache.admit(f, buf, CLASS_PROBATION, true);
     this.markDirty(f);
     return f;
   }
 
   releaseFrame(id: number): void {
+    // A snapshot may still read this frame: it must get the bytes first.
+    if (this.versions.openCount > 0) {
+      const g = this.walkFrame(id);
+      if (g.cowEpoch !== this.versions.epoch) this.versions.preserve(g);
+    }
     const f = this.cache.peek(id);
     if (f !== undefined) {
       this.dirty.delete(f);

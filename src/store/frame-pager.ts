@@ -6,6 +6,7 @@
  * cache over a data file, is the pager's business.
  */
 import type { Frame } from '../layout/frame.js';
+import type { FrameVersions } from './frame-versions.js';
 
 export interface FramePager {
   /** The frame with this id for a point operation, loading it if needed. Throws CORRUPT if it cannot be read. */
@@ -44,6 +45,13 @@ export interface FramePager {
   beginOperation(): void;
   /** Number of frames currently allocated (reachable or not yet released). */
   readonly frameCount: number;
+  /**
+   * The operation that just began (beginOperation) writes: every frame it
+   * reaches is preserved for open snapshots before it may change.
+   */
+  beginWrite(): void;
+  /** Copy-on-write versions of frames for snapshots. */
+  readonly versions: FrameVersions;
   /** Page-granular point reads of frames not in memory, or null (memory DBs hold every frame). */
   readonly cold: ColdReader | null;
 }

@@ -4,15 +4,20 @@
 import { Frame } from '../layout/frame.js';
 import { HoltError } from '../errors.js';
 import type { FramePager } from './frame-pager.js';
+import { FrameVersions } from './frame-versions.js';
 
 export class MemoryPager implements FramePager {
   private readonly frames: (Frame | undefined)[] = [undefined];
   private readonly freeIds: number[] = [];
   private live = 0;
+  readonly versions = new FrameVersions();
+  /** The running operation writes: frames are preserved for snapshots as they are reached. */
+  private writing = false;
 
   frame(id: number): Frame {
     const f = this.frames[id];
     if (f === undefined) throw new HoltError('INTERNAL', `frame ${id} is not allocated`);
+    if (this.writing && f.cowEpoch !== this.versions.epoch) this.versions.preserve(f);
     return f;
   }
 
@@ -38,19 +43,28 @@ export class MemoryPager implements FramePager {
   allocateFrame(treeId: number, baseDepth: number): Frame {
     const id = this.freeIds.pop() ?? this.frames.length;
     const f = Frame.create(id, treeId, baseDepth);
+    f.cowEpoch = this.versions.epoch; // born after every open snapshot: none can see it
     this.frames[id] = f;
     this.live++;
     return f;
   }
 
   releaseFrame(id: number): void {
-    if (this.frames[id] === undefined) throw new HoltError('INTERNAL', `frame ${id} released twice`);
+    const f = this.frames[id];
+    if (f === undefined) throw new HoltError('INTERNAL', `frame ${id} released twice`);
+    if (f.cowEpoch !== this.versions.epoch) this.versions.preserve(f);
     this.frames[id] = undefined;
     this.freeIds.push(id);
     this.live--;
   }
 
-  beginOperation(): void {}
+  beginOperation(): void {
+    this.writing = false;
+  }
+
+  beginWrite(): void {
+    this.writing = true;
+  }
 
   markDirty(frame: Frame): void {
     frame.dirty = true;

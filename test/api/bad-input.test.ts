@@ -176,6 +176,8 @@ const ROWS: Row[] = [
   none('DB#checkpoint'),
   none('DB#close'),
   none('DB#stats'),
+  none('DB#snapshot'),
+  none('DB#refresh'),
 
   none('Tree#name'),
   tree('get', [key()]),
