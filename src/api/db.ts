@@ -294,8 +294,6 @@ export class DB implements TreeHost, SnapshotSource {
   atomic(fn: (batch: AtomicBatch) => void): AtomicResult {
     this.checkOpen();
     this.checkMutable();
-    this.pager.beginOperation();
-    this.pager.beginWrite();
     const recorder = new AtomicRecorder((name) => { this.openTree(name); });
     recordBatch(recorder, fn, recorder);
     return this.commitBatch(recorder);
@@ -313,6 +311,9 @@ export class DB implements TreeHost, SnapshotSource {
   }
 
   private commitBatch(recorder: AtomicRecorder): AtomicResult {
+    // After the batch's own callback, which may have read (a read begins an operation of its own).
+    this.pager.beginOperation();
+    this.pager.beginWrite();
     const ops = recorder.ops;
     if (ops.length === 0) return { ok: true, versions: [] };
     const trees = ops.map((op) => {

@@ -133,8 +133,9 @@ export class ScanIterator extends ScanStack implements IterableIterator<ScanEntr
 
   /**
    * Keep the frames of the stack for this step, or report that one of them
-   * was evicted between steps (its buffer may hold another frame by now), in
-   * which case the caller seeks again from the last entry returned.
+   * was evicted between steps (its buffer may hold another frame by now) or,
+   * in a snapshot, was changed by a write (the snapshot reads its copy now),
+   * in which case the caller seeks again from the last entry returned.
    */
   private holdStack(): boolean {
     const pager = this.core.pager;
@@ -142,7 +143,7 @@ export class ScanIterator extends ScanStack implements IterableIterator<ScanEntr
     for (let i = 0; i < this.sp; i++) {
       const f = this.frames[i]!;
       if (f === last) continue;
-      if (f.evicted) return false;
+      if (f.evicted || !pager.isCurrent(f)) return false;
       pager.touch(f);
       last = f;
     }

@@ -12,12 +12,14 @@
  *
  * Contract:
  *   - Streams: each call of the main function pulls at most one chunk (2048
- *     entries) from a live Holt scan iterator. The tree is never materialised.
+ *     entries) from a Holt scan iterator. The tree is never materialised.
  *   - Projection pushdown: when `value` is not among the projected columns the
  *     Holt scan runs with `keysOnly`, so values are never read or copied.
- *   - Concurrent writes between chunks are allowed: the iterator follows the
- *     tree (see Tree.scan: no entry twice, no key that existed throughout is
- *     skipped).
+ *   - One instant: each call reads a snapshot (db.snapshot()) taken when the
+ *     scan starts, so writes between chunks are not seen and counts and sums
+ *     over a live tree always describe one state. The snapshot is closed at
+ *     the end of the scan, on an error, or (a query stopped early by LIMIT)
+ *     when DuckDB drops the scan's state.
  *   - Errors (unknown tree, bad arguments, DB closed mid-scan) become SQL
  *     errors carrying Holt's message and code; the DB and connection stay usable.
  */
@@ -28,6 +30,7 @@ import {
   type DuckDBTableFunctionInitInfo, type DuckDBValue,
 } from '@duckdb/node-api';
 import type { DB } from '../api/db.js';
+import type { Snapshot } from '../api/snapshot.js';
 import type { Tree } from '../api/tree.js';
 import type { ScanEntry, ScanOptions } from '../api/types.js';
 import { CHUNK_ROWS, ColumnWriter, type ColumnKind } from './column-writer.js';
@@ -59,6 +62,8 @@ interface BindData {
 }
 
 interface ScanState {
+  /** The one instant this call reads: totals over a live tree always reconcile. */
+  snapshot: Snapshot;
   iterator: ReturnType<Tree['scanBorrowed']>;
   /** Bound column index for each output vector, in output order. */
   columns: number[];
@@ -128,9 +133,19 @@ function init(db: DB, onScan: ScanObserver | undefined, info: DuckDBTableFunctio
     const readValues = !bound.keysOnly && columns.includes(COL_VALUE);
     const options: ScanOptions = { ...bound.options, keysOnly: !readValues };
     onScan?.({ tree: bound.tree, options: { ...options }, columns: columns.map((c) => COLUMNS[c]!.name) });
-    // Values are copied straight into DuckDB's vector: borrow them from the frame.
-    const iterator = db.openTree(bound.tree).scanBorrowed(options);
+    // One snapshot per call, so that every chunk of this scan reads the same
+    // state however the application writes between chunks.
+    const snapshot = db.snapshot();
+    let iterator: ReturnType<Tree['scanBorrowed']>;
+    try {
+      // Values are copied straight into DuckDB's vector: borrow them from the frame.
+      iterator = snapshot.tree(bound.tree).scanBorrowed(options);
+    } catch (e) {
+      snapshot.close();
+      throw e;
+    }
     const state: ScanState = {
+      snapshot,
       iterator,
       columns,
       writers: columns.map((c) => new ColumnWriter(COLUMNS[c]!.kind)),
@@ -139,6 +154,9 @@ function init(db: DB, onScan: ScanObserver | undefined, info: DuckDBTableFunctio
     };
     info.setMaxThreads(1);
     info.setInitData(state);
+    // A query that stops early (LIMIT) never reaches the end of the scan: its
+    // snapshot is closed when DuckDB lets go of the state.
+    abandoned.register(state, snapshot, state);
   } catch (e) {
     info.setError(sqlErrorMessage(FN, e));
   }
@@ -158,7 +176,7 @@ function produce(info: DuckDBTableFunctionInfo, out: DuckDBDataChunk): void {
     while (rows < CHUNK_ROWS) {
       const step = iterator.next();
       if (step.done === true) {
-        state.done = true;
+        finish(state);
         break;
       }
       const entry = step.value;
@@ -168,11 +186,20 @@ function produce(info: DuckDBTableFunctionInfo, out: DuckDBDataChunk): void {
     for (let c = 0; c < width; c++) writers[c]!.end(rows);
     out.rowCount = rows;
   } catch (e) {
-    state.done = true;
     iterator.return();
+    finish(state);
     out.rowCount = 0;
     info.setError(sqlErrorMessage(FN, e));
   }
+}
+
+/** Closes the snapshots of scans DuckDB dropped before their end. */
+const abandoned = new FinalizationRegistry<Snapshot>((snapshot) => snapshot.close());
+
+function finish(state: ScanState): void {
+  state.done = true;
+  state.snapshot.close();
+  abandoned.unregister(state);
 }
 
 function writeCell(w: ColumnWriter, column: number, row: number, e: ScanEntry, readValues: boolean): void {

@@ -164,6 +164,10 @@ export class FilePager implements FramePager, ColdReader {
     return f;
   }
 
+  isCurrent(): boolean {
+    return true;
+  }
+
   touch(f: Frame): void {
     this.cache.touch(f);
   }

@@ -22,6 +22,13 @@ export interface FramePager {
    * not held for the operation. The walker pins what it stands in.
    */
   walkFrame(id: number): Frame;
+  /**
+   * False when `frame`, obtained earlier from this pager, no longer shows this
+   * pager's bytes: a snapshot's view of a live frame that a write has since
+   * preserved and changed (the snapshot reads the copy now). An iterator
+   * holding it seeks again. Live pagers always answer true.
+   */
+  isCurrent(frame: Frame): boolean;
   /** Hold `frame` for the running operation again (an iterator resuming in it). */
   touch(frame: Frame): void;
   /** Forbid / allow again the eviction of `frame` (pins nest). */

@@ -36,6 +36,10 @@ export class MemoryPager implements FramePager {
 
   readonly cold = null;
 
+  isCurrent(): boolean {
+    return true;
+  }
+
   touch(): void {}
   pin(): void {}
   unpin(): void {}

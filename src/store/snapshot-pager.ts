@@ -42,6 +42,14 @@ export class SnapshotPager implements FramePager {
     return this.set.saved.get(id) ?? this.base.frameSilently(id);
   }
 
+  /**
+   * A live frame stamped at or after this snapshot's epoch was preserved
+   * since (this snapshot holds its copy): the object now shows newer bytes.
+   */
+  isCurrent(frame: Frame): boolean {
+    return this.set.saved.get(frame.id) === frame || frame.cowEpoch < this.set.epoch;
+  }
+
   touch(frame: Frame): void {
     if (this.set.saved.get(frame.id) !== frame) this.base.touch(frame);
   }
