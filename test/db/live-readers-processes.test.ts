@@ -6,7 +6,7 @@
  * not pin space for ever. At the end no slot stays retained and no claim is
  * left behind.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -17,6 +17,7 @@ import { tempDir } from '../support/temp-dir.js';
 const DIST = new URL('../../dist/index.js', import.meta.url).href;
 const WRITER = fileURLToPath(new URL('./live-writer-child.mjs', import.meta.url));
 const READER = fileURLToPath(new URL('./live-reader-child.mjs', import.meta.url));
+const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
 const t = tempDir('live-readers');
 afterAll(() => t.cleanup());
@@ -48,6 +49,12 @@ describe('reader processes beside a writer process', () => {
     const writer = run(WRITER, 9000);
     await until(() => writer.lines.includes('R'), 30_000);
     const readers = [run(READER, 6000), run(READER, 6000), run(READER, 60_000)];
+    // The CLI's SQL over the live directory: one consistent state (the accounts add up).
+    const sql = "SELECT count(*) AS n, sum(CAST(CAST(value AS VARCHAR) AS BIGINT)) AS total FROM holt_scan('acct-a', '') UNION ALL SELECT count(*), sum(CAST(CAST(value AS VARCHAR) AS BIGINT)) FROM holt_scan('acct-b', '')";
+    const out = execFileSync(process.execPath, [CLI, 'sql', t.dir, sql, '--json'], { encoding: 'utf8' });
+    const rows = JSON.parse(out) as { n: string | number; total: string | number }[];
+    expect(rows.map((r) => Number(r.n))).toEqual([20, 20]);
+    expect(Number(rows[0]!.total) + Number(rows[1]!.total)).toBe(4000);
     await new Promise((r) => setTimeout(r, 2500));
     readers[2]!.child.kill('SIGKILL');
     const results = await Promise.all(readers.map((r) => r.done));
