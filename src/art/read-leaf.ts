@@ -7,6 +7,14 @@
  * Every reader of a record goes through these (`get`, `getRecord`,
  * `longestPrefix`, scans, atomic-batch guards, rename), so what "a copy of the
  * value" means is decided once.
+ *
+ * Copies are carved from shared 8 KiB slabs, as `Buffer.allocUnsafe` carves
+ * small Buffers from its 8 KiB pool (a kept copy keeps its slab alive, the
+ * same trade Node makes), and filled a 32-bit word at a time through aligned
+ * views of frame and slab: a copy keeps the source's offset modulo 4, so both
+ * sides of every word are aligned. For the short keys and values of metadata
+ * stores this costs a third of a byte loop or a native `copy` call (which
+ * allocates a view per call). Larger copies get a Buffer of their own.
  */
 import type { Frame } from '../layout/frame.js';
 import { leafKeyLen, leafKeyStart, leafValueLen, leafVersion } from '../layout/leaf.js';
@@ -18,23 +26,106 @@ export interface LeafRecord {
   version: number;
 }
 
-/** A Buffer copy of `src[start..start+len)`. */
-export function copyOut(src: Buffer, start: number, len: number): Buffer {
-  const out = Buffer.allocUnsafe(len);
-  // A byte loop beats the native copy call for the short values metadata stores hold.
-  if (len <= 192) for (let i = 0; i < len; i++) out[i] = src[start + i]!;
-  else src.copy(out, 0, start, start + len);
-  return out;
+const SLAB_BYTES = 8192;
+/** Copies longer than this get their own Buffer and a native copy. */
+const SLAB_MAX_COPY = 1024;
+
+type BufferView = new (bytes: ArrayBuffer, byteOffset: number, length: number) => Buffer;
+/** Node's Buffer class proper (`Buffer[Symbol.species]`): a view on an ArrayBuffer without `Buffer.from`'s argument checks. */
+const FastBuffer: BufferView = viewConstructor();
+
+function viewConstructor(): BufferView {
+  const species = (Buffer as unknown as { [Symbol.species]?: BufferView })[Symbol.species];
+  if (typeof species === 'function') {
+    const probe = new species(new ArrayBuffer(8), 4, 2);
+    if (probe instanceof Buffer && probe.byteOffset === 4 && probe.length === 2) return species;
+  }
+  return class { constructor(b: ArrayBuffer, o: number, n: number) { return Buffer.from(b, o, n); } } as unknown as BufferView;
+}
+
+let slab = new ArrayBuffer(SLAB_BYTES);
+let slabWords = new Uint32Array(slab);
+let slabBytes = new Uint8Array(slab);
+let slabAt = 0;
+
+/** Reserve `n` bytes of the current slab (a fresh one when it is full); returns their 8-aligned offset. */
+function carve(n: number): number {
+  let at = slabAt;
+  if (at + n > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabWords = new Uint32Array(slab);
+    slabBytes = new Uint8Array(slab);
+    at = 0;
+  }
+  slabAt = (at + n + 7) & ~7;
+  return at;
+}
+
+/**
+ * Copy frame bytes `[start, start+len)` (at most SLAB_MAX_COPY) into the
+ * slab; returns their offset there. Whole aligned words are read: the word
+ * holding the last byte lies in the frame (its size is a multiple of 4), and
+ * the slab space is reserved to a word.
+ */
+function copyToSlab(f: Frame, start: number, len: number): number {
+  const mis = start & 3;
+  const at = carve(len + mis);
+  const src = f.u32;
+  const dst = slabWords;
+  const s = (start - mis) >>> 2;
+  const d = at >>> 2;
+  const words = (len + mis + 3) >>> 2;
+  for (let i = 0; i < words; i++) dst[d + i] = src[s + i]!;
+  return at + mis;
+}
+
+/** A copy of frame bytes `[start, start+len)`. */
+export function copyFrameBytes(f: Frame, start: number, len: number): Buffer {
+  if (len > SLAB_MAX_COPY) return copyOut(f.u8, start, len);
+  const at = copyToSlab(f, start, len);
+  return new FastBuffer(slab, at, len);
+}
+
+/**
+ * A key and the value stored right after it in one leaf, copied together:
+ * `copyPair(f, start, keyLen, valueLen)` returns the key and leaves the
+ * value in `pairValue`.
+ */
+export function copyPair(f: Frame, start: number, keyLen: number, valueLen: number): Buffer {
+  const n = keyLen + valueLen;
+  if (n > SLAB_MAX_COPY) {
+    pairValue = copyOut(f.u8, start + keyLen, valueLen);
+    return copyOut(f.u8, start, keyLen);
+  }
+  const at = copyToSlab(f, start, n);
+  pairValue = new FastBuffer(slab, at + keyLen, valueLen);
+  return new FastBuffer(slab, at, keyLen);
+}
+
+/** The value half of the last `copyPair`. */
+export let pairValue: Buffer = Buffer.alloc(0);
+
+/** A Buffer copy of `src[start..start+len)`, from any byte array. */
+export function copyOut(src: Uint8Array, start: number, len: number): Buffer {
+  if (len > SLAB_MAX_COPY) {
+    const out = Buffer.allocUnsafe(len);
+    out.set(src.subarray(start, start + len));
+    return out;
+  }
+  const at = carve(len);
+  const dst = slabBytes;
+  for (let i = 0; i < len; i++) dst[at + i] = src[start + i]!;
+  return new FastBuffer(slab, at, len);
 }
 
 /** A copy of the key of the leaf at `off`. */
 export function leafKey(f: Frame, off: number): Buffer {
-  return copyOut(f.u8, leafKeyStart(off), leafKeyLen(f, off));
+  return copyFrameBytes(f, leafKeyStart(off), leafKeyLen(f, off));
 }
 
 /** A copy of the value of the leaf at `off`. */
 export function leafValue(f: Frame, off: number): Buffer {
-  return copyOut(f.u8, leafKeyStart(off) + leafKeyLen(f, off), leafValueLen(f, off));
+  return copyFrameBytes(f, leafKeyStart(off) + leafKeyLen(f, off), leafValueLen(f, off));
 }
 
 /** The value of the leaf at `off` as a view into the frame: valid only until the tree or the cache next changes. */
@@ -45,5 +136,6 @@ export function leafValueView(f: Frame, off: number): Buffer {
 
 /** Key, value (copies) and version of the leaf at `off`. */
 export function leafRecord(f: Frame, off: number): LeafRecord {
-  return { key: leafKey(f, off), value: leafValue(f, off), version: leafVersion(f, off) };
+  const key = copyPair(f, leafKeyStart(off), leafKeyLen(f, off), leafValueLen(f, off));
+  return { key, value: pairValue, version: leafVersion(f, off) };
 }

@@ -21,12 +21,12 @@
 import type { Frame } from '../layout/frame.js';
 import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
 import { INNER_TERMINAL } from '../layout/inner-nodes.js';
-import { leafKeyLen, leafKeyStart, leafVersion } from '../layout/leaf.js';
+import { leafKeyLen, leafKeyStart, leafValueLen, leafVersion } from '../layout/leaf.js';
 import { PREFIX_BYTES, PREFIX_CHILD, PREFIX_LEN } from '../layout/prefix.js';
 import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, NODE_TYPE_OFFSET } from '../layout/node-types.js';
 import { childAtOrAfter, childAtOrBefore, stepped } from './child-cursor.js';
 import { readRef } from './node-ops.js';
-import { copyOut, leafValue, leafValueView } from './read-leaf.js';
+import { copyFrameBytes, copyOut, copyPair, leafValueView, pairValue } from './read-leaf.js';
 import { planBounds, prefixSuccessor, type ScanSpec } from './scan-bounds.js';
 import { compareLeaf, copyBytes, CUR_DONE_REVERSE, CUR_TERMINAL, ScanStack } from './scan-seek.js';
 import { seekPrefix, subtree } from './seek-prefix.js';
@@ -294,11 +294,19 @@ export class ScanIterator extends ScanStack implements IterableIterator<ScanEntr
         return this.emitRollup(at + 1 - ks, true);
       }
     }
-    const key = copyOut(f.u8, ks, kl);
+    let key: Buffer;
+    let value: Buffer | undefined;
+    if (this.keysOnly) key = copyFrameBytes(f, ks, kl);
+    else if (this.borrowValues) {
+      key = copyFrameBytes(f, ks, kl);
+      value = leafValueView(f, off);
+    } else {
+      key = copyPair(f, ks, kl, leafValueLen(f, off));
+      value = pairValue;
+    }
     if (!this.reverse) { this.lb = key; this.lbInclusive = false; this.lbIsRollup = false; }
     else this.ub = key;
-    if (this.keysOnly) return { kind: 'key', key, version: leafVersion(f, off) };
-    const value = this.borrowValues ? leafValueView(f, off) : leafValue(f, off);
+    if (value === undefined) return { kind: 'key', key, version: leafVersion(f, off) };
     return { kind: 'key', key, value, version: leafVersion(f, off) };
   }
 
