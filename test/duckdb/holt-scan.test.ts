@@ -93,17 +93,23 @@ describe('holt_scan', () => {
     const db = DB.memory();
     fillObjects(db, 20_000);
     bridge = await openBridge(db);
-    const t = db.openTree('objects');
-    // The bridge reads through the borrowed-value scan (Tree.scanBorrowed).
-    const original = t.scanBorrowed.bind(t);
+    // The bridge reads through the borrowed-value scan (Tree.scanBorrowed) of a
+    // snapshot's tree handle, made per query: count its steps on the prototype.
+    const proto = Object.getPrototypeOf(db.openTree('objects')) as { scanBorrowed: (this: unknown, o: unknown) => Iterator<unknown> };
+    const original = proto.scanBorrowed;
     let pulled = 0;
-    t.scanBorrowed = (opts) => {
-      const it = original(opts);
+    proto.scanBorrowed = function (opts) {
+      const it = original.call(this, opts);
       const next = it.next.bind(it);
       it.next = () => { pulled++; return next(); };
       return it;
     };
-    const rows = await bridge.rows("SELECT key FROM holt_scan('objects', '') LIMIT 5");
+    let rows: unknown[];
+    try {
+      rows = await bridge.rows("SELECT key FROM holt_scan('objects', '') LIMIT 5");
+    } finally {
+      proto.scanBorrowed = original;
+    }
     expect(rows).toHaveLength(5);
     expect(pulled).toBeGreaterThan(0);
     expect(pulled).toBeLessThanOrEqual(2048 * 2);
