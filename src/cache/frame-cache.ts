@@ -59,6 +59,17 @@ const RANK_SCAN = 0;
 const RANK_PROBATION = 1;
 const RANK_PROTECTED = 2;
 const RANK_ANCHOR = 3;
+/** A scan's own frame while the scan is below its window: kept ahead of everything. */
+const RANK_SPARED_SCAN = 4;
+
+/** Point reads of a non-resident frame (in the sketch's window) before it is loaded whole. */
+const READS_BEFORE_WHOLE = 3;
+/**
+ * Share of the pool a scan may fill with its own frames before it recycles
+ * them: a scan that recycled one buffer would read a packed frame again each
+ * time it came back to one of its roots.
+ */
+const SCAN_WINDOW_SHARE = 1 / 8;
 
 export class FrameCache {
   readonly pool: BufferPool;
@@ -67,6 +78,8 @@ export class FrameCache {
   private readonly resident: (Frame | undefined)[] = [];
   private readonly buffers: (PoolBuffer | undefined)[] = [];
   private count = 0;
+  /** Frames taken out so far (evicted or dropped): FramePager.frameChanges. */
+  removals = 0;
   /** Route anchors that may be kept ahead of other frames. */
   readonly anchorBudget: number;
   /** Current operation stamp: frames touched under it are not evicted. */
@@ -127,9 +140,12 @@ export class FrameCache {
    */
   shouldLoadWhole(id: number): boolean {
     this.sketch.increment(id);
+    const freq = this.sketch.frequency(id);
+    if (freq < READS_BEFORE_WHOLE) return false;
     if (this.pool.hasRoom) return true;
-    const victim = this.chooseVictim(false);
-    return victim !== undefined && this.sketch.frequency(id) > this.sketch.frequency(victim.id);
+    const victim = this.chooseVictim(CLASS_PROBATION, false);
+    // A whole frame costs 64 times a page read: only clearly hotter frames displace others.
+    return victim !== undefined && freq > 2 * this.sketch.frequency(victim.id) + 1;
   }
 
   /** Resident without any bookkeeping (silent readers). */
@@ -150,7 +166,7 @@ export class FrameCache {
     }
     const free = this.pool.take();
     if (free !== null) return free;
-    const victim = this.chooseVictim();
+    const victim = this.chooseVictim(cls);
     if (victim === undefined) return this.pool.lend();
     if (cls !== CLASS_SCAN && victim.cacheClass === CLASS_PROTECTED && this.sketch.frequency(victim.id) > this.sketch.frequency(id)) {
       // TinyLFU admission: the frame making room was used more than the newcomer.
@@ -184,6 +200,7 @@ export class FrameCache {
     this.resident[f.id] = undefined;
     this.buffers[f.id] = undefined;
     this.count--;
+    this.removals++;
     f.evicted = true;
     return buf;
   }
@@ -214,8 +231,12 @@ export class FrameCache {
    * linear pass: a miss costs a disk read, next to which a pass over the
    * pool's few hundred frames is free.
    */
-  private chooseVictim(count = true): Frame | undefined {
+  private chooseVictim(cls: number, count = true): Frame | undefined {
     const anchorDepth = this.anchorDepthLimit();
+    // A scan below its window takes a buffer from the least valuable other frame.
+    let scanFrames = 0;
+    if (cls === CLASS_SCAN) for (const f of this.resident) if (f !== undefined && f.cacheClass === CLASS_SCAN) scanFrames++;
+    const spareScans = cls === CLASS_SCAN && scanFrames < Math.floor(this.pool.capacity * SCAN_WINDOW_SHARE);
     let best: Frame | undefined;
     let bestRank = 99;
     let bestFreq = 99;
@@ -223,6 +244,7 @@ export class FrameCache {
       if (f === undefined || f.dirty || f.pins > 0 || f.lastTouched === this.opStamp) continue;
       let rank = f.cacheClass === CLASS_SCAN ? RANK_SCAN : f.cacheClass === CLASS_PROBATION ? RANK_PROBATION : RANK_PROTECTED;
       if (f.crossings > 0 && f.baseDepth <= anchorDepth) rank = RANK_ANCHOR;
+      if (spareScans && rank === RANK_SCAN) rank = RANK_SPARED_SCAN;
       const freq = rank >= RANK_PROTECTED ? this.sketch.frequency(f.id) : 0;
       if (rank < bestRank || (rank === bestRank && (freq < bestFreq || (freq === bestFreq && f.lastTouched < best!.lastTouched)))) {
         best = f;
