@@ -1,7 +1,15 @@
-// I/O micro-benchmarks for src/io: O_DIRECT vs buffered vs node:fs on one
-// ~256 MiB file. Prints a table and rewrites bench/io/RESULTS.md.
+// I/O benchmarks for src/io, in two parts, then rewrites bench/io/RESULTS.md:
+//   micro   O_DIRECT vs buffered vs node:fs, per call, on one ~256 MiB file
+//   depth   random 4 KiB reads at queue depth 1/8/32/128: io_uring, the thread
+//           pool at 4 and 16, fs.promises (bench/io/queue-depth.mjs); needs
+//           root to drop the page cache between runs
 //
-//   npm run build && npm run bench:io        (HOLT_BENCH_MB=64 for a smaller file)
+//   npm run build && npm run bench:io
+//
+// HOLT_BENCH_MB=64 shrinks the micro file; HOLT_BENCH_QD_GB (default 8),
+// HOLT_BENCH_QD_SECONDS (3) and HOLT_BENCH_QD_REPEAT (3) size the depth part.
+// HOLT_BENCH_IO_PARTS=micro (or depth) runs one part and prints it without
+// touching RESULTS.md, which always holds both from one run.
 //
 // Page cache, honestly: the file is written once, then read once sequentially
 // through a buffered handle, so every buffered read below is a page-cache hit
@@ -14,7 +22,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadIo, nativeIoAvailable } from '../../dist/io/index.js';
+import { queueDepthMarkdown, runQueueDepth } from './queue-depth.mjs';
 
+const PARTS = new Set((process.env.HOLT_BENCH_IO_PARTS ?? 'micro,depth').split(','));
 const FRAME = 512 * 1024;
 const PAGE = 4096;
 const FILE_MB = Number(process.env.HOLT_BENCH_MB ?? 256);
@@ -27,7 +37,8 @@ if (!nativeIoAvailable()) {
   process.exit(1);
 }
 
-const native = loadIo({ prefer: 'native' });
+// The micro rows' async calls run on the thread pool, as they did before io_uring; the depth part compares backends.
+const native = loadIo({ prefer: 'native', backend: 'threadpool' });
 const fsio = loadIo({ prefer: 'fs' });
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'holt-bench-io-'));
 const file = path.join(dir, 'blobs.dat');
@@ -110,12 +121,27 @@ function machine() {
   };
 }
 
+let depth;
 const started = Date.now();
 const m = machine();
 console.log(`holt io bench: ${FILE_MB} MiB file in ${dir}`);
 console.log(Object.entries(m).map(([k, v]) => `  ${k}: ${v}`).join('\n'));
 
 try {
+  if (PARTS.has('micro')) await micro();
+  if (PARTS.has('depth')) {
+    depth = runQueueDepth({
+      dir,
+      fileGiB: Number(process.env.HOLT_BENCH_QD_GB ?? 8),
+      seconds: Number(process.env.HOLT_BENCH_QD_SECONDS ?? 3),
+      repeat: Number(process.env.HOLT_BENCH_QD_REPEAT ?? 3),
+    });
+  }
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+async function micro() {
   // ---- set up the file: O_DIRECT writes, then one buffered pass to warm the cache
   const direct = native.open(file, { create: true, direct: true });
   if (!direct.direct) console.log('  note: O_DIRECT refused here; "direct" rows are buffered');
@@ -185,12 +211,15 @@ try {
   record('trivial call', 'native pread 0 bytes', timeBatched(30, 20_000, () => buffered.pread(page, 0, 0)));
 
   for (const h of [direct, buffered, plain, wal, walFs]) h.close();
-} finally {
-  fs.rmSync(dir, { recursive: true, force: true });
 }
 
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 console.log(`done in ${seconds} s`);
+if (!PARTS.has('micro') || !PARTS.has('depth')) {
+  if (depth !== undefined) console.log('\n' + queueDepthMarkdown(depth));
+  console.log('one part only (HOLT_BENCH_IO_PARTS): RESULTS.md left as it was');
+  process.exit(0);
+}
 
 // ---- RESULTS.md
 const fmtMs = (ns) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(1)} µs` : `${ns.toFixed(0)} ns`);
@@ -204,26 +233,28 @@ const lines = [
   ...Object.entries(m).map(([k, v]) => `- ${k}: ${v}`),
   '- shared: 2 cores shared with other jobs during the run; treat p99 as noisy',
   '',
-  '## How to read this',
+  '## How to read the per-call figures',
   '',
   `- One ${FILE_MB} MiB file, written with O_DIRECT, then read once sequentially through a buffered`,
   '  handle. So every "buffered"/"node:fs" read is a page-cache hit (a kernel memcpy), while O_DIRECT',
-  '  reads always reach the device (a virtio disk here). No caches were dropped: that needs root and',
-  '  would not reflect a warm database either.',
+  '  reads always reach the device (a virtio disk here). No caches were dropped for these rows: a warm',
+  '  page cache is what a running database sees (the queue-depth part below drops them).',
   '- Buffered writes are not synced: they measure copying into the page cache. The fdatasync rows',
   '  are where the device cost of durability appears. This is a VM disk: sub-100 µs fdatasync and',
   '  multi-GB/s O_DIRECT writes mean the host acknowledges from its own cache, so these are not',
   '  figures for a physical SSD, and a real power loss guarantee depends on the host.',
-  '- Async rows include the libuv thread-pool hand-off and the promise/microtask round trip.',
+  '- Async rows run on the libuv thread pool (the addon with `backend: \'threadpool\'`) and include the',
+  '  hand-off and the promise/microtask round trip; the queue-depth part compares io_uring with it.',
   '- Offsets are uniformly random (fixed seed) at 512 KiB or 4 KiB alignment. Times are per call,',
   '  from process.hrtime around each call; "trivial call" rows are per call over batches of 20k-100k.',
   '',
-  '## Figures',
+  '## Per-call figures',
   '',
   '| workload | implementation | n | median | p99 | MiB/s at median |',
   '|---|---|---:|---:|---:|---:|',
   ...rows.map((r) => `| ${r.group} | ${r.name} | ${r.n} | ${fmtMs(r.median)} | ${fmtMs(r.p99)} | ${r.mbps ? r.mbps.toFixed(0) : ''} |`),
   '',
+  queueDepthMarkdown(depth),
 ];
 const out = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 fs.writeFileSync(out, lines.join('\n'));
