@@ -6,8 +6,10 @@
  * more than was asked for.
  */
 import { HoltError } from '../errors.js';
-import type { Bytes, ScanOptions } from './types.js';
+import type { ScanOptions } from './types.js';
 import { checkBytes, describe, invalidArgument, optionalBoolean, optionNames, optionsObject } from './validate.js';
+import { ByteScratch } from './key-codec.js';
+import { copyOut } from '../art/read-leaf.js';
 import type { ScanSpec } from '../art/scan-bounds.js';
 import { MAX_KEY_BYTES } from '../layout/leaf.js';
 
@@ -17,62 +19,55 @@ const SCAN_OPTIONS = optionNames<ScanOptions>({
 
 const WHAT = 'scan options';
 
-/** Throws INVALID_ARGUMENT (KEY_TOO_LARGE for an over-long bound) unless `options` is a valid ScanOptions or undefined. */
-export function checkScanOptions(options: ScanOptions | undefined): void {
-  const o = optionsObject(options, WHAT, SCAN_OPTIONS);
-  if (o === undefined) return;
-  bound(o, 'prefix');
-  bound(o, 'startAfter');
-  bound(o, 'end');
-  delimiter(o['delimiter']);
-  optionalBoolean(o, 'keysOnly', WHAT);
-  optionalBoolean(o, 'reverse', WHAT);
-  const limit = o['limit'];
-  if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0)) {
-    throw invalidArgument(`${WHAT}.limit must be a non-negative integer, got ${describe(limit)}`);
-  }
-}
-
-const EMPTY = Buffer.alloc(0);
-
 /**
  * `options` (checked here first) as the iterator's ScanSpec: bounds as the
  * scan's own copies, so later changes to the caller's arrays cannot move
  * them; the delimiter as a byte; no limit as Infinity. `borrowValues`: values
- * are views into the frame (Tree.scanBorrowed).
+ * are views into the frame (Tree.scanBorrowed). Throws INVALID_ARGUMENT
+ * (KEY_TOO_LARGE for an over-long bound) before anything is read.
  */
 export function toScanSpec(options: ScanOptions | undefined, borrowValues: boolean): ScanSpec {
-  checkScanOptions(options);
-  const o = options ?? {};
+  const o = optionsObject(options, WHAT, SCAN_OPTIONS);
+  const prefix = o === undefined ? null : bound(o, 'prefix');
+  const startAfter = o === undefined ? null : bound(o, 'startAfter');
+  const end = o === undefined ? null : bound(o, 'end');
+  const delim = o === undefined ? -1 : delimiter(o['delimiter']);
+  const keysOnly = o !== undefined && optionalBoolean(o, 'keysOnly', WHAT) === true;
+  const reverse = o !== undefined && optionalBoolean(o, 'reverse', WHAT) === true;
+  const limit = o === undefined ? undefined : o['limit'];
+  if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0)) {
+    throw invalidArgument(`${WHAT}.limit must be a non-negative integer, got ${describe(limit)}`);
+  }
   return {
-    prefix: o.prefix === undefined ? EMPTY : ownBytes(o.prefix),
-    startAfter: o.startAfter === undefined ? null : ownBytes(o.startAfter),
-    end: o.end === undefined ? null : ownBytes(o.end),
-    delimiter: o.delimiter === undefined ? -1 : typeof o.delimiter === 'number' ? o.delimiter : Buffer.from(o.delimiter, 'utf8')[0]!,
-    keysOnly: o.keysOnly === true,
-    limit: o.limit ?? Number.POSITIVE_INFINITY,
-    reverse: o.reverse === true,
+    prefix: prefix ?? EMPTY,
+    startAfter,
+    end,
+    delimiter: delim,
+    keysOnly,
+    limit: (limit as number | undefined) ?? Number.POSITIVE_INFINITY,
+    reverse,
     borrowValues,
   };
 }
 
-/** A private copy of a checked bound. */
-function ownBytes(v: Bytes): Buffer {
-  return typeof v === 'string' ? Buffer.from(v, 'utf8') : Buffer.from(v);
-}
+const EMPTY = Buffer.alloc(0);
+const boundScratch = new ByteScratch(MAX_KEY_BYTES);
 
-/** A key-like bound: bytes, at most MAX_KEY_BYTES long like every key it is compared with. */
-function bound(o: Record<string, unknown>, field: string): void {
+/** A key-like bound as the scan's own copy: bytes, at most MAX_KEY_BYTES long like every key it is compared with. */
+function bound(o: Record<string, unknown>, field: string): Buffer | null {
   const v = o[field];
-  if (v === undefined) return;
+  if (v === undefined) return null;
   checkBytes(v, `${WHAT}.${field}`);
-  const n = typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : v.length;
+  const n = boundScratch.set(v, `${WHAT}.${field}`);
   if (n > MAX_KEY_BYTES) throw new HoltError('KEY_TOO_LARGE', `${WHAT}.${field} is ${n} bytes; the limit is ${MAX_KEY_BYTES}`);
+  return copyOut(boundScratch.bytes, 0, n);
 }
 
-/** One byte: a string that is one byte in UTF-8, or an integer 0..255. */
-function delimiter(d: unknown): void {
-  if (d === undefined) return;
-  if (typeof d === 'number' ? Number.isInteger(d) && d >= 0 && d <= 255 : typeof d === 'string' && Buffer.byteLength(d, 'utf8') === 1) return;
+/** One byte: a string that is one byte in UTF-8, or an integer 0..255; -1 when absent. */
+function delimiter(d: unknown): number {
+  if (d === undefined) return -1;
+  if (typeof d === 'number' && Number.isInteger(d) && d >= 0 && d <= 255) return d;
+  // One UTF-8 byte is one ASCII character, whose code is the byte.
+  if (typeof d === 'string' && d.length === 1 && d.charCodeAt(0) < 0x80) return d.charCodeAt(0);
   throw invalidArgument(`${WHAT}.delimiter must be a single-byte string or an integer 0..255, got ${describe(d)}`);
 }

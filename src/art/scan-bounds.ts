@@ -100,12 +100,12 @@ function clipToPrefix(b: ScanBounds, p: Buffer, reverse: boolean): void {
   if (p.length === 0) return;
   const inside = (x: Buffer): boolean => x.length >= p.length && p.compare(x, 0, p.length) === 0;
   if (!reverse) {
-    if (b.lb !== null && !inside(b.lb)) b.empty = true; // start-after is past the subtree
+    if (b.lb === p) b.lb = null; // starting at the subtree's first key needs no seek
+    else if (b.lb !== null && !inside(b.lb)) b.empty = true; // start-after is past the subtree
     if (b.ub !== null && !inside(b.ub)) {
       if (Buffer.compare(b.ub, p) <= 0) b.empty = true;
       else b.ub = null;
     }
-    if (b.lb === p) b.lb = null; // starting at the subtree's first key needs no seek
   } else {
     if (b.ub !== null && !inside(b.ub)) {
       if (Buffer.compare(b.ub, p) <= 0) b.empty = true;

@@ -26,6 +26,20 @@ export function copyBytes(src: Uint8Array, from: number, to: number, dst: Uint8A
   for (let i = from; i < to; i++) dst[at++] = src[i]!;
 }
 
+/**
+ * One path buffer handed from a finished scan to the next: most scans are
+ * short, and a fresh 1 KiB path for each would cost a pool allocation every
+ * eighth scan.
+ */
+let sparePath: Buffer | null = null;
+const NO_PATH = Buffer.alloc(0);
+
+function takePath(): Buffer {
+  const p = sparePath ?? Buffer.allocUnsafe(INITIAL_PATH);
+  sparePath = null;
+  return p;
+}
+
 export abstract class ScanStack {
   protected readonly core: TreeCore;
   protected readonly reverse: boolean;
@@ -36,7 +50,7 @@ export abstract class ScanStack {
   protected depths: number[] = [];
   protected cursors: number[] = [];
   protected sp = 0;
-  protected path = Buffer.allocUnsafe(INITIAL_PATH);
+  protected path = takePath();
 
   constructor(core: TreeCore, reverse: boolean) {
     this.core = core;
@@ -62,6 +76,12 @@ export abstract class ScanStack {
    * leaf's rollup bytes) must reserve first: a typed array silently drops
    * writes past its end, which once turned long rollups into zeros.
    */
+  /** The scan is over: its path may serve the next scan (this one never writes it again). */
+  protected releasePath(): void {
+    if (this.path.length === INITIAL_PATH) sparePath = this.path;
+    this.path = NO_PATH;
+  }
+
   protected reservePath(min: number): void {
     if (min <= this.path.length) return;
     const next = Buffer.allocUnsafe(Math.max(min, Math.min(this.path.length * 2, MAX_KEY_BYTES + 1024)));

@@ -66,6 +66,8 @@ export class ScanIterator extends ScanStack implements IterableIterator<ScanEntr
   /** Forward: `lb` is the last rollup returned; the scan resumes at its successor. */
   private lbIsRollup = false;
   private stamp = -1;
+  /** The pager's `frameChanges` when the stack's frames were last known good (after a step). */
+  private heldChanges = -1;
   private emitted = 0;
   private finished = false;
   private lastRollup: Buffer | null = null;
@@ -115,12 +117,14 @@ export class ScanIterator extends ScanStack implements IterableIterator<ScanEntr
     } else {
       if (this.stamp !== this.core.mutations || !this.holdStack()) this.seek();
       entry = this.advance();
+      // Every frame on the stack was used (and held) by this step.
+      this.heldChanges = this.core.pager.frameChanges;
     }
     if (entry === null) {
       this.finish();
       return { done: true, value: undefined };
     }
-    if (++this.emitted >= this.limit) this.finished = true;
+    if (++this.emitted >= this.limit) this.finish();
     return { done: false, value: entry };
   }
 
@@ -136,9 +140,12 @@ export class ScanIterator extends ScanStack implements IterableIterator<ScanEntr
    * was evicted between steps (its buffer may hold another frame by now) or,
    * in a snapshot, was changed by a write (the snapshot reads its copy now),
    * in which case the caller seeks again from the last entry returned.
+   * When the pager reports no eviction or preservation since the last step
+   * and needs no touches to keep frames (memory), there is nothing to check.
    */
   private holdStack(): boolean {
     const pager = this.core.pager;
+    if (this.heldChanges === pager.frameChanges && !pager.holdsByTouch) return true;
     let last: Frame | null = null;
     for (let i = 0; i < this.sp; i++) {
       const f = this.frames[i]!;
@@ -154,6 +161,7 @@ export class ScanIterator extends ScanStack implements IterableIterator<ScanEntr
     this.finished = true;
     for (let i = 0; i < this.sp; i++) this.frames[i] = undefined as unknown as Frame;
     this.sp = 0;
+    this.releasePath();
   }
 
   /** Rebuild the stack so that the next step yields the first entry within the bounds. */
@@ -165,7 +173,7 @@ export class ScanIterator extends ScanStack implements IterableIterator<ScanEntr
       if (!seekPrefix(this.core, this.prefix, plen)) return;
       // The prefix bytes above the subtree go in before push reserves room.
       this.reservePath(subtree.depth + 260);
-      this.prefix.copy(this.path, 0, 0, subtree.depth);
+      copyBytes(this.prefix, 0, subtree.depth, this.path, 0);
       this.push(subtree.frame, subtree.off, subtree.depth);
     } else {
       const root = this.core.pager.frameForScan(this.core.rootFrameId);

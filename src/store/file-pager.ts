@@ -168,6 +168,12 @@ export class FilePager implements FramePager, ColdReader {
     return true;
   }
 
+  get frameChanges(): number {
+    return this.cache.removals;
+  }
+
+  readonly holdsByTouch = true;
+
   touch(f: Frame): void {
     this.cache.touch(f);
   }

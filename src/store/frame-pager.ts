@@ -31,6 +31,20 @@ export interface FramePager {
   isCurrent(frame: Frame): boolean;
   /** Hold `frame` for the running operation again (an iterator resuming in it). */
   touch(frame: Frame): void;
+  /**
+   * A count that changes whenever a frame handed out earlier may have stopped
+   * being usable: the cache evicted or dropped a frame, or (for a snapshot) a
+   * write preserved a frame it reads. While it stays the same, every frame
+   * obtained since is still resident and current, so an iterator resuming
+   * need not check its frames one by one.
+   */
+  readonly frameChanges: number;
+  /**
+   * True when frames stay resident through an operation only if that
+   * operation touches them (a bounded cache): an iterator resuming must touch
+   * its frames whatever `frameChanges` says.
+   */
+  readonly holdsByTouch: boolean;
   /** Forbid / allow again the eviction of `frame` (pins nest). */
   pin(frame: Frame): void;
   unpin(frame: Frame): void;

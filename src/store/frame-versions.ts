@@ -31,6 +31,8 @@ export class FrameVersionSet {
 export class FrameVersions {
   /** The current epoch; frames stamped with it need no copy. */
   epoch = 0;
+  /** Calls of `preserve` so far (SnapshotPager.frameChanges). */
+  preserved = 0;
   /** Open snapshots, oldest first. */
   private readonly open: FrameVersionSet[] = [];
 
@@ -67,6 +69,7 @@ export class FrameVersions {
 
   /** `f` may change from now on: give its current bytes to every open snapshot that needs them. */
   preserve(f: Frame): void {
+    this.preserved++;
     let copy: Frame | null = null;
     for (const s of this.open) {
       if (s.epoch <= f.cowEpoch || s.saved.has(f.id)) continue;

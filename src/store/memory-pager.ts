@@ -40,6 +40,10 @@ export class MemoryPager implements FramePager {
     return true;
   }
 
+  // Never evicted, always current: nothing to re-check or touch.
+  readonly frameChanges = 0;
+  readonly holdsByTouch = false;
+
   touch(): void {}
   pin(): void {}
   unpin(): void {}

@@ -50,6 +50,15 @@ export class SnapshotPager implements FramePager {
     return this.set.saved.get(frame.id) === frame || frame.cowEpoch < this.set.epoch;
   }
 
+  /** The base's evictions, and every preservation (one may have been of a frame this snapshot reads live). */
+  get frameChanges(): number {
+    return this.base.frameChanges + this.base.versions.preserved;
+  }
+
+  get holdsByTouch(): boolean {
+    return this.base.holdsByTouch;
+  }
+
   touch(frame: Frame): void {
     if (this.set.saved.get(frame.id) !== frame) this.base.touch(frame);
   }
