@@ -34,6 +34,9 @@ export function findChildLoc(f: Frame, off: number, type: number, b: number): nu
     case NODE_16: {
       const n = u8[off + INNER_COUNT]!;
       const k = off + N16_KEYS;
+      // Keys are sorted and often a dense run (digits): try the slot a run would put b in first.
+      const guess = b - u8[k]!;
+      if (guess >= 0 && guess < n && u8[k + guess] === b) return off + N16_CHILDREN + 2 * guess;
       for (let i = 0; i < n; i++) {
         const kb = u8[k + i]!;
         if (kb === b) return off + N16_CHILDREN + 2 * i;

@@ -63,11 +63,16 @@ export function findLeaf(core: TreeCore, key: Uint8Array, keyLen: number, readOn
         const b = key[depth++]!;
         const n = u8[off + INNER_COUNT]!;
         const k = off + N16_KEYS;
-        for (let i = 0; i < n; i++) {
-          const kb = u8[k + i]!;
-          if (kb === b) { ref = u16[((off + N16_CHILDREN) >>> 1) + i]!; break; }
-          if (kb > b) break;
+        // Keys are sorted and often a dense run (digits): try the slot a run would put b in first.
+        let i = b - u8[k]!;
+        if (i < 0 || i >= n || u8[k + i] !== b) {
+          for (i = 0; i < n; i++) {
+            const kb = u8[k + i]!;
+            if (kb >= b) break;
+          }
+          if (i === n || u8[k + i] !== b) break;
         }
+        ref = u16[((off + N16_CHILDREN) >>> 1) + i]!;
         break;
       }
       case NODE_48: {

@@ -67,10 +67,13 @@ export function writeLeafBody(
   f.u32[(off + LEAF_VALUE_LEN) >>> 2] = valueLen;
   f.f64[(off + LEAF_VERSION) >>> 3] = version;
   const k = off + LEAF_HEADER_SIZE;
-  for (let i = 0; i < keyLen; i++) u8[k + i] = key[i]!;
+  // `set` of a whole array is one native copy; a view for a part costs an
+  // allocation, which a byte loop beats only for a few dozen bytes.
+  if (keyLen === key.length) u8.set(key, k);
+  else for (let i = 0; i < keyLen; i++) u8[k + i] = key[i]!;
   const v = k + keyLen;
-  // A loop beats subarray + set for the short values metadata stores hold.
-  if (valueLen <= 256) for (let i = 0; i < valueLen; i++) u8[v + i] = value[i]!;
-  else u8.set(valueLen === value.length ? value : value.subarray(0, valueLen), v);
+  if (valueLen === value.length) u8.set(value, v);
+  else if (valueLen <= 32) for (let i = 0; i < valueLen; i++) u8[v + i] = value[i]!;
+  else u8.set(value.subarray(0, valueLen), v);
   f.noteVersion(version);
 }
