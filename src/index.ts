@@ -6,7 +6,10 @@ export { Tree } from './api/tree.js';
 export type { Snapshot } from './api/snapshot.js';
 export { HoltError, isHoltError } from './errors.js';
 export type { HoltErrorCode, HoltErrorDetails } from './errors.js';
-export type { Bytes, HoltRecord, RenameOptions, ScanEntry, ScanKeyEntry, ScanOptions, ScanPrefixEntry } from './api/types.js';
+export type {
+  Bytes, Decoded, DecodedField, Encoding, EncodingOptions, GetOptions, HoltRecord, RenameOptions, ScanEntry, ScanKeyEntry, ScanOptions,
+  ScanPrefixEntry,
+} from './api/types.js';
 export type { AtomicBatch, AtomicBatchTree, AtomicFailure, AtomicResult } from './api/atomic-batch.js';
 export type { DBOptions, TreeInfo } from './api/options.js';
 export type { VerifyReport } from './art/verify.js';

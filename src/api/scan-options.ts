@@ -6,27 +6,33 @@
  * more than was asked for.
  */
 import { HoltError } from '../errors.js';
-import type { ScanOptions } from './types.js';
-import { checkBytes, describe, invalidArgument, optionalBoolean, optionNames, optionsObject } from './validate.js';
+import type { EncodingOptions, ScanOptions } from './types.js';
+import { checkBytes, describe, invalidArgument, optionalBoolean, optionalOneOf, optionNames, optionsObject } from './validate.js';
 import { ByteScratch } from './key-codec.js';
 import { copyOut } from '../art/read-leaf.js';
 import type { ScanSpec } from '../art/scan-bounds.js';
+import { FORM_COPY, FORM_UTF8, FORM_VIEW } from '../art/scan-entry.js';
 import { MAX_KEY_BYTES } from '../layout/leaf.js';
 
-const SCAN_OPTIONS = optionNames<ScanOptions>({
+const SCAN_OPTIONS = optionNames<ScanOptions & EncodingOptions>({
   prefix: true, startAfter: true, end: true, delimiter: true, keysOnly: true, limit: true, reverse: true,
+  copy: true, keyEncoding: true, valueEncoding: true,
 });
+/** The values of an `Encoding` option. */
+export const ENCODINGS = ['buffer', 'utf8'] as const;
 
 const WHAT = 'scan options';
 
 /**
  * `options` (checked here first) as the iterator's ScanSpec: bounds as the
  * scan's own copies, so later changes to the caller's arrays cannot move
- * them; the delimiter as a byte; no limit as Infinity. `borrowValues`: values
- * are views into the frame (Tree.scanBorrowed). Throws INVALID_ARGUMENT
- * (KEY_TOO_LARGE for an over-long bound) before anything is read.
+ * them; the delimiter as a byte; no limit as Infinity; `copy` and the
+ * encodings as the forms keys and values are handed out in (scan-entry.ts).
+ * `borrowValues`: values are views into the frame (Tree.scanBorrowed).
+ * Throws INVALID_ARGUMENT (KEY_TOO_LARGE for an over-long bound) before
+ * anything is read.
  */
-export function toScanSpec(options: ScanOptions | undefined, borrowValues: boolean): ScanSpec {
+export function toScanSpec(options: (ScanOptions & EncodingOptions) | undefined, borrowValues: boolean): ScanSpec {
   const o = optionsObject(options, WHAT, SCAN_OPTIONS);
   const prefix = o === undefined ? null : bound(o, 'prefix');
   const startAfter = o === undefined ? null : bound(o, 'startAfter');
@@ -38,6 +44,13 @@ export function toScanSpec(options: ScanOptions | undefined, borrowValues: boole
   if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0)) {
     throw invalidArgument(`${WHAT}.limit must be a non-negative integer, got ${describe(limit)}`);
   }
+  let keyForm = FORM_COPY;
+  let valueForm = borrowValues ? FORM_VIEW : FORM_COPY;
+  if (o !== undefined) {
+    if (optionalBoolean(o, 'copy', WHAT) === false) keyForm = valueForm = FORM_VIEW;
+    if (optionalOneOf(o, 'keyEncoding', WHAT, ENCODINGS) === 'utf8') keyForm = FORM_UTF8;
+    if (optionalOneOf(o, 'valueEncoding', WHAT, ENCODINGS) === 'utf8') valueForm = FORM_UTF8;
+  }
   return {
     prefix: prefix ?? EMPTY,
     startAfter,
@@ -47,6 +60,8 @@ export function toScanSpec(options: ScanOptions | undefined, borrowValues: boole
     limit: (limit as number | undefined) ?? Number.POSITIVE_INFINITY,
     reverse,
     borrowValues,
+    keyForm,
+    valueForm,
   };
 }
 

@@ -7,10 +7,12 @@
  * disk is `db.sync()` / `db.checkpoint()`.
  */
 import { HoltError } from '../errors.js';
-import type { Bytes, HoltRecord, RenameOptions, ScanOptions } from './types.js';
+import type {
+  Bytes, DecodedField, EncodingOptions, GetOptions, HoltRecord, RenameOptions, ScanEntry, ScanOptions,
+} from './types.js';
 import { encodeKey, encodePrefix, encodeValue, key2Scratch, keyScratch, valueScratch } from './key-codec.js';
-import { toScanSpec } from './scan-options.js';
-import { checkVersion, invalidArgument, renameOverwrite } from './validate.js';
+import { ENCODINGS, toScanSpec } from './scan-options.js';
+import { checkFunction, checkVersion, invalidArgument, optionalOneOf, optionNames, optionsObject, renameOverwrite } from './validate.js';
 import { found, findLeaf } from '../art/lookup.js';
 import { insert } from '../art/insert.js';
 import { erase } from '../art/erase.js';
@@ -19,7 +21,7 @@ import { seekPrefix } from '../art/seek-prefix.js';
 import { verifyTree, type VerifyReport } from '../art/verify.js';
 import { collectTreeStats } from '../stats/tree-stats.js';
 import type { TreeStats } from './stats.js';
-import { leafVersion } from '../layout/leaf.js';
+import { leafKeyLen, leafKeyStart, leafValueLen, leafVersion } from '../layout/leaf.js';
 import { leafRecord, leafValue } from '../art/read-leaf.js';
 import { checkRename, moveRecord, RENAME_EXISTS, RENAME_MISSING, RENAME_SAME_KEY, renameSource } from '../art/rename.js';
 import { ScanIterator } from '../art/scan.js';
@@ -42,11 +44,21 @@ export class Tree {
   /** The tree's name in its DB. */
   get name(): string { return this.state.name; }
 
-  /** The value stored under `key`, or undefined. */
-  get(key: Bytes): Buffer | undefined {
+  /**
+   * The value stored under `key` (a copy), or undefined. With
+   * `{ valueEncoding: 'utf8' }` the value comes back as a string decoded
+   * straight from the stored bytes.
+   */
+  get<O extends GetOptions = {}>(key: Bytes, options?: O): DecodedField<O, 'valueEncoding'> | undefined;
+  get(key: Bytes, options?: GetOptions): Buffer | string | undefined {
     this.host.checkReadable(this.state);
     const kl = encodeKey(keyScratch, key);
-    return findLeaf(this.state.core, keyScratch.bytes, kl, true) ? leafValue(found.frame, found.leaf) : undefined;
+    const utf8 = options !== undefined && getUtf8(options);
+    if (!findLeaf(this.state.core, keyScratch.bytes, kl, true)) return undefined;
+    if (!utf8) return leafValue(found.frame, found.leaf);
+    const f = found.frame;
+    const vs = leafKeyStart(found.leaf) + leafKeyLen(f, found.leaf);
+    return f.u8.toString('utf8', vs, vs + leafValueLen(f, found.leaf));
   }
 
   /** Key, value and version of `key`, or undefined. */
@@ -173,9 +185,28 @@ export class Tree {
    * Options are checked here, before any entry is read: a wrong type or an
    * unknown option is INVALID_ARGUMENT, an over-long bound KEY_TOO_LARGE.
    */
-  scan(options?: ScanOptions): ScanIterator {
+  scan<O extends ScanOptions & EncodingOptions = ScanOptions>(options?: O): ScanIterator<DecodedField<O, 'keyEncoding'>, DecodedField<O, 'valueEncoding'>> {
     this.host.checkReadable(this.state);
     return new ScanIterator(this.state.core, toScanSpec(options, false), this.scanCheck());
+  }
+
+  /**
+   * The same scan as `scan(options)`, as calls of `visit(entry)` in order;
+   * returns how many entries were visited. `entry` is one object reused for
+   * every call (one for keys, one for prefixes): read its fields during the
+   * call. Its key and value are copies you may keep, unless `copy: false`. A
+   * visitor returning `false` stops the scan; one that throws ends it and the
+   * error propagates. The visitor may write to the tree: the scan goes on as
+   * an iterator would (see `scan`).
+   */
+  scanEach<O extends ScanOptions & EncodingOptions = ScanOptions>(
+    options: O | undefined,
+    visit: (entry: ScanEntry<DecodedField<O, 'keyEncoding'>, DecodedField<O, 'valueEncoding'>>) => unknown,
+  ): number {
+    this.host.checkReadable(this.state);
+    const spec = toScanSpec(options, false);
+    checkFunction(visit, 'scanEach visitor');
+    return new ScanIterator<DecodedField<O, 'keyEncoding'>, DecodedField<O, 'valueEncoding'>>(this.state.core, spec, this.scanCheck()).each(visit);
   }
 
   /**
@@ -219,6 +250,14 @@ export class Tree {
     this.host.checkReadable(this.state);
     return verifyTree(this.state.core);
   }
+}
+
+const GET_OPTIONS = optionNames<GetOptions>({ valueEncoding: true });
+
+/** Whether checked get options ask for a string. */
+function getUtf8(options: GetOptions): boolean {
+  const o = optionsObject(options, 'get options', GET_OPTIONS);
+  return o !== undefined && optionalOneOf(o, 'valueEncoding', 'get options', ENCODINGS) === 'utf8';
 }
 
 /** Log and apply a put of the encoded `keyScratch[0..kl)` -> `valueScratch[0..vl)`; returns its version. */

@@ -128,10 +128,14 @@ export function leafValue(f: Frame, off: number): Buffer {
   return copyFrameBytes(f, leafKeyStart(off) + leafKeyLen(f, off), leafValueLen(f, off));
 }
 
-/** The value of the leaf at `off` as a view into the frame: valid only until the tree or the cache next changes. */
+/** Frame bytes `[start, start+len)` as a view into the frame: valid only until the tree or the cache next changes. */
+export function frameView(f: Frame, start: number, len: number): Buffer {
+  return new FastBuffer(f.bytes, f.u8.byteOffset + start, len);
+}
+
+/** The value of the leaf at `off` as a view into the frame (see frameView). */
 export function leafValueView(f: Frame, off: number): Buffer {
-  const vs = leafKeyStart(off) + leafKeyLen(f, off);
-  return f.u8.subarray(vs, vs + leafValueLen(f, off));
+  return frameView(f, leafKeyStart(off) + leafKeyLen(f, off), leafValueLen(f, off));
 }
 
 /** Key, value (copies) and version of the leaf at `off`. */

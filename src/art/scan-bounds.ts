@@ -27,8 +27,12 @@ export interface ScanSpec {
   /** Entries (keys plus rollups) to return at most; Infinity for no limit. */
   limit: number;
   reverse: boolean;
-  /** Values are views into the frame, valid until the next step (see Tree.scanBorrowed). */
+  /** Values are views into the frame, valid until the next step (see Tree.scanBorrowed); `valueForm` FORM_VIEW. */
   borrowValues: boolean;
+  /** How keys are handed out (scan-entry.ts): FORM_COPY unless given. */
+  keyForm?: number;
+  /** How values are handed out: FORM_COPY unless given (or `borrowValues`). */
+  valueForm?: number;
 }
 
 /** Where a scan starts and stops (see the module comment). */

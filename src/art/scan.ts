@@ -16,7 +16,9 @@
  * stack away and seeks again from just after the last entry it returned. So it
  * never returns an entry twice, never skips a key that existed for the whole
  * scan, and may or may not see keys written ahead of its position after it
- * started.
+ * started. Where it resumes is its own copy of the last entry's bytes
+ * (scan-resume.ts), whatever form the entries are handed out in
+ * (scan-entry.ts).
  */
 import type { Frame } from '../layout/frame.js';
 import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
@@ -26,51 +28,49 @@ import { PREFIX_BYTES, PREFIX_CHILD, PREFIX_LEN } from '../layout/prefix.js';
 import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, NODE_TYPE_OFFSET } from '../layout/node-types.js';
 import { childAtOrAfter, childAtOrBefore, stepped } from './child-cursor.js';
 import { readRef } from './node-ops.js';
-import { copyFrameBytes, copyOut, copyPair, leafValueView, pairValue } from './read-leaf.js';
+import { copyPair, pairValue } from './read-leaf.js';
 import { planBounds, prefixSuccessor, type ScanSpec } from './scan-bounds.js';
+import {
+  bytesOut, FORM_COPY, FORM_VIEW, pairOut, paired, pathOut, ScanEntrySlot, type ScanEntry, type ScanKeyEntry,
+  type ScanPrefixEntry,
+} from './scan-entry.js';
+import { giveResumeKey, takeResumeKey } from './scan-resume.js';
 import { compareLeaf, copyBytes, CUR_DONE_REVERSE, CUR_TERMINAL, ScanStack } from './scan-seek.js';
 import { seekPrefix, subtree } from './seek-prefix.js';
 import type { TreeCore } from './tree-core.js';
 
 export type { ScanSpec } from './scan-bounds.js';
+export type { ScanEntry, ScanKeyEntry, ScanPrefixEntry } from './scan-entry.js';
 
-/** A key the scan returns (public as `ScanKeyEntry`, re-exported by api/types.ts). */
-export interface ScanKeyEntry {
-  kind: 'key';
-  key: Buffer;
-  /** Absent when `keysOnly` was set. */
-  value?: Buffer;
-  version: number;
-}
+type AnyEntry = ScanEntry<Buffer | string, Buffer | string>;
 
-/** A common prefix (rollup) the scan returns instead of the keys under it. */
-export interface ScanPrefixEntry {
-  kind: 'prefix';
-  key: Buffer;
-}
-
-export type ScanEntry = ScanKeyEntry | ScanPrefixEntry;
-
-export class ScanIterator extends ScanStack implements IterableIterator<ScanEntry> {
+/** `K` and `V` are what keys and values come out as: Buffer, or string with `keyEncoding` / `valueEncoding` 'utf8'. */
+export class ScanIterator<K = Buffer, V = Buffer> extends ScanStack implements IterableIterator<ScanEntry<K, V>> {
   private readonly check: () => void;
   private readonly prefix: Buffer;
   private readonly delimiter: number;
   private readonly keysOnly: boolean;
-  private readonly borrowValues: boolean;
+  private readonly keyForm: number;
+  private readonly valueForm: number;
+  /** Keys and values are both copies: one copy per leaf (the default). */
+  private readonly copyPairs: boolean;
   private readonly limit: number;
-  /** Forward: lower bound (moves); reverse: fixed lower bound. */
-  private lb: Buffer | null;
-  private lbInclusive: boolean;
-  /** Forward: fixed exclusive upper bound; reverse: moving exclusive upper bound. */
-  private ub: Buffer | null;
-  /** Forward: `lb` is the last rollup returned; the scan resumes at its successor. */
-  private lbIsRollup = false;
+  /** Reverse: the fixed lower bound. Forward: where the scan starts, until it has returned an entry. */
+  private readonly lb: Buffer | null;
+  private readonly lbInclusive: boolean;
+  /** Forward: the fixed exclusive upper bound. Reverse: where the scan starts, until it has returned an entry. */
+  private readonly ub: Buffer | null;
+  /** The last entry returned: once set, the scan resumes after it. */
+  private readonly resume = takeResumeKey();
+  /** scanEach's reused entries; null for the iterator, whose entries are new objects. */
+  private slot: ScanEntrySlot | null = null;
   private stamp = -1;
   /** The pager's `frameChanges` when the stack's frames were last known good (after a step). */
   private heldChanges = -1;
   private emitted = 0;
   private finished = false;
-  private lastRollup: Buffer | null = null;
+  /** What a step threw part way: every later step throws it again. */
+  private failure: unknown = null;
   /** Reverse only: a rollup straddling `end` that is listed before anything else. */
   private pendingRollup: Buffer | null;
 
@@ -81,7 +81,9 @@ export class ScanIterator extends ScanStack implements IterableIterator<ScanEntr
     this.prefix = spec.prefix;
     this.delimiter = spec.delimiter;
     this.keysOnly = spec.keysOnly;
-    this.borrowValues = spec.borrowValues;
+    this.keyForm = spec.keyForm ?? FORM_COPY;
+    this.valueForm = spec.valueForm ?? (spec.borrowValues ? FORM_VIEW : FORM_COPY);
+    this.copyPairs = this.keyForm === FORM_COPY && this.valueForm === FORM_COPY;
     this.limit = spec.limit;
     const b = planBounds(spec, (rollup, end) => {
       const probe: ScanSpec = {
@@ -101,38 +103,73 @@ export class ScanIterator extends ScanStack implements IterableIterator<ScanEntr
   }
 
   /** Stop early; releases the stack. */
-  return(): IteratorResult<ScanEntry> {
+  return(): IteratorResult<ScanEntry<K, V>> {
     this.finish();
     return { done: true, value: undefined };
   }
 
-  next(): IteratorResult<ScanEntry> {
-    if (this.finished) return { done: true, value: undefined };
+  next(): IteratorResult<ScanEntry<K, V>> {
+    const entry = this.step();
+    if (entry === null) return { done: true, value: undefined };
+    return { done: false, value: entry as ScanEntry<K, V> };
+  }
+
+  /** Read the remaining entries into an array. */
+  toArray(): ScanEntry<K, V>[] {
+    const out: ScanEntry<K, V>[] = [];
+    for (let r = this.next(); !r.done; r = this.next()) out.push(r.value);
+    return out;
+  }
+
+  /**
+   * @internal Call `visit` with each remaining entry (Tree.scanEach): one reused entry
+   * object per kind, so the walk allocates only the keys and values it hands
+   * out. A visitor returning `false` stops the scan; one that throws ends it.
+   * Returns the number of entries visited.
+   */
+  each(visit: (entry: ScanEntry<K, V>) => unknown): number {
+    this.slot = new ScanEntrySlot();
+    let n = 0;
+    try {
+      for (let e = this.step(); e !== null; e = this.step()) {
+        n++;
+        if (visit(e as ScanEntry<K, V>) === false) break;
+      }
+    } finally {
+      this.finish();
+    }
+    return n;
+  }
+
+  /** The next entry, or null at the end. */
+  private step(): AnyEntry | null {
+    if (this.finished) return null;
+    if (this.failure !== null) throw this.failure;
     this.check();
-    let entry: ScanEntry | null;
+    let entry: AnyEntry | null;
     if (this.pendingRollup !== null) {
-      entry = { kind: 'prefix', key: this.pendingRollup };
-      this.lastRollup = this.pendingRollup;
+      const p = this.pendingRollup;
       this.pendingRollup = null;
+      this.resume.rollupFrom(p, p.length);
+      entry = this.prefixEntry(pathOut(p, p.length, this.keyForm));
     } else {
-      if (this.stamp !== this.core.mutations || !this.holdStack()) this.seek();
-      entry = this.advance();
+      try {
+        if (this.stamp !== this.core.mutations || !this.holdStack()) this.seek();
+        entry = this.advance();
+      } catch (e) {
+        // Part of a step ran (the stack and path moved on): no later step could resume right.
+        this.failure = e;
+        throw e;
+      }
       // Every frame on the stack was used (and held) by this step.
       this.heldChanges = this.core.pager.frameChanges;
     }
     if (entry === null) {
       this.finish();
-      return { done: true, value: undefined };
+      return null;
     }
     if (++this.emitted >= this.limit) this.finish();
-    return { done: false, value: entry };
-  }
-
-  /** Read the remaining entries into an array. */
-  toArray(): ScanEntry[] {
-    const out: ScanEntry[] = [];
-    for (let r = this.next(); !r.done; r = this.next()) out.push(r.value);
-    return out;
+    return entry;
   }
 
   /**
@@ -158,14 +195,18 @@ export class ScanIterator extends ScanStack implements IterableIterator<ScanEntr
   }
 
   private finish(): void {
+    if (this.finished && this.sp === 0) return;
     this.finished = true;
     for (let i = 0; i < this.sp; i++) this.frames[i] = undefined as unknown as Frame;
     this.sp = 0;
     this.releasePath();
+    giveResumeKey(this.resume);
   }
 
   /** Rebuild the stack so that the next step yields the first entry within the bounds. */
   private seek(): void {
+    // The path still holds the rollup returned last, if any: keep it before the path is rewritten.
+    this.resume.settle(this.path);
     this.stamp = this.core.mutations;
     this.sp = 0;
     const plen = this.prefix.length;
@@ -179,20 +220,23 @@ export class ScanIterator extends ScanStack implements IterableIterator<ScanEntr
       const root = this.core.pager.frameForScan(this.core.rootFrameId);
       this.push(root, root.rootOffset, 0);
     }
-    if (this.reverse) { if (this.ub !== null) this.seekPast(this.ub, false); }
-    else if (this.lb !== null) {
-      if (!this.lbIsRollup) this.seekPast(this.lb, this.lbInclusive);
+    const r = this.resume;
+    if (this.reverse) {
+      const ub = r.set ? r.bytes() : this.ub;
+      if (ub !== null) this.seekPast(ub, false);
+    } else if (r.set) {
+      if (!r.isRollup) this.seekPast(r.bytes(), false);
       else {
-        const next = prefixSuccessor(this.lb);
+        const next = prefixSuccessor(r.bytes());
         // A rollup ending in 0xFF bytes can have its successor outside the prefix's subtree.
         if (next === null || (plen > 0 && this.prefix.compare(next, 0, plen) !== 0)) this.sp = 0;
         else this.seekPast(next, true);
       }
-    }
+    } else if (this.lb !== null) this.seekPast(this.lb, this.lbInclusive);
   }
 
   /** Step to the next entry within bounds, or null at the end. */
-  private advance(): ScanEntry | null {
+  private advance(): AnyEntry | null {
     const delim = this.delimiter;
     const plen = this.prefix.length;
     while (this.sp > 0) {
@@ -288,7 +332,7 @@ export class ScanIterator extends ScanStack implements IterableIterator<ScanEntr
   }
 
   /** Entry for a leaf, `undefined` to skip it, or finishes the scan past the far bound. */
-  private emitLeaf(f: Frame, off: number): ScanEntry | undefined {
+  private emitLeaf(f: Frame, off: number): AnyEntry | undefined {
     const kl = leafKeyLen(f, off);
     const ks = leafKeyStart(off);
     if (!this.reverse) {
@@ -299,46 +343,64 @@ export class ScanIterator extends ScanStack implements IterableIterator<ScanEntr
       if (at >= 0 && at < ks + kl) {
         this.reservePath(at + 1 - ks);
         copyBytes(f.u8, ks, at + 1, this.path, 0);
-        return this.emitRollup(at + 1 - ks, true);
+        return this.emitRollup(at + 1 - ks, f, ks);
       }
     }
-    let key: Buffer;
-    let value: Buffer | undefined;
-    if (this.keysOnly) key = copyFrameBytes(f, ks, kl);
-    else if (this.borrowValues) {
-      key = copyFrameBytes(f, ks, kl);
-      value = leafValueView(f, off);
-    } else {
-      key = copyPair(f, ks, kl, leafValueLen(f, off));
-      value = pairValue;
-    }
-    if (!this.reverse) { this.lb = key; this.lbInclusive = false; this.lbIsRollup = false; }
-    else this.ub = key;
-    if (value === undefined) return { kind: 'key', key, version: leafVersion(f, off) };
-    return { kind: 'key', key, value, version: leafVersion(f, off) };
+    this.resume.fromFrame(f, ks, kl);
+    const version = leafVersion(f, off);
+    if (this.keysOnly) return this.keyEntry(bytesOut(f, ks, kl, this.keyForm), undefined, version);
+    if (this.copyPairs) return this.keyEntry(copyPair(f, ks, kl, leafValueLen(f, off)), pairValue, version);
+    const key = pairOut(f, ks, kl, leafValueLen(f, off), this.keyForm, this.valueForm);
+    return this.keyEntry(key, paired.value, version);
   }
 
-  /** Entry for the common prefix `this.path[0..len)`, or undefined if it repeats the last one. */
-  private emitRollup(len: number, fromLeaf = false): ScanEntry | undefined {
-    const key = copyOut(this.path, 0, len);
+  /**
+   * Entry for the common prefix `this.path[0..len)`, or undefined if it
+   * repeats the last one. `leaf`/`keyStart`: the leaf whose key it was cut
+   * from (null when it is an edge of the tree).
+   */
+  private emitRollup(len: number, leaf: Frame | null = null, keyStart = 0): AnyEntry | undefined {
+    const path = this.path;
     if (!this.reverse) {
-      if (this.ub !== null && Buffer.compare(key, this.ub) >= 0) { this.sp = 0; return undefined; }
-    } else if (this.lb !== null && Buffer.compare(key, this.lb) < 0) {
+      if (this.ub !== null && comparePath(path, len, this.ub) >= 0) { this.sp = 0; return undefined; }
+    } else if (this.lb !== null && comparePath(path, len, this.lb) < 0) {
       // Going down, the walk leaves the prefix's subtree through edges below it:
       // a delimiter edge there is outside the listing, as its leaves would be.
       this.sp = 0;
       return undefined;
     }
-    // An edge rollup is met once; only a leaf can repeat the rollup just listed.
-    if (fromLeaf && this.lastRollup !== null && key.equals(this.lastRollup)) return undefined;
-    this.lastRollup = key;
-    if (!this.reverse) {
-      // The successor (where a re-seek resumes) is computed only if one is needed.
-      this.lb = key;
-      this.lbIsRollup = true;
-    } else {
-      this.ub = key;
-    }
-    return { kind: 'prefix', key };
+    // An edge rollup is met once (its subtree is skipped); only a leaf can repeat the rollup just listed.
+    if (leaf !== null && this.resume.isRollupOf(path, len)) return undefined;
+    this.resume.rollupInPath(len, leaf, keyStart);
+    return this.prefixEntry(pathOut(path, len, this.keyForm));
   }
+
+  private keyEntry(key: Buffer | string, value: Buffer | string | undefined, version: number): AnyEntry {
+    const slot = this.slot;
+    if (slot === null) {
+      return value === undefined ? { kind: 'key', key, version } : { kind: 'key', key, value, version };
+    }
+    const e = slot.key;
+    e.key = key;
+    e.value = value;
+    e.version = version;
+    return e;
+  }
+
+  private prefixEntry(key: Buffer | string): AnyEntry {
+    const slot = this.slot;
+    if (slot === null) return { kind: 'prefix', key };
+    slot.prefix.key = key;
+    return slot.prefix;
+  }
+}
+
+/** Compare `path[0..len)` with `bound` in byte order (a loop: rollups are short). */
+function comparePath(path: Buffer, len: number, bound: Buffer): number {
+  const n = len < bound.length ? len : bound.length;
+  for (let i = 0; i < n; i++) {
+    const d = path[i]! - bound[i]!;
+    if (d !== 0) return d;
+  }
+  return len - bound.length;
 }

@@ -70,6 +70,9 @@ const RENAME_OPTIONS: Wrong[] = [
   ...asField('overwrite', BOOLEAN_FIELD_WRONGS), ['{ overWrite: true }', { overWrite: true }], ['{ force: true }', { force: true }],
 ];
 const BOUND_WRONGS: Wrong[] = [...except(NOT_BYTES, 'undefined'), ...TOO_LONG_KEYS];
+const ENCODING_WRONGS: Wrong[] = [['"UTF8"', 'UTF8'], ['"utf-8"', 'utf-8'], ['"string"', 'string'], ['"hex"', 'hex'], ...NUMBERS, NULL, ...BOOLEANS, ...OBJECTS];
+const GET_OPTIONS: Wrong[] = [...NOT_OPTIONS, ...asField('valueEncoding', ENCODING_WRONGS), ['{ encoding: "utf8" }', { encoding: 'utf8' }]];
+const VISITOR: Wrong[] = [...NOT_FUNCTION];
 const SCAN_OPTIONS: Wrong[] = [
   ...NOT_OPTIONS,
   ...asField('prefix', BOUND_WRONGS),
@@ -82,7 +85,11 @@ const SCAN_OPTIONS: Wrong[] = [
   ...asField('keysOnly', BOOLEAN_FIELD_WRONGS),
   ...asField('reverse', BOOLEAN_FIELD_WRONGS),
   ...asField('limit', [...except(NOT_COUNT, 'undefined', '2^53'), ['"5"', '5']]),
+  ...asField('copy', BOOLEAN_FIELD_WRONGS),
+  ...asField('keyEncoding', ENCODING_WRONGS),
+  ...asField('valueEncoding', ENCODING_WRONGS),
   ['{ Prefix: "a" }', { Prefix: 'a' }], ['{ max: 1 }', { max: 1 }], ['{ delimeter: "/" }', { delimeter: '/' }],
+  ['{ encoding: "utf8" }', { encoding: 'utf8' }],
 ];
 const CALLBACK: Wrong[] = [
   ...NOT_FUNCTION,
@@ -180,7 +187,7 @@ const ROWS: Row[] = [
   none('DB#refresh'),
 
   none('Tree#name'),
-  tree('get', [key()]),
+  tree('get', [key(), p('options', () => ({}), GET_OPTIONS)]),
   tree('getRecord', [key()]),
   tree('getVersion', [key()]),
   tree('has', [key()]),
@@ -194,6 +201,7 @@ const ROWS: Row[] = [
   tree('isPrefixEmpty', [p('prefix', () => 'a', PREFIX)]),
   tree('count', [p('prefix', () => 'a', OPTIONAL_PREFIX)]),
   tree('scan', [p('options', () => ({}), SCAN_OPTIONS)]),
+  tree('scanEach', [p('options', () => ({}), SCAN_OPTIONS), p('visit', () => () => {}, VISITOR)]),
   tree('atomic', [p('fn', () => () => {}, CALLBACK)]),
   none('Tree#stats'),
   none('Tree#verify'),
