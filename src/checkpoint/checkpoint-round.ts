@@ -1,26 +1,51 @@
 /**
  * One checkpoint round: capture, write, publish, retire.
  *
- * 1. Capture (synchronous, so no write can interleave): switch appends to a
- *    new WAL segment; the pager copies every dirty frame's bytes into a pool
- *    buffer, seals it with its checksum and gives it a fresh slot
- *    (FilePager.captureRound); snapshot the catalog and tree roots into the
- *    next manifest. Frames written after this point are simply dirty again
- *    and belong to the next round.
- * 2. Make the old WAL segments durable, write the images, fdatasync the data
- *    file.
+ * 1. Capture (synchronous, so no write can interleave): switch appends to the
+ *    next WAL segment; the pager copies every dirty frame's bytes into a pool
+ *    buffer, seals it with its checksum, builds its read index and gives it a
+ *    fresh slot (FilePager.captureRound); snapshot the catalog and tree roots
+ *    into the next manifest. Frames written after this point are simply
+ *    dirty again and belong to the next round.
+ * 2. Make the old WAL segments durable, write the images and their read
+ *    indexes, fdatasync the data file.
  * 3. Publish the manifest (tmp + rename + directory fsync). This is the
  *    commit point: before it, a crash reopens the old manifest plus every WAL
  *    segment; after it, the new manifest plus the new segment.
- * 4. Delete the WAL segments the manifest covers and free the slots no
- *    manifest names any more (FilePager.commitRound; rollbackRound when the
- *    round failed before publishing).
- *
- * The round itself runs in DurableStore.round; this module holds the write step.
+ * 4. Retire what the manifest no longer names: superseded slots (reused once
+ *    no reader process reads an older manifest), covered WAL segments.
+ *    A round that fails before publishing rolls the pager back: everything it
+ *    captured is pending again.
  */
-import { FRAME_SIZE } from '../layout/frame-header.js';
+import type { CheckpointStats } from '../api/stats.js';
 import type { FileHandle } from '../io/types.js';
-import { slotOffset, type CapturedImage } from '../store/file-pager.js';
+import { FRAME_SIZE } from '../layout/frame-header.js';
+import { slotOffset, type CapturedImage, type FilePager } from '../store/file-pager.js';
+import { publishManifest, type Manifest } from '../store/manifest.js';
+import type { Io } from '../io/types.js';
+import type { WalSegments } from '../wal/segments.js';
+import { toHoltIoError } from '../wal/wal-errors.js';
+
+/** The running checkpoint counters: the public stats minus the debt, which is computed on read. */
+export type CheckpointCounters = Omit<CheckpointStats, 'debt'>;
+
+/** What a round works on; the store provides it. */
+export interface RoundParts {
+  readonly dir: string;
+  readonly io: Io;
+  readonly pager: FilePager;
+  readonly segments: WalSegments;
+  /** Whether anything was logged since the last capture (set again by a failed round). */
+  changed: boolean;
+  /** The store stopped: no round may start. */
+  readonly closed: boolean;
+  /** The catalog records and tree roots the next manifest names. */
+  manifestContent(): Pick<Manifest, 'catalog' | 'trees'>;
+  /** The oldest manifest generation a live reader process reads (Infinity when none). */
+  oldestReader(): number;
+  /** The round's manifest is published. */
+  published(manifest: Manifest): void;
+}
 
 /** Step 2: write every image and its read index at its slot, then fdatasync the data file. */
 export async function writeImages(data: FileHandle, images: readonly CapturedImage[]): Promise<number> {
@@ -35,4 +60,72 @@ export async function writeImages(data: FileHandle, images: readonly CapturedIma
   }
   if (images.length > 0) await data.fdatasyncAsync();
   return bytes;
+}
+
+/** Runs rounds one after another and keeps their counters. */
+export class Checkpointer {
+  readonly counters: CheckpointCounters = {
+    attempted: 0, succeeded: 0, failed: 0, framesWritten: 0, bytesWritten: 0, lastRoundMillis: 0, walSegmentsDeleted: 0, lastError: null,
+  };
+  private chain: Promise<void> = Promise.resolve();
+
+  /** Run one round after any round already in flight. */
+  run(parts: RoundParts): Promise<void> {
+    const round = this.chain.then(() => this.round(parts));
+    this.chain = round.catch(() => undefined);
+    return round;
+  }
+
+  private async round(parts: RoundParts): Promise<void> {
+    const { pager, segments } = parts;
+    if (segments.current === null || parts.closed) return;
+    if (!parts.changed && !pager.hasChanges) return;
+    this.counters.attempted++;
+    const started = performance.now();
+
+    // 1. Capture.
+    const highWater = segments.current.nextSeq - 1;
+    const oldWal = segments.switchNext(highWater);
+    const nextSegment = segments.number;
+    parts.changed = false;
+    const captured = pager.captureRound();
+    const manifest: Manifest = {
+      highWater,
+      walSegment: nextSegment,
+      nextFrameId: captured.nextFrameId,
+      nextSlot: captured.nextSlot,
+      ...parts.manifestContent(),
+      frames: captured.frames,
+    };
+
+    // 2-3. Write and publish.
+    try {
+      await segments.closeUnclosed();
+      const bytes = await writeImages(pager.data, captured.images);
+      publishManifest(parts.io, parts.dir, manifest);
+      this.counters.framesWritten += captured.images.length;
+      this.counters.bytesWritten += bytes;
+    } catch (e) {
+      // Nothing is published: the old manifest and every segment still describe the data.
+      pager.rollbackRound(captured);
+      parts.changed = true;
+      this.counters.failed++;
+      this.counters.lastError = (e as Error).message;
+      // ENOSPC from the data file or the manifest is NO_SPACE, like the WAL's.
+      throw toHoltIoError(e, (e as { path?: unknown }).path as string | undefined ?? parts.dir, 'checkpoint failed');
+    } finally {
+      segments.retire(oldWal);
+    }
+
+    // 4. Retire what the new manifest no longer names.
+    pager.commitRound(captured, nextSegment);
+    pager.releaseRetired(parts.oldestReader());
+    const before = segments.deleted;
+    segments.deleteBefore(nextSegment);
+    this.counters.walSegmentsDeleted += segments.deleted - before;
+    this.counters.succeeded++;
+    this.counters.lastRoundMillis = performance.now() - started;
+    this.counters.lastError = null;
+    parts.published(manifest);
+  }
 }

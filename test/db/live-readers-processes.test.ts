@@ -58,7 +58,7 @@ describe('reader processes beside a writer process', () => {
     await new Promise((r) => setTimeout(r, 2500));
     readers[2]!.child.kill('SIGKILL');
     const results = await Promise.all(readers.map((r) => r.done));
-    expect(results[2]!.signal).toBe('SIGKILL');
+    expect(results[2]!.signal, `third reader: ${readers[2]!.lines.join(' ')} ${results[2]!.stderr}`).toBe('SIGKILL');
     for (const [i, r] of results.slice(0, 2).entries()) {
       const last = readers[i]!.lines.at(-1) ?? '';
       expect(r.code, `reader ${i}: ${last} ${r.stderr}`).toBe(0);

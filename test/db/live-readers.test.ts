@@ -126,4 +126,25 @@ describe('readers beside a live writer', () => {
     await w.close();
     expect(writerIsLive(dir)).toBe(false);
   });
+
+  it('a log that does not start at the manifest\'s segment is never replayed over it (reader: retried, then CORRUPT; writer: CORRUPT)', async () => {
+    const dir = fresh();
+    const w = DB.open(dir, { checkpoint: false });
+    w.tree('t').put('a', '1');
+    await w.checkpoint();
+    w.tree('t').put('a', '2'); // in the manifest's segment
+    await w.sync();
+    w.durable!.abandon();
+    // What a reader would see if it read the manifest, then the writer checkpointed and
+    // deleted that segment: a later segment without the one the manifest starts at.
+    const { readdirSync: ls, renameSync } = await import('node:fs');
+    const seg = ls(dir).filter((n) => n.startsWith('wal-')).sort().pop()!;
+    const next = `wal-${String(Number(seg.slice(4, 10)) + 1).padStart(6, '0')}.log`;
+    renameSync(join(dir, seg), join(dir, next));
+    const e1 = (() => { try { DB.open(dir, { readOnly: true }); } catch (e) { return e as { code?: string; file?: string }; } return null; })();
+    expect(e1?.code).toBe('CORRUPT');
+    expect(e1?.file).toBe(join(dir, seg));
+    const e2 = (() => { try { DB.open(dir); } catch (e) { return e as { code?: string }; } return null; })();
+    expect(e2?.code).toBe('CORRUPT');
+  });
 });

@@ -1,0 +1,79 @@
+/**
+ * CheckpointSchedule: when the next checkpoint round starts by itself.
+ *
+ * Three triggers: the live WAL passed `walBytes`, `intervalMs` passed since
+ * the last round, or dirty frames fill half the buffer pool (they cannot be
+ * evicted: written out, even with scheduled checkpoints off, rather than
+ * growing memory). Writes check every 4,096 appends, or at once under memory
+ * pressure; a timer checks the time trigger. A round starts on the next turn
+ * of the event loop, never inside the write that noticed it, and one at a
+ * time.
+ */
+import type { DBOptions } from '../api/options.js';
+
+type CheckpointOptions = DBOptions['checkpoint'];
+
+/** What the schedule asks the store before it starts a round. */
+export interface ScheduleProbe {
+  /** False when no round can run (read-only, not loaded, nothing changed). */
+  canRun(): boolean;
+  walBytes(): number;
+  underMemoryPressure(): boolean;
+}
+
+const APPENDS_PER_CHECK = 4096;
+
+export class CheckpointSchedule {
+  private readonly walBytesTrigger: number;
+  private readonly intervalMs: number;
+  private readonly probe: ScheduleProbe;
+  private readonly run: () => Promise<void>;
+  private timer: NodeJS.Timeout | null = null;
+  private appendsSinceCheck = 0;
+  private scheduled = false;
+  private lastRoundAt = Date.now();
+
+  constructor(options: CheckpointOptions, probe: ScheduleProbe, run: () => Promise<void>) {
+    this.walBytesTrigger = options === false ? Infinity : options?.walBytes ?? 64 * 1024 * 1024;
+    this.intervalMs = options === false ? Infinity : options?.intervalMs ?? 30_000;
+    this.probe = probe;
+    this.run = run;
+  }
+
+  /** Start the timer (a writer, once loaded). */
+  start(): void {
+    if (!Number.isFinite(this.intervalMs) && !Number.isFinite(this.walBytesTrigger)) return;
+    const period = Math.min(Number.isFinite(this.intervalMs) ? this.intervalMs : 1000, 1000);
+    this.timer = setInterval(() => this.maybe(false), period);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** A write was logged. */
+  afterWrite(): void {
+    if (++this.appendsSinceCheck >= APPENDS_PER_CHECK || (!this.scheduled && this.probe.underMemoryPressure())) {
+      this.appendsSinceCheck = 0;
+      this.maybe(true);
+    }
+  }
+
+  /** A round succeeded: the time trigger counts from now. */
+  roundDone(): void {
+    this.lastRoundAt = Date.now();
+  }
+
+  private maybe(fromWrite: boolean): void {
+    if (this.scheduled || !this.probe.canRun()) return;
+    const bySize = this.probe.walBytes() >= this.walBytesTrigger;
+    const byTime = !fromWrite && Date.now() - this.lastRoundAt >= this.intervalMs;
+    if (!bySize && !byTime && !this.probe.underMemoryPressure()) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.run().catch(() => { /* counted in checkpoints.failed; retried on a later trigger */ }).finally(() => { this.scheduled = false; });
+    });
+  }
+}
