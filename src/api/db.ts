@@ -24,6 +24,7 @@ import {
 import { applyBatch, batchWriteCount, evaluateBatch } from '../db/atomic-apply.js';
 import type { TreeHost, TreeState } from '../db/tree-host.js';
 import { DurableStore, WriterMovedOn, type StoreHost } from '../db/durable-store.js';
+import { MemoryLog, type DbLog } from '../db/db-log.js';
 import type { WalSingleOp } from '../wal/wal-op.js';
 
 /** Attempts of a reader open that keeps racing the writer's checkpoints. */
@@ -55,9 +56,10 @@ export class DB implements TreeHost, SnapshotSource {
   private readonly handles = new Map<number, Tree>();
   /** @internal Replaced by `refresh()` on a read-only DB. */ pager: FramePager;
   /** @internal Replaced by `refresh()` on a read-only DB. */ durable: DurableStore | null;
+  /** Where writes are recorded and versions come from: the durable store, or a memory counter. */
+  private log: DbLog;
   private readonly options: DBOptions;
   private readonly snapshots = new Set<Snapshot>();
-  private nextVersion = 1;
   private closed = false;
   private closing: Promise<void> | null = null;
   /** True when opened with `readOnly`: every mutation throws READ_ONLY. */
@@ -69,6 +71,7 @@ export class DB implements TreeHost, SnapshotSource {
     this.pager = pager;
     this.options = options;
     this.durable = durable;
+    this.log = durable ?? new MemoryLog();
     this.readOnly = readOnly;
     this.path = path;
   }
@@ -114,7 +117,7 @@ export class DB implements TreeHost, SnapshotSource {
    */
   refresh(): void {
     this.checkOpen();
-    if (!this.readOnly || this.durable === null || this.path === undefined) return;
+    if (!this.readOnly || this.path === undefined) return; // a read-only DB is file-backed
     for (let attempt = 1; ; attempt++) {
       const next = DurableStore.open(this.path, this.options);
       const loaded = new LoadedTrees(next.pager);
@@ -136,6 +139,7 @@ export class DB implements TreeHost, SnapshotSource {
     const old = this.durable!;
     this.pager = next.pager;
     this.durable = next;
+    this.log = next;
     this.catalog = loaded.catalog;
     for (const [id, t] of [...this.trees]) {
       const fresh = loaded.trees.get(id);
@@ -163,7 +167,7 @@ export class DB implements TreeHost, SnapshotSource {
     this.checkMutable();
     assertTreeName(name);
     const { state, result } = applyCatalogOpOrThrow(this.catalog, { kind: 'create', name });
-    this.durable?.logCatalog(this.catalog, state);
+    this.log.logCatalog(this.catalog, state);
     this.catalog = state;
     return this.handleFor(this.installTree(name, result.id));
   }
@@ -196,12 +200,12 @@ export class DB implements TreeHost, SnapshotSource {
     this.checkMutable();
     assertTreeName(name);
     const { state, result } = applyCatalogOpOrThrow(this.catalog, { kind: 'drop', name });
-    this.durable?.logCatalog(this.catalog, state);
+    this.log.logCatalog(this.catalog, state);
     this.catalog = state;
     const t = this.trees.get(result.id)!;
     t.dropped = true;
     this.handles.delete(result.id);
-    if (this.durable === null) this.finalizeTree(result.id);
+    if (!this.log.dropWaitsForCheckpoint) this.finalizeTree(result.id);
   }
 
   /** Live trees in byte order of their names. */
@@ -324,20 +328,16 @@ export class DB implements TreeHost, SnapshotSource {
     const failure = evaluateBatch(ops, trees);
     if (failure !== undefined) return { ok: false, failure };
     const writes = batchWriteCount(ops);
-    let first = this.nextVersion;
+    let first = 0; // no write: no version is used
     if (writes > 0) {
-      if (this.durable !== null) {
-        const walOps: WalSingleOp[] = [];
-        ops.forEach((op, i) => {
-          const treeId = trees[i]!.id;
-          if (op.kind === 'put' || op.kind === 'putIfAbsent' || op.kind === 'compareAndPut') walOps.push({ type: 'put', treeId, key: op.key, value: op.value });
-          else if (op.kind === 'delete' || op.kind === 'deleteIfVersion') walOps.push({ type: 'delete', treeId, key: op.key });
-          else if (op.kind === 'rename') walOps.push({ type: 'rename', treeId, from: op.key, to: op.to, overwrite: op.overwrite });
-        });
-        first = this.durable.append({ type: 'batch', ops: walOps });
-      } else {
-        this.nextVersion += writes;
-      }
+      const walOps: WalSingleOp[] = [];
+      ops.forEach((op, i) => {
+        const treeId = trees[i]!.id;
+        if (op.kind === 'put' || op.kind === 'putIfAbsent' || op.kind === 'compareAndPut') walOps.push({ type: 'put', treeId, key: op.key, value: op.value });
+        else if (op.kind === 'delete' || op.kind === 'deleteIfVersion') walOps.push({ type: 'delete', treeId, key: op.key });
+        else if (op.kind === 'rename') walOps.push({ type: 'rename', treeId, from: op.key, to: op.to, overwrite: op.overwrite });
+      });
+      first = this.log.append({ type: 'batch', ops: walOps });
     }
     const versions = applyBatch(ops, trees, first);
     this.afterWrite();
@@ -349,13 +349,13 @@ export class DB implements TreeHost, SnapshotSource {
   /** Resolves when every write made before the call is durable (one shared fdatasync). */
   async sync(): Promise<void> {
     this.checkOpen();
-    if (this.durable !== null) await this.durable.sync();
+    await this.log.sync();
   }
 
   /** Write dirty frames and publish a new manifest, then drop the covered log. */
   async checkpoint(): Promise<void> {
     this.checkOpen();
-    if (this.durable !== null && !this.readOnly) await this.durable.checkpoint(this);
+    if (!this.readOnly) await this.log.checkpoint(this);
   }
 
   /** Sync, checkpoint and release the directory. Idempotent. */
@@ -364,7 +364,7 @@ export class DB implements TreeHost, SnapshotSource {
     this.closed = true;
     this.closeSnapshots();
     this.closing = (async () => {
-      if (this.durable !== null) await this.durable.close(this);
+      await this.log.close(this);
       for (const t of this.trees.values()) t.dropped = true;
     })();
     return this.closing;
@@ -384,7 +384,7 @@ export class DB implements TreeHost, SnapshotSource {
 
   private checkMutable(): void {
     if (this.readOnly) throw new HoltError('READ_ONLY', 'the database was opened read-only');
-    this.durable?.checkWritable();
+    this.log.checkWritable();
   }
 
   /** @internal */
@@ -406,24 +406,21 @@ export class DB implements TreeHost, SnapshotSource {
 
   /** @internal */
   logPut(state: TreeState, key: Uint8Array, keyLen: number, value: Uint8Array, valueLen: number): number {
-    if (this.durable === null) return this.nextVersion++;
-    return this.durable.appendPut(state.id, key, keyLen, value, valueLen);
+    return this.log.appendPut(state.id, key, keyLen, value, valueLen);
   }
 
   /** @internal */
   logDelete(state: TreeState, key: Uint8Array, keyLen: number): number {
-    if (this.durable === null) return this.nextVersion++;
-    return this.durable.append({ type: 'delete', treeId: state.id, key: key.subarray(0, keyLen) });
+    return this.log.append({ type: 'delete', treeId: state.id, key: key.subarray(0, keyLen) });
   }
 
   /** @internal */
   logRename(state: TreeState, from: Uint8Array, fromLen: number, to: Uint8Array, toLen: number, overwrite: boolean): number {
-    if (this.durable === null) return this.nextVersion++;
-    return this.durable.append({ type: 'rename', treeId: state.id, from: from.subarray(0, fromLen), to: to.subarray(0, toLen), overwrite });
+    return this.log.append({ type: 'rename', treeId: state.id, from: from.subarray(0, fromLen), to: to.subarray(0, toLen), overwrite });
   }
 
   /** @internal */
   afterWrite(): void {
-    this.durable?.afterWrite();
+    this.log.afterWrite();
   }
 }

@@ -24,6 +24,7 @@ import type { DurableStats } from '../api/stats.js';
 import { applyCatalogOpOrThrow, type CatalogState } from './catalog-state.js';
 import { CatalogLog } from './catalog-log.js';
 import { DirectoryAccess } from './directory-access.js';
+import type { DbLog } from './db-log.js';
 import { LogRedo, releaseTree, syncTrees, type StoreHost } from './log-redo.js';
 import { writerIsLive } from './writer-presence.js';
 import { loadIo } from '../io/index.js';
@@ -53,7 +54,8 @@ export interface DurableStoreOptions extends DBOptions {
   ioOverride?: Io;
 }
 
-export class DurableStore implements RoundParts {
+export class DurableStore implements RoundParts, DbLog {
+  readonly dropWaitsForCheckpoint = true;
   readonly dir: string;
   readonly io: Io;
   readonly pager: FilePager;
