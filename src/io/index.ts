@@ -5,6 +5,7 @@ import { nativeBinding, nativeLoadError } from './native-binding.js';
 import { NativeIo } from './native-io.js';
 import type { Io, IoBackend } from './types.js';
 import { checkLoadIoOptions } from './validate.js';
+import type { LoadIoOptions } from './types.js';
 
 /**
  * Entry point of the I/O layer. `loadIo()` returns the native addon unless it
@@ -20,16 +21,7 @@ export { IoError, isIoError } from './errors.js';
 export type { IoErrorCode, IoErrorDetails } from './errors.js';
 export { nativeLoadError } from './native-binding.js';
 
-export interface LoadIoOptions {
-  /** 'native' (default) falls back to 'fs' when the addon cannot load; 'fs' always uses node:fs. */
-  prefer?: 'native' | 'fs';
-  /**
-   * What runs the native handles' async calls: 'auto' (default: io_uring when
-   * this thread can set up a ring, else the thread pool), 'io_uring' (throws
-   * `ENOTSUP` where it cannot), or 'threadpool'. Overrides `HOLT_IO`.
-   */
-  backend?: 'auto' | IoBackend;
-}
+export type { LoadIoOptions } from './types.js';
 
 const nativeIos = new Map<IoBackend, NativeIo>();
 let fsIo: FsIo | undefined;

@@ -108,3 +108,15 @@ export interface Io {
 
 /** Alignment O_DIRECT needs for address, length and offset. */
 export const IO_ALIGNMENT = 4096;
+
+/** Options of `loadIo` (src/io/index.ts). */
+export interface LoadIoOptions {
+  /** 'native' (default) falls back to 'fs' when the addon cannot load; 'fs' always uses node:fs. */
+  prefer?: 'native' | 'fs';
+  /**
+   * What runs the native handles' async calls: 'auto' (default: io_uring when
+   * this thread can set up a ring, else the thread pool), 'io_uring' (throws
+   * `ENOTSUP` where it cannot), or 'threadpool'. Overrides `HOLT_IO`.
+   */
+  backend?: 'auto' | IoBackend;
+}

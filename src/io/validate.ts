@@ -1,5 +1,5 @@
 import { invalidArg } from './errors.js';
-import type { LoadIoOptions } from './index.js';
+import type { LoadIoOptions } from './types.js';
 import type { LockMode, OpenOptions, SubmitRequest } from './types.js';
 
 /**
