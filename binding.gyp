@@ -8,6 +8,7 @@
         "native/args.cc",
         "native/async_ops.cc",
         "native/batch.cc",
+        "native/crc32c.cc",
         "native/errors.cc",
         "native/file_handle.cc",
         "native/file_handle_async.cc",

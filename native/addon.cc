@@ -8,6 +8,7 @@
 #include "aligned_buffer.h"
 #include "args.h"
 #include "async_ops.h"
+#include "crc32c.h"
 #include "errors.h"
 #include "file_handle.h"
 #include "file_ops.h"
@@ -110,6 +111,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("fsyncDirAsync", Napi::Function::New<FsyncDirAsync>(env, "fsyncDirAsync"));
   exports.Set("flockFd", Napi::Function::New<FlockFd>(env, "flockFd"));
   exports.Set("unlockFd", Napi::Function::New<UnlockFd>(env, "unlockFd"));
+  exports.Set("crc32c", Napi::Function::New<Crc32cExport>(env, "crc32c"));
+  exports.Set("crc32cPortable", Napi::Function::New<Crc32cPortableExport>(env, "crc32cPortable"));
+  exports.Set("crc32cHardware", Napi::Function::New<Crc32cHardware>(env, "crc32cHardware"));
   exports.Set("noop", Napi::Function::New<Noop>(env, "noop"));
   exports.Set("ioUringError", Napi::Function::New<IoUringError>(env, "ioUringError"));
   exports.Set("alignment", Napi::Number::New(env, static_cast<double>(kAlignment)));

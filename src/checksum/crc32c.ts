@@ -10,6 +10,12 @@
  * `Uint8Array` and never allocates.
  *
  * Check value: crc32c("123456789") = 0xE3069283.
+ *
+ * Long ranges go to the addon's `crc32c` (SSE4.2's crc32 instruction, ~29 GB/s
+ * against ~2 GB/s here) once `src/io/` has loaded it and registered it with
+ * `useNativeCrc32c`; this folder still imports nothing. A native call costs
+ * ~75 ns, so ranges shorter than NATIVE_CRC32C_MIN_BYTES stay in JS (measured
+ * crossover on x86-64: 128 bytes JS 68 ns vs native 88 ns, 256 bytes 133 vs 100).
  */
 
 const POLY = 0x82f63b78;
@@ -38,12 +44,39 @@ function buildTable(): Int32Array {
   return t;
 }
 
+/** The addon's function: same arguments and result as `crc32cJs`, `crc` an unsigned 32-bit integer. */
+export type NativeCrc32c = (bytes: Uint8Array, start: number, end: number, crc: number) => number;
+
+/** Ranges at least this long use the native function when one is registered. */
+export const NATIVE_CRC32C_MIN_BYTES = 256;
+
+let nativeCrc: NativeCrc32c | null = null;
+
+/** Registers the addon's CRC-32C (called by src/io/ when the addon loads); null goes back to JS only. */
+export function useNativeCrc32c(fn: NativeCrc32c | null): void {
+  nativeCrc = fn;
+}
+
+/** Whether long ranges currently go to the addon. */
+export function nativeCrc32cActive(): boolean {
+  return nativeCrc !== null;
+}
+
 /**
  * CRC-32C of `bytes[start, end)`. Pass a previous result as `crc` to continue
  * a checksum across several calls (the default 0 starts a new one).
  * Returns an unsigned 32-bit integer.
  */
 export function crc32c(bytes: Uint8Array, start = 0, end = bytes.length, crc = 0): number {
+  // Only ranges the addon accepts go there; anything else keeps the JS behaviour.
+  if (nativeCrc !== null && end - start >= NATIVE_CRC32C_MIN_BYTES && start >= 0 && end <= bytes.length) {
+    return nativeCrc(bytes, start, end, crc >>> 0);
+  }
+  return crc32cJs(bytes, start, end, crc);
+}
+
+/** The JS implementation alone: the fallback, and what the native one is tested against. */
+export function crc32cJs(bytes: Uint8Array, start = 0, end = bytes.length, crc = 0): number {
   const t = TABLE;
   let c = ~crc;
   let i = start;

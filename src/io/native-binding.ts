@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { useNativeCrc32c } from '../checksum/crc32c.js';
 
 /**
  * Loads the `holt_io` addon once, through node-gyp-build: `build/Release`
@@ -60,6 +61,12 @@ export interface NativeBinding {
   /** flock on a descriptor the addon did not open (the fs implementation's). */
   flockFd(fd: number, exclusive: boolean): void;
   unlockFd(fd: number): void;
+  /** CRC-32C of buf[from, to) continuing `seed` (native/crc32c.cc); equal to src/checksum/crc32c.ts. */
+  crc32c(buf: Uint8Array, from: number, to: number, seed: number): number;
+  /** The same through the C++ table version only (the fallback on CPUs without SSE4.2), for tests. */
+  crc32cPortable(buf: Uint8Array, from: number, to: number, seed: number): number;
+  /** Whether `crc32c` uses the CPU's crc32 instruction (SSE4.2) here. */
+  crc32cHardware(): boolean;
   /** Does nothing; measures the cost of crossing into the addon. */
   noop(): void;
   /** SHA-256 of the native sources this binary was compiled from (native/build-stamp.mjs). */
@@ -84,6 +91,8 @@ export function nativeBinding(): NativeBinding | null {
     const path = load.resolve(packageRoot());
     loaded = require(path) as NativeBinding;
     loadedPath = path;
+    // A build older than native/crc32c.cc has no crc32c: checksums stay in JS.
+    if (typeof loaded.crc32c === 'function') useNativeCrc32c(loaded.crc32c);
   } catch (e) {
     loadError = e;
     loaded = null;
