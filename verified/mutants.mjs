@@ -26,7 +26,7 @@ export const MUTANTS = [
   { id: 'split-prefix', module: 'art/insert.js', bug: 'a leaf split drops the first shared byte from the new Prefix chain',
     from: 'makePrefixChain(f, key, depth, m, n4)', to: 'makePrefixChain(f, key, depth + 1, m, n4)', checks: ['node-shapes'] },
   { id: 'rollup-length', module: 'art/scan.js', bug: 'a rollup found at a leaf stops before its delimiter',
-    from: 'return this.emitRollup(at + 1 - ks, true);', to: 'return this.emitRollup(at - ks, true);', checks: ['rollup'] },
+    from: 'return this.emitRollup(at + 1 - ks, f, ks);', to: 'return this.emitRollup(at - ks, f, ks);', checks: ['rollup'] },
   { id: 'seek-prefix', module: 'art/seek-prefix.js', bug: 'a prefix equal to a whole key is taken for absent',
     from: 'if (n < len)', to: 'if (n <= len)', checks: ['prefix-liveness'] },
   { id: 'copy-terminal', module: 'art/copy-subtree.js', bug: 'copying a subtree (compaction, spill, merge) drops terminal leaves',

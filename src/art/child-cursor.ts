@@ -19,7 +19,11 @@ export function childAtOrAfter(f: Frame, off: number, type: number, from: number
     const n = u8[off + INNER_COUNT]!;
     const keys = off + (type === NODE_4 ? N4_KEYS : N16_KEYS);
     const kids = (off + (type === NODE_4 ? N4_CHILDREN : N16_CHILDREN)) >>> 1;
-    for (let i = 0; i < n; i++) {
+    // Keys are sorted and often a dense run: start where a run would put `from`, if
+    // every key before that slot is below it (else from the first slot).
+    let i = from - u8[keys]!;
+    if (i < 0 || i >= n || u8[keys + i - 1]! >= from) i = 0;
+    for (; i < n; i++) {
       const b = u8[keys + i]!;
       if (b >= from) { stepped.child = decodeRef(u16[kids + i]!); return b; }
     }

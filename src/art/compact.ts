@@ -22,12 +22,14 @@ function scratchFrame(id: number): Frame {
 /** Compact `f` (optionally substituting one subtree by a Crossing). */
 export function compactFrame(core: TreeCore, f: Frame, substitute?: Substitution): void {
   const s = scratchFrame(f.id);
-  s.initialize(f.treeId, f.baseDepth, false);
+  // Past either frame's bump cursor all bytes are zero: only the bytes before them need clearing or copying.
+  const oldEnd = f.spaceUsed;
+  s.initialize(f.treeId, f.baseDepth, false, s.spaceUsed);
   // Roots keep their indices: Crossings in parent frames name them.
   for (const i of f.rootIndices()) s.setRoot(i, copySubtree(f, f.rootAt(i), s, substitute));
   s.noteVersion(f.maxVersion);
   s.noteCompaction(f.compactions);
-  f.u8.set(s.u8);
+  f.u8.set(s.u8.subarray(0, Math.max(oldEnd, s.spaceUsed)));
   core.pager.markDirty(f);
   core.counters.compactions++;
 }

@@ -63,9 +63,14 @@ export class Frame {
     return f;
   }
 
-  /** Reset to an empty frame (used on fresh frames and on compaction scratch). */
-  initialize(treeId: number, baseDepth: number, withEmptyRoot = true): void {
-    this.u8.fill(0);
+  /**
+   * Reset to an empty frame (used on fresh frames and on compaction scratch).
+   * `zeroTo`: the bytes from there on are known to be zero already (the bump
+   * allocator relies on every byte past the cursor being zero, so a frame's
+   * own `spaceUsed` is always such a bound).
+   */
+  initialize(treeId: number, baseDepth: number, withEmptyRoot = true, zeroTo = FRAME_SIZE): void {
+    this.u8.fill(0, 0, zeroTo);
     this.u32[H_MAGIC >>> 2] = FRAME_MAGIC;
     this.u16[H_VERSION >>> 1] = FRAME_FORMAT_VERSION;
     this.u32[H_FRAME_ID >>> 2] = this.id;
