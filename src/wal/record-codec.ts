@@ -174,11 +174,14 @@ export function encodePutRecord(
   p += TREE_ID_BYTES;
   putU32(b, p, keyLen);
   p += LEN_BYTES;
-  for (let i = 0; i < keyLen; i++) b[p + i] = key[i]!;
+  // `set` of a whole array is one native copy; a byte loop beats a view plus `set` only for short parts.
+  if (keyLen === key.length) b.set(key, p);
+  else for (let i = 0; i < keyLen; i++) b[p + i] = key[i]!;
   p += keyLen;
   putU32(b, p, valueLen);
   p += LEN_BYTES;
-  if (valueLen <= 256) for (let i = 0; i < valueLen; i++) b[p + i] = value[i]!;
+  if (valueLen === value.length) b.set(value, p);
+  else if (valueLen <= 32) for (let i = 0; i < valueLen; i++) b[p + i] = value[i]!;
   else b.set(value.subarray(0, valueLen), p);
   p += valueLen;
   putU32(b, p, crc32c(b, start, p));
