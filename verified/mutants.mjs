@@ -54,8 +54,8 @@ export const MUTANTS = [
   { id: 'writer-next-seq', module: 'wal/wal-writer.js', bug: 'a new segment hands out its base version again',
     from: 'this.#nextSeq = baseSeq + 1;', to: 'this.#nextSeq = baseSeq;', checks: ['versions'] },
   // ---- db ----
-  { id: 'checkpoint-high-water', module: 'db/durable-store.js', bug: 'a checkpoint records a version high-water mark one too low',
-    from: 'const highWater = oldWal.nextSeq - 1;', to: 'const highWater = oldWal.nextSeq - 2;', checks: ['versions'] },
+  { id: 'checkpoint-high-water', module: 'checkpoint/checkpoint-round.js', bug: 'a checkpoint records a version high-water mark one too low',
+    from: 'const highWater = segments.current.nextSeq - 1;', to: 'const highWater = segments.current.nextSeq - 2;', checks: ['versions'] },
   { id: 'catalog-next-id', module: 'db/catalog-state.js', bug: 'create does not advance the next tree id',
     from: 'nextId: allocation.nextId', to: 'nextId: state.nextId', checks: ['catalog'] },
   { id: 'tree-id-skip', module: 'db/tree-ids.js', bug: 'tree id allocation hands out the reserved catalog id',
