@@ -129,10 +129,14 @@ export class FrameCache {
     return f;
   }
 
-  /** The resident frame `id` for a scan, or undefined. Recency and class stay as they are. */
+  /** The resident frame `id` for a scan, or undefined. Recency stays; a reused scan frame goes on probation. */
   scanHit(id: number, stamp: boolean): Frame | undefined {
     const f = this.resident[id];
     if (f === undefined) return undefined;
+    // A scan frame fetched again after a pause is being reused (short listings
+    // of the same prefix, one after another), not streamed past: it joins the
+    // point-read frames on probation instead of being the next to go.
+    if (f.cacheClass === CLASS_SCAN && this.opStamp - f.lastTouched > 1) f.cacheClass = CLASS_PROBATION;
     if (stamp) f.lastTouched = this.opStamp;
     this.counters.scan.hits++;
     return f;
