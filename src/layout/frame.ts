@@ -14,7 +14,7 @@ import {
   H_SLOTS_USED, H_SPACE_USED, H_TREE_ID, H_VERSION, MAX_SLOTS, SLOT_TABLE_START,
 } from './frame-header.js';
 import { decodeRef, encodeRef } from './child-ref.js';
-import { encodeSlot } from './slot-table.js';
+import { encodeSlot, slotOffset } from './slot-table.js';
 import { EMPTY_ROOT_SIZE } from './empty-root.js';
 import { FREE_BODY_NEXT, NODE_CROSSING, NODE_EMPTY_ROOT, NODE_FREE, NODE_TYPE_OFFSET } from './node-types.js';
 
@@ -189,7 +189,12 @@ export class Frame {
     return off;
   }
 
-  /** Give a body back: fixed-size types go on their free list, others become dead bytes. */
+  /**
+   * Give a body back: fixed-size types go on their free list; others become
+   * dead bytes, unless the body is the last bump allocation, whose bytes go
+   * back to the bump cursor (a create followed by a delete leaves nothing to
+   * compact). `size` is the body's size as allocated.
+   */
   free(off: number, size: number, type: number): void {
     if (hasFreeList(type)) {
       const headAt = (H_FREE_LIST_HEADS >>> 2) + type - 1;
@@ -198,10 +203,24 @@ export class Frame {
       this.u32[(off + FREE_BODY_NEXT) >>> 2] = this.u32[headAt]!;
       this.u32[headAt] = off;
       this.u32[H_FREE_LIST_BYTES >>> 2] = this.freeListBytes + size;
+    } else if (off + size === this.spaceUsed && this.lastSlotIs(off)) {
+      // Past the cursor every byte is zero (the allocator relies on it): clear the body and its slot.
+      const u32 = this.u32;
+      for (let w = off >>> 2, end = (off + size) >>> 2; w < end; w++) u32[w] = 0;
+      const slots = this.slotsUsed - 1;
+      u32[(SLOT_TABLE_START >>> 2) + slots] = 0;
+      u32[H_SLOTS_USED >>> 2] = slots;
+      u32[H_SPACE_USED >>> 2] = off;
     } else {
       this.u8[off + NODE_TYPE_OFFSET] = NODE_FREE;
       this.u32[H_DEAD_BYTES >>> 2] = this.deadBytes + size;
     }
+  }
+
+  /** True when the newest slot-table entry is the body at `off` (the last bump allocation). */
+  private lastSlotIs(off: number): boolean {
+    const slots = this.slotsUsed;
+    return slots > 0 && slotOffset(this.u32[(SLOT_TABLE_START >>> 2) + slots - 1]!) === off;
   }
 
   /** Count bytes abandoned without a free (e.g. the unused tail of a shrunk prefix). */

@@ -197,9 +197,20 @@ describe('allocator', () => {
     expect(again).toBe(a);
     expect(f.u8[a + 5]).toBe(0);
     expect(f.freeListBytes).toBe(0);
-    // Leaves and Prefixes are abandoned, not listed.
+    // Leaves and Prefixes are abandoned, not listed...
     const l = f.alloc(24, T.NODE_LEAF);
+    const p = f.alloc(16, T.NODE_PREFIX);
     f.free(l, 24, T.NODE_LEAF);
     expect(f.deadBytes).toBe(24);
+    // ...except the last bump allocation, whose bytes go back to the cursor, cleared, with its slot.
+    const used = f.spaceUsed;
+    const slots = f.slotsUsed;
+    f.u8[p + 9] = 7;
+    f.free(p, 16, T.NODE_PREFIX);
+    expect(f.deadBytes).toBe(24);
+    expect(f.spaceUsed).toBe(used - 16);
+    expect(f.slotsUsed).toBe(slots - 1);
+    expect(f.u8.subarray(p, p + 16).every((b) => b === 0)).toBe(true);
+    expect(f.alloc(16, T.NODE_PREFIX)).toBe(p);
   });
 });
