@@ -15,7 +15,7 @@ import { ENCODINGS, toScanSpec } from './scan-options.js';
 import { checkFunction, checkVersion, invalidArgument, optionalOneOf, optionNames, optionsObject, renameOverwrite } from './validate.js';
 import { found, findLeaf } from '../art/lookup.js';
 import { insert } from '../art/insert.js';
-import { erase } from '../art/erase.js';
+import { erase, eraseFound, findForErase } from '../art/erase.js';
 import { findLongestPrefix } from '../art/longest-prefix.js';
 import { seekPrefix } from '../art/seek-prefix.js';
 import { verifyTree, type VerifyReport } from '../art/verify.js';
@@ -93,8 +93,11 @@ export class Tree {
     const s = this.state;
     this.host.checkWritable(s);
     const kl = encodeKey(keyScratch, key);
-    if (!findLeaf(s.core, keyScratch.bytes, kl)) return false;
-    remove(this, kl);
+    // One walk: it finds the leaf, the delete is logged, then the leaf it found is removed.
+    if (!findForErase(s.core, keyScratch.bytes, kl)) return false;
+    this.host.logDelete(s, keyScratch.bytes, kl);
+    eraseFound(s.core);
+    this.host.afterWrite();
     return true;
   }
 

@@ -18,6 +18,7 @@ import { INNER_TERMINAL, innerSize, shrinkTarget } from '../layout/inner-nodes.j
 import { leafKeyEquals, MAX_KEY_BYTES } from '../layout/leaf.js';
 import { PREFIX_BYTES, PREFIX_CHILD, PREFIX_LEN, PREFIX_MAX_INLINE, prefixSize } from '../layout/prefix.js';
 import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, NODE_TYPE_OFFSET } from '../layout/node-types.js';
+import { HoltError } from '../errors.js';
 import { maybeMerge } from './merge.js';
 import { bodySize, hasRef, readRef, writeRef } from './node-ops.js';
 import { findChildLoc, forEachChild, innerCount, rebuildInner, removeChild } from './inner-node.js';
@@ -33,6 +34,23 @@ const stByte = new Int32Array(STACK);
 
 /** Delete `key`; returns false when it was not present. */
 export function erase(core: TreeCore, key: Uint8Array, keyLen: number): boolean {
+  return findForErase(core, key, keyLen) && eraseFound(core);
+}
+
+/** Stack depth of the leaf `findForErase` found. */
+let foundTop = -1;
+
+/** The leaf the last successful `findForErase` found (valid until the tree changes). */
+export const eraseTarget = { frame: null as unknown as Frame, leaf: 0 };
+
+/**
+ * The first half of `erase`: walk to the leaf of `key`, recording the path;
+ * false when the key is absent. `eraseFound` then removes it without walking
+ * again, so a caller can log the delete in between (Tree.delete). Nothing
+ * may change the tree between the two calls.
+ */
+export function findForErase(core: TreeCore, key: Uint8Array, keyLen: number): boolean {
+  foundTop = -1;
   const pager = core.pager;
   let f = pager.frame(core.rootFrameId);
   let off = f.rootOffset;
@@ -48,7 +66,10 @@ export function erase(core: TreeCore, key: Uint8Array, keyLen: number): boolean 
     const type = f.u8[off + NODE_TYPE_OFFSET]!;
     if (type === NODE_LEAF) {
       if (!leafKeyEquals(f, off, key, keyLen)) return false;
-      break;
+      foundTop = top;
+      eraseTarget.frame = f;
+      eraseTarget.leaf = off;
+      return true;
     }
     if (type === NODE_EMPTY_ROOT) return false;
     top++;
@@ -77,8 +98,15 @@ export function erase(core: TreeCore, key: Uint8Array, keyLen: number): boolean 
     }
     off = readRef(f, refLoc);
   }
+}
 
-  // Remove the leaf at stack[top], then repair upward.
+/** The second half of `erase`: remove the leaf `findForErase` just found, then repair upward. Returns true. */
+export function eraseFound(core: TreeCore): boolean {
+  const top = foundTop;
+  if (top < 0) throw new HoltError('INTERNAL', 'eraseFound without a leaf found by findForErase');
+  foundTop = -1;
+  eraseTarget.frame = null as unknown as Frame;
+  const pager = core.pager;
   const leafFrame = stFrame[top]!;
   if (!leafFrame.dirty) pager.markDirty(leafFrame);
   leafFrame.free(stOff[top]!, bodySize(leafFrame, stOff[top]!), NODE_LEAF);
@@ -199,8 +227,10 @@ function collapseUnary(core: TreeCore, i: number, type: number): void {
       const p = f.alloc(prefixSize(clen + 1), NODE_PREFIX);
       f.u16[(p + PREFIX_LEN) >>> 1] = clen + 1;
       writeRef(f, p + PREFIX_CHILD, readRef(f, child + PREFIX_CHILD));
-      f.u8[p + PREFIX_BYTES] = b;
-      f.u8.copy(f.u8, p + PREFIX_BYTES + 1, child + PREFIX_BYTES, child + PREFIX_BYTES + clen);
+      const u8 = f.u8;
+      u8[p + PREFIX_BYTES] = b;
+      // A fresh body never overlaps the child's; a loop beats a native copy for prefix-sized runs.
+      for (let j = 0, from = child + PREFIX_BYTES, to = p + PREFIX_BYTES + 1; j < clen; j++) u8[to + j] = u8[from + j]!;
       f.free(child, prefixSize(clen), NODE_PREFIX);
       f.free(off, innerSize(type), type);
       writeRef(f, stRef[i]!, p);

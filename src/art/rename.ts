@@ -5,13 +5,14 @@
  *
  * `checkRename` decides, changing nothing, so that the Tree facade can throw
  * and log before the tree changes; `moveRecord` then moves the record (erase,
- * then insert with the new version). `renameRecord` does both, for callers
+ * then insert with the new version). The check's walk to the source is the
+ * erase's first half (findForErase), so the move does not walk to it again. `renameRecord` does both, for callers
  * that have nothing to do in between (batch apply, replay).
  */
 import type { Frame } from '../layout/frame.js';
-import { erase } from './erase.js';
+import { eraseFound, eraseTarget, findForErase } from './erase.js';
 import { insert } from './insert.js';
-import { found, findLeaf } from './lookup.js';
+import { findLeaf } from './lookup.js';
 import { leafValue } from './read-leaf.js';
 import type { TreeCore } from './tree-core.js';
 
@@ -31,9 +32,9 @@ export const renameSource = { frame: null as unknown as Frame, leaf: 0 };
 export function checkRename(
   core: TreeCore, from: Uint8Array, fromLen: number, to: Uint8Array, toLen: number, overwrite: boolean,
 ): number {
-  if (!findLeaf(core, from, fromLen)) return RENAME_MISSING;
-  renameSource.frame = found.frame;
-  renameSource.leaf = found.leaf;
+  if (!findForErase(core, from, fromLen)) return RENAME_MISSING;
+  renameSource.frame = eraseTarget.frame;
+  renameSource.leaf = eraseTarget.leaf;
   if (fromLen === toLen && sameBytes(from, to, fromLen)) return RENAME_SAME_KEY;
   if (!overwrite && findLeaf(core, to, toLen)) return RENAME_EXISTS;
   return RENAME_APPLIES;
@@ -41,8 +42,8 @@ export function checkRename(
 
 /**
  * Move the record at `from` to `to` with `version`. Only after `checkRename`
- * returned RENAME_APPLIES with no write to the tree since (it reads the source
- * leaf that call found).
+ * returned RENAME_APPLIES with no write to the tree since (it removes the
+ * source leaf that call found, by the path it walked).
  */
 export function moveRecord(
   core: TreeCore, from: Uint8Array, fromLen: number, to: Uint8Array, toLen: number, version: number,
@@ -50,7 +51,7 @@ export function moveRecord(
   // A copy: erasing the source frees the bytes the value sits in.
   const value = leafValue(renameSource.frame, renameSource.leaf);
   renameSource.frame = null as unknown as Frame;
-  erase(core, from, fromLen);
+  eraseFound(core);
   insert(core, to, toLen, value, value.length, version);
 }
 
