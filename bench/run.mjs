@@ -18,7 +18,7 @@ import { consoleTable, formatSize, levelRows, memoryCells } from './lib/format.m
 import { describeMachine } from './lib/machine.mjs';
 import { BASELINE_JSON, LATEST_JSON, RESULTS_DIR, RESULTS_MD, SCALE_SVG, WORKER } from './lib/paths.mjs';
 import { BASE_SIZE, MODES, parseOptions, planJobs } from './lib/plan.mjs';
-import { renderResults } from './lib/report.mjs';
+import { keptSections, renderResults } from './lib/report.mjs';
 import { scaleSvg } from './lib/svg.mjs';
 import { makeDataDir } from './engine-worker.mjs';
 
@@ -174,7 +174,9 @@ export function writeOutputs(results, options) {
   }
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   writeAtomically(LATEST_JSON, json);
-  writeAtomically(RESULTS_MD, renderResults(results));
+  // Sections other tools keep in the file (bench:cold's) survive the rewrite.
+  const previous = fs.existsSync(RESULTS_MD) ? fs.readFileSync(RESULTS_MD, 'utf8') : '';
+  writeAtomically(RESULTS_MD, renderResults(results) + keptSections(previous));
   const m = results.machine;
   if (results.scale.length > 0) writeAtomically(SCALE_SVG, scaleSvg(results.scale, `${m.cpu}, ${m.cores} cores, Node ${m.node}, ${results.createdAt.slice(0, 10)}`));
   if (options.saveBaseline) writeAtomically(BASELINE_JSON, json);

@@ -8,6 +8,7 @@ import { ENGINE_NAMES } from '../adapters/index.mjs';
 import { enginesOf, formatNs, formatRatio, formatSize, formatSpread, levelRows, memoryCells } from './format.mjs';
 import { BASE_SIZE, MODES } from './plan.mjs';
 import { IO_RESULTS_MD } from './paths.mjs';
+import { FACTOR_PEERS, GET_1M, ISSUE_OPS, PEER_FACTOR } from './issue-targets.mjs';
 
 const MODE_TEXT = {
   memory: 'memory (no files; lmdb and classic-level on tmpfs)',
@@ -23,6 +24,68 @@ function mdTable(rows) {
     `|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
     ...body.map((r) => `| ${r.join(' | ')} |`),
   ].join('\n');
+}
+
+/**
+ * Sections other tools keep in RESULTS.md between `<!-- NAME begin ... -->` and
+ * `<!-- NAME end -->` markers (bench:cold's link to COLD.md), taken from the file's
+ * previous text so that a bench run, which rewrites the file, keeps them.
+ * @param {string} previous
+ * @returns {string}
+ */
+export function keptSections(previous) {
+  const blocks = previous.match(/<!-- ([\w:-]+) begin[^>]*-->[\s\S]*?<!-- \1 end -->/g) ?? [];
+  return blocks.map((b) => `${b}\n`).join('');
+}
+
+/**
+ * "Against the Rust original": issue 17's table (objstore, 20k keys, memory mode) with this
+ * run's Holt, best Node peer and JS baseline beside the Rust original's figures from the
+ * issue, the targets, and the 3x-every-peer check in memory and hot modes.
+ * @param {any} results
+ * @returns {string[]}
+ */
+function issueSection(results) {
+  /** @type {(mode: string, op: string) => any} */
+  const cell = (mode, op) => results.comparisons.find((/** @type {any} */ c) => c.workload === 'objstore' && c.mode === mode && c.size === BASE_SIZE && c.op === op);
+  if (!cell('memory', 'get')?.holt) return [];
+  const out = ['## Against the Rust original (issue 17)', ''];
+  out.push(
+    'Objstore, 20,000 keys, memory mode, this run. "Rust Holt 0.9.2" and "filed" are the figures issue 17 was filed with',
+    '(the Rust original\'s `benches/main.rs` and this project, measured by the issue on this machine, another day):',
+    'compare them as orders of magnitude, not to the nanosecond. Best Node peer = the faster of lmdb and better-sqlite3.',
+    'What the profiles said and what changed: [docs/DESIGN.md, "The hot path"](../docs/DESIGN.md#the-hot-path-issue-17).',
+    '',
+  );
+  const rows = [['op', 'Holt (filed)', '**Holt (this run)**', 'best Node peer', 'ratio', 'Rust Holt 0.9.2', 'JS Map / sorted array', 'target', 'met']];
+  for (const t of ISSUE_OPS) {
+    const c = cell('memory', t.op);
+    if (!c?.holt) continue;
+    const peers = FACTOR_PEERS.map((p) => [p, c.peers[p]]).filter(([, p]) => p).sort((a, b) => a[1].median - b[1].median);
+    const [bestName, best] = peers[0] ?? ['-', null];
+    const js = c.peers['js-baseline'];
+    rows.push([
+      t.label, formatNs(t.filed), `**${formatNs(c.holt.median)}**`, best ? `${formatNs(best.median)} (${bestName})` : '-', best ? formatRatio(best.ratio) : '-',
+      formatNs(t.rust), js ? formatNs(js.median) : '-', `≤ ${formatNs(t.target)}`, c.holt.median <= t.target ? 'yes' : 'no',
+    ]);
+  }
+  const g = results.scale.find((/** @type {any} */ p) => p.workload === 'objstore' && p.op === 'get' && p.size === 1_000_000 && p.engine === 'holt-memory');
+  if (g) rows.push(['get at 1M keys', formatNs(GET_1M.filed), `**${formatNs(g.median)}**`, '-', '-', '-', '-', `≤ ${formatNs(GET_1M.target)}`, g.median <= GET_1M.target ? 'yes' : 'no']);
+  out.push(mdTable(rows), '');
+
+  out.push(`Ops where Holt is not ${PEER_FACTOR}x faster than ${FACTOR_PEERS.join(' and ')} in this run (objstore; ratio = peer / Holt):`, '');
+  const short = [];
+  for (const mode of ['memory', 'hot']) {
+    for (const c of results.comparisons) {
+      if (c.workload !== 'objstore' || c.mode !== mode || c.size !== BASE_SIZE || !c.holt) continue;
+      for (const p of FACTOR_PEERS) {
+        const r = c.peers[p]?.ratio;
+        if (r !== null && r !== undefined && r < PEER_FACTOR) short.push(`\`${c.op}\` ${mode} vs ${p} ${formatRatio(r)}`);
+      }
+    }
+  }
+  out.push(short.length === 0 ? '- none' : `- ${short.join('; ')}`, '');
+  return out;
 }
 
 /**
@@ -180,6 +243,8 @@ export function renderResults(results) {
     out.push(mdTable(rows));
     out.push('');
   }
+
+  out.push(...issueSection(results));
 
   const failed = results.runs.filter((/** @type {any} */ r) => r.error);
   if (failed.length > 0) {
