@@ -76,13 +76,13 @@ export function copySubtree(src: Frame, off: number, dst: Frame, substitute?: Su
   }
 }
 
-/** Copy a body of `size` bytes: both offsets and the size are multiples of 8, so by words (cheaper than a native copy call for node-sized bodies). */
+/** Copy a body of `size` bytes: both offsets and the size are multiples of 8, so by 64-bit words (cheaper than a native copy call for node-sized bodies). */
 function copyBody(src: Frame, off: number, dst: Frame, at: number, size: number): void {
-  const s = src.u32;
-  const d = dst.u32;
-  const from = off >>> 2;
-  const to = at >>> 2;
-  const words = size >>> 2;
+  const s = src.u64;
+  const d = dst.u64;
+  const from = off >>> 3;
+  const to = at >>> 3;
+  const words = size >>> 3;
   for (let i = 0; i < words; i++) d[to + i] = s[from + i]!;
 }
 

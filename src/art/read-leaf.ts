@@ -10,8 +10,8 @@
  *
  * Copies are carved from shared 8 KiB slabs, as `Buffer.allocUnsafe` carves
  * small Buffers from its 8 KiB pool (a kept copy keeps its slab alive, the
- * same trade Node makes), and filled a 32-bit word at a time through aligned
- * views of frame and slab: a copy keeps the source's offset modulo 4, so both
+ * same trade Node makes), and filled a 64-bit word at a time through aligned
+ * views of frame and slab: a copy keeps the source's offset modulo 8, so both
  * sides of every word are aligned. For the short keys and values of metadata
  * stores this costs a third of a byte loop or a native `copy` call (which
  * allocates a view per call). Larger copies get a Buffer of their own.
@@ -44,7 +44,7 @@ function viewConstructor(): BufferView {
 }
 
 let slab = new ArrayBuffer(SLAB_BYTES);
-let slabWords = new Uint32Array(slab);
+let slabWords = new BigUint64Array(slab);
 let slabBytes = new Uint8Array(slab);
 let slabAt = 0;
 
@@ -53,7 +53,7 @@ function carve(n: number): number {
   let at = slabAt;
   if (at + n > SLAB_BYTES) {
     slab = new ArrayBuffer(SLAB_BYTES);
-    slabWords = new Uint32Array(slab);
+    slabWords = new BigUint64Array(slab);
     slabBytes = new Uint8Array(slab);
     at = 0;
   }
@@ -63,18 +63,19 @@ function carve(n: number): number {
 
 /**
  * Copy frame bytes `[start, start+len)` (at most SLAB_MAX_COPY) into the
- * slab; returns their offset there. Whole aligned words are read: the word
- * holding the last byte lies in the frame (its size is a multiple of 4), and
- * the slab space is reserved to a word.
+ * slab; returns their offset there. Whole aligned 64-bit words are moved
+ * (optimized code moves BigUint64Array elements as raw words, no BigInt):
+ * the word holding the last byte lies in the frame (its size is a multiple
+ * of 8), and `carve` reserves slab space to a word.
  */
 function copyToSlab(f: Frame, start: number, len: number): number {
-  const mis = start & 3;
+  const mis = start & 7;
   const at = carve(len + mis);
-  const src = f.u32;
+  const src = f.u64;
   const dst = slabWords;
-  const s = (start - mis) >>> 2;
-  const d = at >>> 2;
-  const words = (len + mis + 3) >>> 2;
+  const s = (start - mis) >>> 3;
+  const d = at >>> 3;
+  const words = (len + mis + 7) >>> 3;
   for (let i = 0; i < words; i++) dst[d + i] = src[s + i]!;
   return at + mis;
 }

@@ -5,8 +5,8 @@
  * view changes with the frame, and a returned copy may be changed by its
  * owner.
  *
- * A leaf key is copied when it is returned, by whole words (a key starts
- * 8-byte aligned in its leaf): a few word moves, no allocation. A rollup is
+ * A leaf key is copied when it is returned, by whole 64-bit words (a key
+ * starts 8-byte aligned in its leaf): a few word moves, no allocation. A rollup is
  * not copied at all unless a seek needs it: its bytes are the scan's path,
  * which nothing changes before the next step, and a step either seeks first
  * (`settle` copies the rollup out of the path then) or replaces the
@@ -20,7 +20,7 @@ const INITIAL_BYTES = 256;
 
 export class ResumeKey {
   private u8: Uint8Array;
-  private u32: Uint32Array;
+  private u64: BigUint64Array;
   /** Byte length of the remembered entry; meaningful when `set`. */
   len = 0;
   /** An entry was remembered: the scan resumes after it, not at its planned start. */
@@ -36,16 +36,16 @@ export class ResumeKey {
   constructor() {
     const bytes = new ArrayBuffer(INITIAL_BYTES);
     this.u8 = new Uint8Array(bytes);
-    this.u32 = new Uint32Array(bytes);
+    this.u64 = new BigUint64Array(bytes);
   }
 
-  /** Remember the key at frame bytes `[start, start+len)`; `start` is a multiple of 4 (a leaf's key). */
+  /** Remember the key at frame bytes `[start, start+len)`; `start` is a multiple of 8 (a leaf's key). */
   fromFrame(f: Frame, start: number, len: number): void {
     this.reserve(len);
-    const src = f.u32;
-    const dst = this.u32;
-    const s = start >>> 2;
-    const words = (len + 3) >>> 2;
+    const src = f.u64;
+    const dst = this.u64;
+    const s = start >>> 3;
+    const words = (len + 7) >>> 3;
     for (let i = 0; i < words; i++) dst[i] = src[s + i]!;
     this.len = len;
     this.set = true;
@@ -115,11 +115,11 @@ export class ResumeKey {
   }
 
   private reserve(len: number): void {
-    if (len + 4 <= this.u8.length) return;
-    // Whole words: a Uint32Array needs a multiple of 4 bytes, and a word copy may fill the last one.
-    const bytes = new ArrayBuffer(Math.max((len + 7) & ~3, Math.min(this.u8.length * 2, MAX_KEY_BYTES + 4)));
+    if (len + 8 <= this.u8.length) return;
+    // Whole words: a BigUint64Array needs a multiple of 8 bytes, and a word copy may fill the last one.
+    const bytes = new ArrayBuffer(Math.max((len + 15) & ~7, Math.min(this.u8.length * 2, MAX_KEY_BYTES + 8)));
     this.u8 = new Uint8Array(bytes);
-    this.u32 = new Uint32Array(bytes);
+    this.u64 = new BigUint64Array(bytes);
   }
 }
 

@@ -31,6 +31,8 @@ export class Frame {
   readonly u16: Uint16Array;
   readonly u32: Uint32Array;
   readonly f64: Float64Array;
+  /** 64-bit words: exact bit copies (a Float64Array may change NaN bit patterns), the fastest way to move bytes in JS. */
+  readonly u64: BigUint64Array;
   /** Set by the pager when the frame differs from its stored image. */
   dirty = false;
   /** The pager's operation stamp when the frame was last used (eviction order). */
@@ -53,6 +55,7 @@ export class Frame {
     this.u8 = Buffer.from(bytes);
     this.u16 = new Uint16Array(bytes);
     this.u32 = new Uint32Array(bytes);
+    this.u64 = new BigUint64Array(bytes);
     this.f64 = new Float64Array(bytes);
   }
 
