@@ -288,3 +288,26 @@ describe('scan while the tree changes', () => {
     expect(it.toArray().map((e) => e.key.toString())).toEqual(['c', 'd', 'f']);
   });
 });
+
+describe('scan failures', () => {
+  it('a step that throws part way fails the iterator: later steps throw the same error', () => {
+    const t = DB.memory().tree('x');
+    // Big values spread the keys over several frames, so stepping crosses into child frames.
+    for (let i = 0; i < 60; i++) t.put(`k${String(i).padStart(3, '0')}`, Buffer.alloc(30_000, i));
+    const pager = t.state.core.pager;
+    const it = t.scan({ keysOnly: true });
+    expect(it.next().done).toBe(false);
+    const failure = new Error('frame unreadable');
+    const frameForScan = pager.frameForScan.bind(pager);
+    let seen = 0;
+    pager.frameForScan = (id: number) => { if (++seen > 0) throw failure; return frameForScan(id); };
+    let thrown: unknown;
+    try { for (let i = 0; i < 100; i++) it.next(); } catch (e) { thrown = e; }
+    expect(thrown).toBe(failure);
+    pager.frameForScan = frameForScan;
+    expect(() => it.next()).toThrow(failure);
+    expect(() => it.next()).toThrow(failure);
+    // A new scan reads everything.
+    expect(t.scan({ keysOnly: true }).toArray().length).toBe(60);
+  });
+});
