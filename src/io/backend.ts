@@ -1,3 +1,4 @@
+import { isMainThread } from 'node:worker_threads';
 import { invalidArg, IoError } from './errors.js';
 import type { NativeBinding } from './native-binding.js';
 import type { IoBackend } from './types.js';
@@ -11,8 +12,9 @@ import type { IoBackend } from './types.js';
  * `io_uring` or `threadpool` (the addon with that backend). Any other value is
  * a mistake worth hearing about, so it throws `ERR_INVALID_ARG`.
  *
- * `auto` means io_uring when this thread can set up a ring, else the thread
- * pool. Asking for `io_uring` outright (option or HOLT_IO) never falls back: it
+ * `auto` means io_uring when this thread can set up a ring (on the main
+ * thread; worker threads get the pool for now, see resolveBackend), else the
+ * thread pool. Asking for `io_uring` outright (option or HOLT_IO) never falls back: it
  * throws `ENOTSUP` with the reason, so a benchmark or a deployment that relies
  * on it cannot silently run on the pool.
  */
@@ -51,6 +53,10 @@ function fromEnvironment(value: string | undefined): { impl?: 'native' | 'fs'; b
 /** The backend the addon will really use for `choice`; `io_uring` it cannot set up throws `ENOTSUP`. */
 export function resolveBackend(native: NativeBinding, choice: BackendChoice): IoBackend {
   if (choice === 'threadpool') return 'threadpool';
+  // Known issue: terminating a worker thread while its ring has reads in
+  // flight can crash the process at exit (docs/IO.md). Until that is fixed,
+  // 'auto' gives worker threads the thread pool; asking for io_uring still works.
+  if (choice === 'auto' && !isMainThread) return 'threadpool';
   const why = native.ioUringError();
   if (why === null) return 'io_uring';
   if (choice === 'auto') return 'threadpool';
