@@ -14,7 +14,6 @@ import { Snapshot, type SnapshotSource } from './snapshot.js';
 import { checkDBOptions, type DBOptions, type TreeInfo } from './options.js';
 import type { DBStats } from './stats.js';
 import { collectDBStats } from '../stats/db-stats.js';
-import { TreeCore } from '../art/tree-core.js';
 import { releaseTreeFrames } from '../art/frame-walk.js';
 import { MemoryPager } from '../store/memory-pager.js';
 import type { FramePager } from '../store/frame-pager.js';
@@ -22,7 +21,7 @@ import {
   applyCatalogOpOrThrow, assertTreeName, emptyCatalog, liveTreeId, type CatalogState,
 } from '../db/catalog-state.js';
 import { applyBatch, batchWriteCount, evaluateBatch } from '../db/atomic-apply.js';
-import type { TreeHost, TreeState } from '../db/tree-host.js';
+import { newTreeState, type TreeHost, type TreeState } from '../db/tree-host.js';
 import { DurableStore, WriterMovedOn, type StoreHost } from '../db/durable-store.js';
 import { MemoryLog, type DbLog } from '../db/db-log.js';
 import type { WalSingleOp } from '../wal/wal-op.js';
@@ -41,9 +40,7 @@ class LoadedTrees implements StoreHost {
   }
 
   installTree(name: string, id: number, rootFrameId?: number, keyCount = 0): TreeState {
-    const core = rootFrameId === undefined ? TreeCore.create(id, this.pager) : new TreeCore(id, this.pager, rootFrameId);
-    core.keyCount = keyCount;
-    const t: TreeState = { name, id, core, dropped: false };
+    const t = newTreeState(this.pager, name, id, rootFrameId, keyCount);
     this.trees.set(id, t);
     return t;
   }
@@ -219,9 +216,7 @@ export class DB implements TreeHost, SnapshotSource {
 
   /** @internal Create the runtime for a tree id (new, or found while loading). */
   installTree(name: string, id: number, rootFrameId?: number, keyCount = 0): TreeState {
-    const core = rootFrameId === undefined ? TreeCore.create(id, this.pager) : new TreeCore(id, this.pager, rootFrameId);
-    core.keyCount = keyCount;
-    const t: TreeState = { name, id, core, dropped: false };
+    const t = newTreeState(this.pager, name, id, rootFrameId, keyCount);
     this.trees.set(id, t);
     return t;
   }

@@ -5,7 +5,8 @@
  * may still be used, hands out versions, and records each mutation in the log
  * (the WAL for file-backed databases, nothing for memory ones).
  */
-import type { TreeCore } from '../art/tree-core.js';
+import { TreeCore } from '../art/tree-core.js';
+import type { FramePager } from '../store/frame-pager.js';
 
 /** Internal per-tree state shared by every handle on that tree. */
 export interface TreeState {
@@ -36,4 +37,11 @@ export interface TreeHost {
    * log append (`log*`) was already durable before the tree changed.
    */
   afterWrite(): void;
+}
+
+/** The runtime state of tree `id`: a new empty tree, or one whose root frame is known (loading). */
+export function newTreeState(pager: FramePager, name: string, id: number, rootFrameId?: number, keyCount = 0): TreeState {
+  const core = rootFrameId === undefined ? TreeCore.create(id, pager) : new TreeCore(id, pager, rootFrameId);
+  core.keyCount = keyCount;
+  return { name, id, core, dropped: false };
 }

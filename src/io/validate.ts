@@ -1,3 +1,4 @@
+import { describe } from '../errors.js';
 import { invalidArg } from './errors.js';
 import type { LoadIoOptions } from './types.js';
 import type { LockMode, OpenOptions, SubmitRequest } from './types.js';
@@ -133,10 +134,3 @@ export function checkAllocSize(size: unknown): number {
   return n;
 }
 
-export function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (typeof v === 'string') return `string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '...' : v)}`;
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return `${typeof v} ${String(v)}`;
-  if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
-  return typeof v;
-}
