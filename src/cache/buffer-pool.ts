@@ -90,12 +90,19 @@ export class BufferPool {
   }
 
   private allocate(pooled: boolean): PoolBuffer {
-    let view = this.io.allocAligned(this.bufferSize);
-    // A Frame needs the whole ArrayBuffer; an allocator that returns a window
-    // into a larger one (none does today) gets a private copy instead.
-    if (view.byteOffset !== 0 || view.buffer.byteLength !== this.bufferSize || !(view.buffer instanceof ArrayBuffer)) {
-      view = new Uint8Array(this.bufferSize);
-    }
-    return { bytes: view.buffer as ArrayBuffer, view, pooled };
+    return { ...wholeAlignedBuffer(this.io, this.bufferSize), pooled };
   }
+}
+
+/**
+ * `size` aligned bytes that are a whole ArrayBuffer (a Frame needs one): from
+ * the I/O layer's allocator, or a private buffer if it ever returns a window
+ * into a larger one (none does today).
+ */
+export function wholeAlignedBuffer(io: Io, size: number): { bytes: ArrayBuffer; view: Uint8Array } {
+  let view = io.allocAligned(size);
+  if (view.byteOffset !== 0 || view.buffer.byteLength !== size || !(view.buffer instanceof ArrayBuffer)) {
+    view = new Uint8Array(size);
+  }
+  return { bytes: view.buffer as ArrayBuffer, view };
 }

@@ -18,7 +18,7 @@ import { HoltError } from '../errors.js';
 import { Frame } from '../layout/frame.js';
 import { FRAME_SIZE } from '../layout/frame-header.js';
 import type { FileHandle, Io } from '../io/types.js';
-import { BufferPool, type BufferPoolStats, type PoolBuffer } from '../cache/buffer-pool.js';
+import { BufferPool, wholeAlignedBuffer, type BufferPoolStats, type PoolBuffer } from '../cache/buffer-pool.js';
 import { CLASS_PROBATION, CLASS_SCAN, FrameCache, type FrameCacheCounters } from '../cache/frame-cache.js';
 import { PageCache } from '../cache/page-cache.js';
 import { PAGE_SIZE, READ_INDEX_BYTES, SLOT_BYTES, indexPageValid, listedPageCrc } from '../layout/read-index.js';
@@ -128,7 +128,7 @@ export class FilePager implements FramePager, ColdReader {
     const capacity = Math.max(MIN_CACHE_FRAMES, Math.floor((budget - pageBytes) / FRAME_SIZE));
     this.cache = new FrameCache(new BufferPool(io, capacity, FRAME_SIZE));
     this.pages = new PageCache(io, pageBytes / PAGE_SIZE);
-    this.coldFrame = new Frame(0, this.alignedFrameBuffer());
+    this.coldFrame = new Frame(0, wholeAlignedBuffer(io, FRAME_SIZE).bytes);
     // Slots the manifest does not name may still be named by an older one a
     // reader process reads: free only once readers are at this generation.
     const used = new Set(slots.values());
@@ -194,17 +194,9 @@ export class FilePager implements FramePager, ColdReader {
   frameSilently(id: number): Frame {
     const f = this.cache.peek(id);
     if (f !== undefined) return f;
-    const bytes = this.alignedFrameBuffer();
-    this.readImage(id, this.slotOf(id), new Uint8Array(bytes));
+    const { bytes, view } = wholeAlignedBuffer(this.io, FRAME_SIZE);
+    this.readImage(id, this.slotOf(id), view);
     return new Frame(id, bytes);
-  }
-
-  /** A frame-sized buffer outside the pool (aligned for O_DIRECT when the allocator gives a whole buffer). */
-  private alignedFrameBuffer(): ArrayBuffer {
-    const view = this.io.allocAligned(FRAME_SIZE);
-    return view.byteOffset === 0 && view.buffer.byteLength === FRAME_SIZE && view.buffer instanceof ArrayBuffer
-      ? view.buffer
-      : new ArrayBuffer(FRAME_SIZE);
   }
 
   isResident(id: number): boolean {
