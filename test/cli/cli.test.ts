@@ -12,8 +12,11 @@ let n = 0;
 const freshDir = (): string => join(root, `db${n++}`);
 
 function holt(args: string[], input?: string): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { input, encoding: 'utf8', timeout: 30_000 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  // A generous timeout: on a loaded 2-core CI machine an import can take many seconds.
+  const r = spawnSync(process.execPath, [MAIN, ...args], { input, encoding: 'utf8', timeout: 90_000 });
+  // A process ended by a signal (timeout or crash) says which in stderr, so a failure names it.
+  const stderr = r.signal === null ? r.stderr : `${r.stderr}[ended by ${r.signal}]`;
+  return { code: r.status ?? -1, stdout: r.stdout, stderr };
 }
 
 describe('holt CLI', () => {
