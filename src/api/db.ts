@@ -22,7 +22,7 @@ import {
 } from '../db/catalog-state.js';
 import { applyBatch, batchWriteCount, evaluateBatch } from '../db/atomic-apply.js';
 import { newTreeState, type TreeHost, type TreeState } from '../db/tree-host.js';
-import { DurableStore, WriterMovedOn, type StoreHost } from '../db/durable-store.js';
+import { DurableStore, WriterMovedOn, type RefreshCounters, type StoreHost } from '../db/durable-store.js';
 import { MemoryLog, type DbLog } from '../db/db-log.js';
 import type { WalSingleOp } from '../wal/wal-op.js';
 
@@ -57,6 +57,8 @@ export class DB implements TreeHost, SnapshotSource {
   private log: DbLog;
   private readonly options: DBOptions;
   private readonly snapshots = new Set<Snapshot>();
+  /** A reader's refreshes (lent to each durable store it loads). */
+  private readonly refreshes: RefreshCounters = { catchUps: 0, reloads: 0, recordsApplied: 0 };
   private closed = false;
   private closing: Promise<void> | null = null;
   /** True when opened with `readOnly`: every mutation throws READ_ONLY. */
@@ -64,8 +66,12 @@ export class DB implements TreeHost, SnapshotSource {
   /** Directory of a file-backed DB, undefined in memory. */
   readonly path: string | undefined;
 
-  private constructor(pager: FramePager, durable: DurableStore | null, readOnly: boolean, path: string | undefined, options: DBOptions = {}) {
+  private constructor(
+    pager: FramePager, durable: DurableStore | null, readOnly: boolean, path: string | undefined, options: DBOptions = {},
+    refreshes?: RefreshCounters,
+  ) {
     this.pager = pager;
+    if (refreshes !== undefined) this.refreshes = refreshes;
     this.options = options;
     this.durable = durable;
     this.log = durable ?? new MemoryLog();
@@ -90,9 +96,10 @@ export class DB implements TreeHost, SnapshotSource {
       throw invalidArgument(`DB.open needs a directory path (a non-empty string without NUL), got ${describe(dir)}`);
     }
     const opts = checkDBOptions(options);
+    const refreshes: RefreshCounters = { catchUps: 0, reloads: 0, recordsApplied: 0 };
     for (let attempt = 1; ; attempt++) {
-      const durable = DurableStore.open(dir, opts);
-      const db = new DB(durable.pager, durable, opts.readOnly === true, dir, opts);
+      const durable = DurableStore.open(dir, opts, refreshes);
+      const db = new DB(durable.pager, durable, opts.readOnly === true, dir, opts, refreshes);
       try {
         durable.load(db);
         return db;
@@ -105,18 +112,59 @@ export class DB implements TreeHost, SnapshotSource {
   }
 
   /**
-   * Move a read-only DB to the newest durable state of its directory: the
-   * writer's last checkpoint plus every WAL record it has written since.
+   * Move a read-only DB to the newest state of its directory: the writer's
+   * checkpoint plus every WAL record it has written since.
    * Tree handles stay valid and see the new state (a tree dropped meanwhile
-   * throws TREE_DROPPED); scans begun before the refresh end with CLOSED.
-   * On a writer or memory DB there is nothing newer: it does nothing.
-   * The state between two refreshes never changes, however the writer goes on.
+   * throws TREE_DROPPED); scans and snapshots begun before the refresh end
+   * with CLOSED. On a writer or memory DB there is nothing newer: it does
+   * nothing. The state between two refreshes never changes, however the
+   * writer goes on.
+   *
+   * Cost: a refresh reads only the WAL the writer appended since the last one
+   * (a catch-up), unless the writer has published a newer checkpoint and this
+   * reader has read its own for 5 s (READER_REBASE_MS): then it reloads from
+   * the newest checkpoint, which replays that checkpoint's WAL and starts with
+   * a cold cache (`stats().durable.readers` counts both kinds).
+   * If a refresh fails after it began changing the state (an I/O error), and
+   * reloading fails too, the DB is closed: it never serves a state the writer
+   * did not commit.
    */
   refresh(): void {
     this.checkOpen();
     if (!this.readOnly || this.path === undefined) return; // a read-only DB is file-backed
+    this.closeSnapshots(); // they would see the catch-up's writes, or old files after a reload
+    const staged = new LoadedTrees(this.pager);
+    staged.catalog = this.catalog;
+    for (const [id, t] of this.trees) staged.trees.set(id, { name: t.name, id, core: t.core.renewed(), dropped: t.dropped });
+    let current: boolean;
+    try {
+      current = this.durable!.catchUp(staged);
+    } catch {
+      // Part of a record may have been applied: only a reload gives a state the writer committed.
+      this.reloadOrClose();
+      return;
+    }
+    this.adoptTrees(staged);
+    if (current) this.refreshes.catchUps++;
+    else this.reloadOrClose();
+  }
+
+  /** Reload from the newest manifest; a DB whose frames a failed catch-up changed cannot stay open if that fails. */
+  private reloadOrClose(): void {
+    try {
+      this.reload();
+    } catch (e) {
+      this.closed = true;
+      for (const t of this.trees.values()) t.dropped = true;
+      this.durable!.abandon();
+      throw e;
+    }
+  }
+
+  /** Load the newest checkpoint and its WAL into a new store, then switch to it. */
+  private reload(): void {
     for (let attempt = 1; ; attempt++) {
-      const next = DurableStore.open(this.path, this.options);
+      const next = DurableStore.open(this.path!, this.options, this.refreshes);
       const loaded = new LoadedTrees(next.pager);
       try {
         next.load(loaded);
@@ -125,18 +173,19 @@ export class DB implements TreeHost, SnapshotSource {
         if (!(e instanceof WriterMovedOn) || attempt >= MAX_READER_ATTEMPTS) throw e;
         continue;
       }
-      this.closeSnapshots(); // their unchanged frames would be read from the old state's files
-      this.adopt(next, loaded);
+      const old = this.durable!;
+      this.pager = next.pager;
+      this.durable = next;
+      this.log = next;
+      this.adoptTrees(loaded);
+      old.abandon();
+      this.refreshes.reloads++;
       return;
     }
   }
 
-  /** Switch to a freshly loaded state: same TreeState objects (handles hold them), new cores. */
-  private adopt(next: DurableStore, loaded: LoadedTrees): void {
-    const old = this.durable!;
-    this.pager = next.pager;
-    this.durable = next;
-    this.log = next;
+  /** Switch to a newer state of the trees: same TreeState objects (handles hold them), new cores. */
+  private adoptTrees(loaded: LoadedTrees): void {
     this.catalog = loaded.catalog;
     for (const [id, t] of [...this.trees]) {
       const fresh = loaded.trees.get(id);
@@ -153,7 +202,6 @@ export class DB implements TreeHost, SnapshotSource {
       t.dropped = fresh.dropped;
       if (t.dropped) this.handles.delete(id);
     }
-    old.abandon();
   }
 
   // ---- catalog ----

@@ -36,10 +36,12 @@ export interface TreeInfo {
 }
 
 /**
- * DBOptions plus `ioOverride`, the store's internal test seam (see
- * DurableStoreOptions in db/durable-store.ts, which imports this file).
+ * DBOptions plus `ioOverride` and `readerRebaseMs`, the store's internal test
+ * seams (see DurableStoreOptions in db/durable-store.ts, which imports this file).
  */
-const DB_OPTIONS = optionNames<DBOptions & { ioOverride?: unknown }>({ durability: true, readOnly: true, cacheMB: true, checkpoint: true, io: true, ioOverride: true });
+const DB_OPTIONS = optionNames<DBOptions & { ioOverride?: unknown; readerRebaseMs?: unknown }>({
+  durability: true, readOnly: true, cacheMB: true, checkpoint: true, io: true, ioOverride: true, readerRebaseMs: true,
+});
 const CHECKPOINT_OPTIONS = optionNames<Exclude<DBOptions['checkpoint'], false | undefined>>({ walBytes: true, intervalMs: true });
 
 /** Throws INVALID_ARGUMENT unless `options` is undefined or a well-typed DBOptions; returns it with `{}` for undefined. */

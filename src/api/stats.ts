@@ -233,6 +233,12 @@ export interface ReaderStats {
   generation: number | null;
   /** Writer only: data-file slots kept because a live reader may still read an older manifest. */
   retainedSlots: number;
+  /** Reader only: refreshes that read just the WAL appended since the previous one. */
+  catchUps: number;
+  /** Reader only: refreshes that reloaded from the writer's newest checkpoint (see `DB.refresh`). */
+  reloads: number;
+  /** Reader only: WAL records applied by catch-up refreshes. */
+  recordsApplied: number;
 }
 
 /** Snapshots not yet closed: each keeps a copy of every frame written since it was taken. */

@@ -31,6 +31,18 @@ export class TreeCore {
     this.rootFrameId = rootFrameId;
   }
 
+  /**
+   * The same tree under a new identity: holders of this core (scans) see
+   * that the tree was replaced under them. A reader's refresh applies the
+   * writer's new records to its trees through renewed cores.
+   */
+  renewed(): TreeCore {
+    const next = new TreeCore(this.treeId, this.pager, this.rootFrameId);
+    next.keyCount = this.keyCount;
+    Object.assign(next.counters, this.counters);
+    return next;
+  }
+
   /** A tree with a fresh, empty root frame. */
   static create(treeId: number, pager: FramePager): TreeCore {
     const root = pager.allocateFrame(treeId, 0);

@@ -26,6 +26,7 @@ import { CatalogLog } from './catalog-log.js';
 import { DirectoryAccess } from './directory-access.js';
 import type { DbLog } from './db-log.js';
 import { LogRedo, releaseTree, syncTrees, type StoreHost } from './log-redo.js';
+import { LogFollower } from './log-follower.js';
 import { writerIsLive } from './writer-presence.js';
 import { loadIo } from '../io/index.js';
 import type { Io } from '../io/types.js';
@@ -45,6 +46,24 @@ export type { CheckpointCounters } from '../checkpoint/checkpoint-round.js';
 const DATA_FILE = 'data.holt';
 
 /**
+ * How long a reader may keep reading the checkpoint it loaded once the writer
+ * has published a newer one: until then a refresh only reads the WAL the
+ * writer appended (cheap), and the writer keeps that checkpoint's slots; after
+ * it, the refresh reloads from the newest manifest (a full replay of its WAL).
+ */
+export const READER_REBASE_MS = 5000;
+
+/** A reader's refreshes, across the stores it reloads into (the DB owns them). */
+export interface RefreshCounters {
+  /** Refreshes that only read the WAL appended since the last one. */
+  catchUps: number;
+  /** Refreshes that reloaded from the newest manifest. */
+  reloads: number;
+  /** WAL records applied by catch-ups. */
+  recordsApplied: number;
+}
+
+/**
  * @internal Test seam: `DB.open(dir, { ioOverride } as DBOptions)` makes the store
  * use this Io for the lock, data file and WAL instead of `loadIo()`, so tests
  * can inject faults (ENOSPC on pwrite...). The DB facade passes options through
@@ -52,6 +71,8 @@ const DATA_FILE = 'data.holt';
  */
 export interface DurableStoreOptions extends DBOptions {
   ioOverride?: Io;
+  /** Test seam: READER_REBASE_MS for this store (0: every refresh after a checkpoint reloads). */
+  readerRebaseMs?: number;
 }
 
 export class DurableStore implements RoundParts, DbLog {
@@ -68,19 +89,32 @@ export class DurableStore implements RoundParts, DbLog {
   private manifest: Manifest;
   private highWater: number;
   private host: StoreHost | null = null;
+  /** A reader's position in the WAL (null for the writer). */
+  private follower: LogFollower | null = null;
+  /** When this store's manifest was loaded (performance.now()). */
+  private readonly loadedAt = performance.now();
+  private readonly rebaseMs: number;
   /** Something was logged since the last checkpoint capture (RoundParts). */
   changed = false;
   /** No round starts once set (RoundParts). */
   closed = false;
   readonly open = { replayRecords: 0, replayMillis: 0, tornTailBytes: 0, zeroTailBytes: 0, segmentsReplayed: 0 };
 
-  private constructor(dir: string, io: Io, access: DirectoryAccess, pager: FilePager, manifest: Manifest, options: DBOptions) {
+  /** A reader's refresh counters: the DB's, lent to each store it loads. */
+  readonly refreshes: RefreshCounters;
+
+  private constructor(
+    dir: string, io: Io, access: DirectoryAccess, pager: FilePager, manifest: Manifest, options: DBOptions, refreshes: RefreshCounters,
+  ) {
     this.dir = dir;
+    this.refreshes = refreshes;
     this.io = io;
     this.access = access;
     this.pager = pager;
     this.manifest = manifest;
     this.readOnly = options.readOnly === true;
+    const rebaseMs = (options as DurableStoreOptions).readerRebaseMs;
+    this.rebaseMs = typeof rebaseMs === 'number' && rebaseMs >= 0 ? rebaseMs : READER_REBASE_MS;
     this.highWater = manifest.highWater;
     this.segments = new WalSegments(dir, io, options.durability === 'sync' ? 'sync' : 'default', manifest.walSegment);
     this.schedule = new CheckpointSchedule(options.checkpoint, {
@@ -94,7 +128,7 @@ export class DurableStore implements RoundParts, DbLog {
     return this.checkpointer.counters;
   }
 
-  static open(dir: string, options: DurableStoreOptions): DurableStore {
+  static open(dir: string, options: DurableStoreOptions, refreshes: RefreshCounters = { catchUps: 0, reloads: 0, recordsApplied: 0 }): DurableStore {
     if (options.durability !== undefined && options.durability !== 'fast' && options.durability !== 'sync') {
       throw new HoltError('INVALID_ARGUMENT', `durability must be 'fast' or 'sync'`);
     }
@@ -107,12 +141,14 @@ export class DurableStore implements RoundParts, DbLog {
       access.readsGeneration(manifest.walSegment);
       const dataPath = join(dir, DATA_FILE);
       if (readOnly && !existsSync(dataPath)) throw new HoltError('NOT_FOUND', `no database at ${dir}`);
-      const data = io.open(dataPath, { direct: true, create: !readOnly, readOnly });
+      // Readers read through the OS page cache: several reader processes then share
+      // one copy of the frames the writer just wrote, read from disk once.
+      const data = io.open(dataPath, { direct: !readOnly, create: !readOnly, readOnly });
       const pager = new FilePager(
         io, data, dataPath, new Map(manifest.frames), manifest.nextSlot, manifest.nextFrameId, options.cacheMB ?? 256,
         buildReadIndex, manifest.walSegment,
       );
-      return new DurableStore(dir, io, access, pager, manifest, options);
+      return new DurableStore(dir, io, access, pager, manifest, options, refreshes);
     } catch (e) {
       access.release();
       throw e;
@@ -150,46 +186,76 @@ export class DurableStore implements RoundParts, DbLog {
   private replay(host: StoreHost): void {
     const redo = new LogRedo(host, this.catalogLog, this.pager);
     const started = performance.now();
-    const liveTail = this.readOnly && writerIsLive(this.dir);
+    if (this.readOnly) {
+      this.replayAsReader(redo);
+      this.open.replayMillis = performance.now() - started;
+      return;
+    }
     const live = this.segments.list().filter((n) => n >= this.manifest.walSegment);
-    // A reader's log must start at its manifest's segment and have no gap: a
-    // live writer may have published a newer manifest and deleted the segment
-    // since this reader read its manifest, and replaying only the later
-    // segments over the older manifest would skip records.
     const gap = live.findIndex((n, i) => n !== this.manifest.walSegment + i);
     if (gap >= 0) {
+      // There is no newer manifest to start from: the records are gone.
       const missing = this.segments.path(this.manifest.walSegment + gap);
-      if (this.readOnly) throw new WriterMovedOn(missing);
-      // For the writer there is no newer manifest: the records are gone.
       throw new HoltError('CORRUPT', `WAL segment ${missing} is missing but later segments exist`, { file: missing, offset: 0 });
     }
     for (const n of live) {
-      const path = this.segments.path(n);
-      let result;
-      try {
-        // Beside a live writer, a record that does not decode is its current
-        // write: read up to it (a prefix). Without one it is damage.
-        result = replayWal({ io: this.io, path, onRecord: (r) => redo.apply(r), liveTail });
-      } catch (e) {
-        // A live writer's checkpoint deleted the segment after this reader listed it.
-        if (this.readOnly && !existsSync(path)) throw new WriterMovedOn(path);
-        throw e;
-      }
+      const result = replayWal({ io: this.io, path: this.segments.path(n), onRecord: (r) => redo.apply(r) });
       this.open.segmentsReplayed++;
       this.open.replayRecords += result.records;
       // Zeros past the last record are the WAL's preallocation, left by a crash: not torn data.
       this.open.tornTailBytes += result.tornTailBytes - result.zeroTailBytes;
       this.open.zeroTailBytes += result.zeroTailBytes;
       this.highWater = Math.max(this.highWater, result.lastSeq, result.baseSeq);
-      // What follows a record not yet complete cannot be part of a prefix.
-      if (this.readOnly && result.tornTailBytes > result.zeroTailBytes) break;
     }
     this.open.replayMillis = performance.now() - started;
+  }
+
+  /**
+   * A reader's replay: from its manifest's segment on, with no gap (a live
+   * writer may have published a newer manifest and deleted the segment since
+   * this reader read its manifest; replaying only later segments over the
+   * older manifest would skip records). Beside a live writer, a record that
+   * does not decode is its current write: read up to it (a prefix). Without
+   * one it is damage. The follower keeps the position for `catchUp`.
+   */
+  private replayAsReader(redo: LogRedo): void {
+    this.follower = new LogFollower(this.io, this.segments, this.manifest.walSegment);
+    const r = this.follower.follow(this.segments.list(), writerIsLive(this.dir), (rec) => redo.apply(rec));
+    if (r.missing !== null) throw new WriterMovedOn(r.missing);
+    this.open.segmentsReplayed += r.segments;
+    this.open.replayRecords += r.records;
+    this.open.tornTailBytes += r.tornTailBytes - r.zeroTailBytes;
+    this.open.zeroTailBytes += r.zeroTailBytes;
+    this.highWater = Math.max(this.highWater, r.highWater);
+  }
+
+  /**
+   * Reader: apply to `host` (the trees this store loaded, under new cores)
+   * what the writer logged since the load or the last catch-up, read as a
+   * live tail. Returns false when this state should not be carried further
+   * and the caller must reload from the newest manifest: a segment it needs
+   * was deleted, or the writer published a newer checkpoint and this one has
+   * been read for READER_REBASE_MS (the writer keeps its slots meanwhile).
+   * Whatever was applied before returning false is still a prefix of the log.
+   */
+  catchUp(host: StoreHost): boolean {
+    if (this.follower === null) return false;
+    if (performance.now() - this.loadedAt >= this.rebaseMs) {
+      const newest = readManifest(this.dir);
+      if (newest !== undefined && newest.walSegment !== this.manifest.walSegment) return false;
+    }
+    this.host = host;
+    const redo = new LogRedo(host, this.catalogLog, this.pager);
+    const r = this.follower.follow(this.segments.list(), true, (rec) => redo.apply(rec));
+    this.refreshes.recordsApplied += r.records;
+    this.highWater = Math.max(this.highWater, r.highWater);
+    return r.missing === null;
   }
 
   /** Give up after a failed load: release files without writing anything. */
   abandon(): void {
     this.schedule.stop();
+    this.follower?.close();
     try { this.pager.data.close(); } catch { /* already closed */ }
     this.access.release();
   }
@@ -293,6 +359,7 @@ export class DurableStore implements RoundParts, DbLog {
         if (failure !== null) throw failure;
       }
     } finally {
+      this.follower?.close();
       try { this.pager.data.close(); } catch { /* closed */ }
       this.access.release();
     }
@@ -302,7 +369,7 @@ export class DurableStore implements RoundParts, DbLog {
     return collectDurableStats({
       io: this.io, pager: this.pager, wal: this.segments.current, retiringWal: this.segments.retiring,
       walTotals: this.segments.totals, walSegment: this.segments.number, checkpoints: this.checkpointer.counters,
-      open: this.open, readerGeneration: this.access.claim === null ? null : this.manifest.walSegment,
+      open: this.open, readerGeneration: this.access.claim === null ? null : this.manifest.walSegment, refreshes: this.refreshes,
     });
   }
 }

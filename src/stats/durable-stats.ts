@@ -24,6 +24,8 @@ export interface DurableParts {
   open: OpenStats;
   /** The manifest generation a reader reads; null for the writer. */
   readerGeneration: number | null;
+  /** A reader's refreshes so far. */
+  refreshes: { catchUps: number; reloads: number; recordsApplied: number };
 }
 
 export function collectDurableStats(p: DurableParts): DurableStats {
@@ -74,7 +76,13 @@ export function collectDurableStats(p: DurableParts): DurableStats {
       debt: { dirtyFrames: pager.dirtyFrames, dirtyBytes: pager.dirtyFrames * FRAME_SIZE, walBytes: wal?.walBytes ?? 0 },
     },
     open: { ...p.open },
-    readers: { generation: p.readerGeneration, retainedSlots: p.readerGeneration === null ? pager.retiredSlots : 0 },
+    readers: {
+      generation: p.readerGeneration,
+      retainedSlots: p.readerGeneration === null ? pager.retiredSlots : 0,
+      catchUps: p.refreshes.catchUps,
+      reloads: p.refreshes.reloads,
+      recordsApplied: p.refreshes.recordsApplied,
+    },
     disk: {
       bytesRead: c.point.bytesRead + c.scan.bytesRead + pager.coldReads.pageBytesRead,
       frameReads: c.point.misses + c.scan.misses,

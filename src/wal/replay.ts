@@ -8,7 +8,7 @@
 
 import type { FileHandle, Io } from '../io/types.js';
 import type { WalRecord } from './wal-op.js';
-import { WalReader, type WalScanSummary } from './wal-reader.js';
+import { WalReader, type WalResumePoint, type WalScanSummary } from './wal-reader.js';
 import { toHoltIoError } from './wal-errors.js';
 
 export interface WalReplayResult extends WalScanSummary {
@@ -21,10 +21,14 @@ export interface WalReplayResult extends WalScanSummary {
  * Records at or below the manifest's high-water mark are already in the
  * checkpoint; redoing them is harmless because redo is idempotent.
  * Throws CORRUPT on damage; whatever `onRecord` throws propagates unchanged.
+ * `from` resumes where an earlier scan of the same file ended (a reader
+ * catching up with a live writer).
  */
-export function replayHandle(handle: FileHandle, onRecord?: (record: WalRecord) => void, liveTail = false): WalReplayResult {
+export function replayHandle(
+  handle: FileHandle, onRecord?: (record: WalRecord) => void, liveTail = false, from?: WalResumePoint,
+): WalReplayResult {
   const t0 = performance.now();
-  const reader = new WalReader(handle, { liveTail });
+  const reader = new WalReader(handle, from === undefined ? { liveTail } : { liveTail, from });
   const records = reader.records();
   for (;;) {
     let step: IteratorResult<WalRecord, WalScanSummary>;

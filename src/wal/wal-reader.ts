@@ -56,6 +56,12 @@ export interface WalScanSummary {
   zeroTailBytes: number;
 }
 
+/** Where a scan that ended earlier resumes: the offset after its last record, and that record's last sequence number. */
+export interface WalResumePoint {
+  offset: number;
+  lastSeq: number;
+}
+
 const WINDOW_BYTES = 1024 * 1024;
 /** RECORD_MAGIC as it lies in the file (little-endian): "HREC". */
 const MAGIC_BYTES = [RECORD_MAGIC & 0xff, (RECORD_MAGIC >>> 8) & 0xff, (RECORD_MAGIC >>> 16) & 0xff, RECORD_MAGIC >>> 24];
@@ -69,16 +75,23 @@ export class WalReader {
   #summary: WalScanSummary | null = null;
 
   readonly #liveTail: boolean;
+  readonly #from: WalResumePoint | null;
 
   /**
    * `liveTail`: the file may be growing under this scan (a reader process
    * beside a live writer), so a record that does not decode is where the
-   * writer's current writes are, not damage: the scan ends there (counted as
-   * torn) instead of throwing CORRUPT. The state read is still a prefix.
+   * writer's current writes are, not damage: the scan ends there at once
+   * (no look at what follows; the rest counts as torn, and as zeros: space
+   * the writer has not filled yet) instead of throwing CORRUPT. The state
+   * read is still a prefix.
+   * `from`: resume a scan that ended earlier (a reader catching up with the
+   * writer) at that offset, after that sequence number; the header is still
+   * read and checked.
    */
-  constructor(handle: FileHandle, options: { liveTail?: boolean } = {}) {
+  constructor(handle: FileHandle, options: { liveTail?: boolean; from?: WalResumePoint } = {}) {
     this.#fh = handle;
     this.#liveTail = options.liveTail === true;
+    this.#from = options.from ?? null;
   }
 
   /** The outcome of the scan; available once `records()` has run to its end. */
@@ -101,7 +114,7 @@ export class WalReader {
         endOffset,
         fileSize: size,
         tornTailBytes: Math.max(0, size - endOffset),
-        zeroTailBytes: endOffset >= size ? 0 : size - 1 - this.#lastNonZeroBefore(endOffset, size),
+        zeroTailBytes: endOffset >= size ? 0 : this.#liveTail ? size - endOffset : size - 1 - this.#lastNonZeroBefore(endOffset, size),
       };
       return this.#summary;
     };
@@ -119,13 +132,17 @@ export class WalReader {
       });
     }
     const header = decodeWalHeader(this.#win.subarray(0, HDR_USED_BYTES), this.#fh.path);
-    if (size <= WAL_HEADER_SIZE) return done(header, 0, 0, size < WAL_HEADER_SIZE ? size : WAL_HEADER_SIZE);
-
-    let p = WAL_HEADER_SIZE;
-    let lastSeq = 0;
+    // A resume point before the first record (the header was not written yet) starts over.
+    const start = this.#from !== null && this.#from.offset >= WAL_HEADER_SIZE ? this.#from : { offset: WAL_HEADER_SIZE, lastSeq: 0 };
+    if (size <= WAL_HEADER_SIZE) return done(header, start.lastSeq, 0, size < WAL_HEADER_SIZE ? size : WAL_HEADER_SIZE);
+    if (start.offset > size) {
+      throw this.#corrupt(start.offset, `resume offset outside the log (${size} bytes)`);
+    }
+    let p = start.offset;
+    let lastSeq = start.lastSeq;
     let records = 0;
     try {
-      yield* this.#body(size, (q, seq, n) => { p = q; lastSeq = seq; records = n; });
+      yield* this.#body(size, start, (q, seq, n) => { p = q; lastSeq = seq; records = n; });
     } catch (e) {
       if (!this.#liveTail || !(e instanceof HoltError) || e.code !== 'CORRUPT') throw e;
     }
@@ -133,14 +150,17 @@ export class WalReader {
   }
 
   /** The records after the header; `at` reports the scan position after each one. */
-  *#body(size: number, at: (p: number, lastSeq: number, records: number) => void): Generator<WalRecord, void, void> {
-    let p = WAL_HEADER_SIZE;
-    let lastSeq = 0;
+  *#body(size: number, start: WalResumePoint, at: (p: number, lastSeq: number, records: number) => void): Generator<WalRecord, void, void> {
+    let p = start.offset;
+    let lastSeq = start.lastSeq;
     let records = 0;
+    const live = this.#liveTail;
     while (p < size) {
       if (size - p < RECORD_HEADER_BYTES) { at(p, lastSeq, records); return; }
       this.#ensure(p, RECORD_HEADER_BYTES);
       const framed = peekRecordSize(this.#win, p - this.#winStart);
+      // Beside a live writer, whatever does not decode is where its writes are.
+      if (live && (typeof framed !== 'number' || p + framed > size)) { at(p, lastSeq, records); return; }
       if (framed === 'bad magic') {
         // Zeros, or a record cut inside its magic (a strict prefix of it), then
         // only zeros: the preallocated tail after a torn write.
@@ -156,6 +176,7 @@ export class WalReader {
       }
       this.#ensure(p, framed);
       const rec = decodeRecord(this.#win, p - this.#winStart);
+      if (!rec.ok && live) { at(p, lastSeq, records); return; }
       if (!rec.ok) {
         if (this.#allZero(p + framed, size) && !this.#validRecordWithin(p + 1, p + framed)) {
           { at(p, lastSeq, records); return; }
