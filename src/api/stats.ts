@@ -239,6 +239,8 @@ export interface ReaderStats {
   reloads: number;
   /** Reader only: WAL records applied by catch-up refreshes. */
   recordsApplied: number;
+  /** Reader only: frames a reload kept from the state it replaced (unchanged since) instead of reading them again. */
+  framesInherited: number;
 }
 
 /** Snapshots not yet closed: each keeps a copy of every frame written since it was taken. */

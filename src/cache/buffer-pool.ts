@@ -69,11 +69,41 @@ export class BufferPool {
     return this.freeList.length > 0 || this.allocated < this.capacity;
   }
 
+  /** Every buffer the pool may hold exists. */
+  get full(): boolean {
+    return this.allocated >= this.capacity;
+  }
+
   /** A buffer outside the pool, for when every pooled one is held. */
   lend(): PoolBuffer {
     this.overdraft++;
     this.overdraftsTotal++;
     return this.allocate(false);
+  }
+
+  /**
+   * Take over a pooled buffer from another pool (a reader's reload keeps its
+   * memory): false when this pool is full. `free`: it joins the free list;
+   * otherwise the caller holds it.
+   */
+  adopt(b: PoolBuffer, free: boolean): boolean {
+    if (!b.pooled || this.allocated >= this.capacity) return false;
+    this.allocated++;
+    if (free) this.freeList.push(b);
+    return true;
+  }
+
+  /** Give up the free buffers (to another pool's `adopt`); they no longer count here. */
+  disownFree(): PoolBuffer[] {
+    const out = this.freeList.splice(0);
+    this.allocated -= out.length;
+    return out;
+  }
+
+  /** Give up `b`, held by the caller, to another pool; it no longer counts here. */
+  disown(b: PoolBuffer): void {
+    if (b.pooled) this.allocated--;
+    else this.overdraft--;
   }
 
   /** The holder is done with `b`: pooled buffers are reused, overdraft ones dropped. */

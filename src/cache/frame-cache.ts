@@ -199,6 +199,20 @@ export class FrameCache {
     this.count++;
   }
 
+  /** Resident frames (a snapshot of the set). */
+  residentFrames(): Frame[] {
+    const out: Frame[] = [];
+    for (const f of this.resident) if (f !== undefined) out.push(f);
+    return out;
+  }
+
+  /** Take `f` out of the cache with its buffer, which leaves this pool (see FilePager.inheritFrom). */
+  handOver(f: Frame): PoolBuffer {
+    const buf = this.remove(f);
+    this.pool.disown(buf);
+    return buf;
+  }
+
   /** The frame no longer exists (released): its buffer goes back to the pool. */
   drop(id: number): void {
     const f = this.resident[id];

@@ -61,6 +61,8 @@ export interface RefreshCounters {
   reloads: number;
   /** WAL records applied by catch-ups. */
   recordsApplied: number;
+  /** Frames a reload took over from the state it replaced instead of reading them again. */
+  framesInherited: number;
 }
 
 /**
@@ -128,7 +130,7 @@ export class DurableStore implements RoundParts, DbLog {
     return this.checkpointer.counters;
   }
 
-  static open(dir: string, options: DurableStoreOptions, refreshes: RefreshCounters = { catchUps: 0, reloads: 0, recordsApplied: 0 }): DurableStore {
+  static open(dir: string, options: DurableStoreOptions, refreshes: RefreshCounters = { catchUps: 0, reloads: 0, recordsApplied: 0, framesInherited: 0 }): DurableStore {
     if (options.durability !== undefined && options.durability !== 'fast' && options.durability !== 'sync') {
       throw new HoltError('INVALID_ARGUMENT', `durability must be 'fast' or 'sync'`);
     }

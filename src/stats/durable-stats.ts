@@ -25,7 +25,7 @@ export interface DurableParts {
   /** The manifest generation a reader reads; null for the writer. */
   readerGeneration: number | null;
   /** A reader's refreshes so far. */
-  refreshes: { catchUps: number; reloads: number; recordsApplied: number };
+  refreshes: { catchUps: number; reloads: number; recordsApplied: number; framesInherited: number };
 }
 
 export function collectDurableStats(p: DurableParts): DurableStats {
@@ -82,6 +82,7 @@ export function collectDurableStats(p: DurableParts): DurableStats {
       catchUps: p.refreshes.catchUps,
       reloads: p.refreshes.reloads,
       recordsApplied: p.refreshes.recordsApplied,
+      framesInherited: p.refreshes.framesInherited,
     },
     disk: {
       bytesRead: c.point.bytesRead + c.scan.bytesRead + pager.coldReads.pageBytesRead,

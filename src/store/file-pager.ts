@@ -335,6 +335,32 @@ export class FilePager implements FramePager, ColdReader {
     return n;
   }
 
+  /**
+   * A reader's reload: carry `old`'s memory over instead of reading again.
+   * A frame resident in `old` that the reader never changed, and that this
+   * pager's manifest names at the same slot, holds exactly the bytes this
+   * pager would read (a slot stays unwritten while a manifest naming it is
+   * claimed, and `old`'s claim lasts until it is abandoned), so it moves here
+   * with its buffer; `old`'s free buffers join this pool too. Returns the
+   * frames carried. `old` stays usable: what it gave up it reads again.
+   */
+  inheritFrom(old: FilePager): number {
+    let carried = 0;
+    for (const f of old.cache.residentFrames()) {
+      const slot = this.slots.get(f.id);
+      if (slot === undefined || slot !== old.slots.get(f.id) || old.dirty.has(f) || old.inflight.has(f.id)) continue;
+      if (this.cache.pool.full) break;
+      const buf = old.cache.handOver(f);
+      this.cache.pool.adopt(buf, false);
+      this.cache.admit(new Frame(f.id, buf.bytes), buf, CLASS_PROBATION, false);
+      carried++;
+    }
+    for (const b of old.cache.pool.disownFree()) {
+      if (!this.cache.pool.adopt(b, true)) break;
+    }
+    return carried;
+  }
+
   allocateFrame(treeId: number, baseDepth: number): Frame {
     const id = this.nextFrameId++;
     const buf = this.cache.acquire(id, CLASS_PROBATION);

@@ -39,7 +39,7 @@ function contents(db: DB): Map<string, Map<string, string>> {
   return out;
 }
 
-async function model(seed: number, rebaseMs: number, cacheMB: number): Promise<{ catchUps: number; reloads: number; records: number }> {
+async function model(seed: number, rebaseMs: number, cacheMB: number): Promise<{ catchUps: number; reloads: number; records: number; inherited: number }> {
   const dir = fresh();
   const rnd = prng(seed);
   const w = DB.open(dir, { checkpoint: false, cacheMB });
@@ -83,7 +83,7 @@ async function model(seed: number, rebaseMs: number, cacheMB: number): Promise<{
   const s = r.stats().durable!.readers;
   await r.close();
   await w.close();
-  return { catchUps: s.catchUps, reloads: s.reloads, records: s.recordsApplied };
+  return { catchUps: s.catchUps, reloads: s.reloads, records: s.recordsApplied, inherited: s.framesInherited };
 }
 
 describe('reader refresh: catch-up and reload', () => {
@@ -96,10 +96,11 @@ describe('reader refresh: catch-up and reload', () => {
     }
   });
 
-  it('reloads after every checkpoint (rebase at once) match the writer exactly, with a small cache', async () => {
-    for (const seed of [4, 5]) {
-      const s = await model(seed, 0, 2);
+  it('reloads after every checkpoint (rebase at once), keeping unchanged frames, match the writer exactly', async () => {
+    for (const [seed, cacheMB] of [[4, 2], [5, 64]] as const) {
+      const s = await model(seed, 0, cacheMB);
       expect(s.reloads).toBeGreaterThan(5);
+      expect(s.inherited).toBeGreaterThan(0);
       expect(s.catchUps).toBeGreaterThan(5);
       expect(s.catchUps + s.reloads).toBe(60);
     }
