@@ -165,7 +165,7 @@ export class DB implements TreeHost, SnapshotSource {
     this.checkMutable();
     assertTreeName(name);
     const { state, result } = applyCatalogOpOrThrow(this.catalog, { kind: 'create', name });
-    this.log.logCatalog(this.catalog, state);
+    this.log.logCatalog(this.catalog, state, [name]);
     this.catalog = state;
     // The new root goes into a shared frame: open snapshots must keep that frame's bytes.
     this.pager.beginOperation();
@@ -201,7 +201,7 @@ export class DB implements TreeHost, SnapshotSource {
     this.checkMutable();
     assertTreeName(name);
     const { state, result } = applyCatalogOpOrThrow(this.catalog, { kind: 'drop', name });
-    this.log.logCatalog(this.catalog, state);
+    this.log.logCatalog(this.catalog, state, [name]);
     this.catalog = state;
     const t = this.trees.get(result.id)!;
     t.dropped = true;

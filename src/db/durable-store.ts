@@ -217,8 +217,8 @@ export class DurableStore implements RoundParts, DbLog {
   }
 
   /** Log the difference between two catalog states as one batch on the catalog's reserved tree id. */
-  logCatalog(before: CatalogState, after: CatalogState): void {
-    const ops = this.catalogLog.diff(before, after);
+  logCatalog(before: CatalogState, after: CatalogState, names?: readonly string[]): void {
+    const ops = this.catalogLog.diff(before, after, names);
     if (ops.length > 0) this.append({ type: 'batch', ops });
     this.afterWrite();
   }
