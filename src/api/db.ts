@@ -22,6 +22,7 @@ import {
 } from '../db/catalog-state.js';
 import { applyBatch, batchWriteCount, evaluateBatch } from '../db/atomic-apply.js';
 import { newTreeState, type TreeHost, type TreeState } from '../db/tree-host.js';
+import type { TreeRootLocation } from '../art/tree-core.js';
 import { DurableStore, WriterMovedOn, type RefreshCounters, type StoreHost } from '../db/durable-store.js';
 import { MemoryLog, type DbLog } from '../db/db-log.js';
 import type { WalSingleOp } from '../wal/wal-op.js';
@@ -39,8 +40,8 @@ class LoadedTrees implements StoreHost {
     this.pager = pager;
   }
 
-  installTree(name: string, id: number, rootFrameId?: number, keyCount = 0): TreeState {
-    const t = newTreeState(this.pager, name, id, rootFrameId, keyCount);
+  installTree(name: string, id: number, root?: TreeRootLocation, keyCount = 0): TreeState {
+    const t = newTreeState(this.pager, name, id, root, keyCount);
     this.trees.set(id, t);
     return t;
   }
@@ -213,8 +214,11 @@ export class DB implements TreeHost, SnapshotSource {
     this.checkMutable();
     assertTreeName(name);
     const { state, result } = applyCatalogOpOrThrow(this.catalog, { kind: 'create', name });
-    this.log.logCatalog(this.catalog, state);
+    this.log.logCatalog(this.catalog, state, [name]);
     this.catalog = state;
+    // The new root goes into a shared frame: open snapshots must keep that frame's bytes.
+    this.pager.beginOperation();
+    this.pager.beginWrite();
     return this.handleFor(this.installTree(name, result.id));
   }
 
@@ -246,7 +250,7 @@ export class DB implements TreeHost, SnapshotSource {
     this.checkMutable();
     assertTreeName(name);
     const { state, result } = applyCatalogOpOrThrow(this.catalog, { kind: 'drop', name });
-    this.log.logCatalog(this.catalog, state);
+    this.log.logCatalog(this.catalog, state, [name]);
     this.catalog = state;
     const t = this.trees.get(result.id)!;
     t.dropped = true;
@@ -264,8 +268,8 @@ export class DB implements TreeHost, SnapshotSource {
   }
 
   /** @internal Create the runtime for a tree id (new, or found while loading). */
-  installTree(name: string, id: number, rootFrameId?: number, keyCount = 0): TreeState {
-    const t = newTreeState(this.pager, name, id, rootFrameId, keyCount);
+  installTree(name: string, id: number, root?: TreeRootLocation, keyCount = 0): TreeState {
+    const t = newTreeState(this.pager, name, id, root, keyCount);
     this.trees.set(id, t);
     return t;
   }
@@ -274,7 +278,9 @@ export class DB implements TreeHost, SnapshotSource {
   finalizeTree(id: number): void {
     const t = this.trees.get(id);
     if (t === undefined) return;
-    releaseTreeFrames(this.pager, t.core.rootFrameId);
+    this.pager.beginOperation();
+    this.pager.beginWrite();
+    releaseTreeFrames(t.core);
     this.trees.delete(id);
     this.catalog = applyCatalogOpOrThrow(applyCatalogOpOrThrow(this.catalog, { kind: 'checkpoint' }).state, { kind: 'finalize', id }).state;
   }
@@ -301,7 +307,7 @@ export class DB implements TreeHost, SnapshotSource {
     this.checkOpen();
     const roots = [...this.catalog.live.values()].map((id) => {
       const t = this.trees.get(id)!;
-      return { name: t.name, id, rootFrameId: t.core.rootFrameId, keyCount: t.core.keyCount };
+      return { name: t.name, id, root: t.core.root, keyCount: t.core.keyCount };
     });
     const snap = new Snapshot(this, this.pager.versions.take(), this.catalog, roots);
     this.snapshots.add(snap);

@@ -9,7 +9,7 @@
  * proportion to what changed since, and `db.stats().snapshots` shows it.
  */
 import { HoltError } from '../errors.js';
-import { TreeCore } from '../art/tree-core.js';
+import { TreeCore, type TreeRootLocation } from '../art/tree-core.js';
 import { liveTreeId, type CatalogState } from '../db/catalog-state.js';
 import type { TreeHost, TreeState } from '../db/tree-host.js';
 import type { FramePager } from '../store/frame-pager.js';
@@ -24,7 +24,8 @@ import { Tree } from './tree.js';
 export interface SnapshotTreeRoot {
   name: string;
   id: number;
-  rootFrameId: number;
+  /** Where the tree's root was at that instant (a later move of the live tree does not change it). */
+  root: TreeRootLocation;
   keyCount: number;
 }
 
@@ -54,7 +55,7 @@ export class Snapshot implements TreeHost {
     this.pager = new SnapshotPager(source.pager, set);
     this.catalog = catalog;
     for (const r of roots) {
-      const core = new TreeCore(r.id, this.pager, r.rootFrameId);
+      const core = new TreeCore(r.id, this.pager, r.root);
       core.keyCount = r.keyCount;
       this.states.set(r.id, { name: r.name, id: r.id, core, dropped: false });
     }

@@ -31,5 +31,7 @@ export function compactFrame(core: TreeCore, f: Frame, substitute?: Substitution
   s.noteCompaction(f.compactions);
   f.u8.set(s.u8.subarray(0, Math.max(oldEnd, s.spaceUsed)));
   core.pager.markDirty(f);
+  // Every tree in a shared frame had its bodies moved: their scans must seek again.
+  if (f.isShared) core.pager.shared.bodiesMoved(f.id);
   core.counters.compactions++;
 }

@@ -11,7 +11,6 @@
  * frame. Afterwards a small child frame folds back into its parent (merge.ts).
  */
 import { Frame } from '../layout/frame.js';
-import { H_ROOT_REF } from '../layout/frame-header.js';
 import { CROSSING_CHILD_FRAME, CROSSING_ROOT, CROSSING_SIZE } from '../layout/crossing.js';
 import { EMPTY_ROOT_SIZE } from '../layout/empty-root.js';
 import { INNER_TERMINAL, innerSize, shrinkTarget } from '../layout/inner-nodes.js';
@@ -20,6 +19,7 @@ import { PREFIX_BYTES, PREFIX_CHILD, PREFIX_LEN, PREFIX_MAX_INLINE, prefixSize }
 import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, NODE_TYPE_OFFSET } from '../layout/node-types.js';
 import { HoltError } from '../errors.js';
 import { maybeMerge } from './merge.js';
+import { compactFrame } from './compact.js';
 import { bodySize, hasRef, readRef, writeRef } from './node-ops.js';
 import { findChildLoc, forEachChild, innerCount, rebuildInner, removeChild } from './inner-node.js';
 import type { TreeCore } from './tree-core.js';
@@ -53,8 +53,8 @@ export function findForErase(core: TreeCore, key: Uint8Array, keyLen: number): b
   foundTop = -1;
   const pager = core.pager;
   let f = pager.frame(core.rootFrameId);
-  let off = f.rootOffset;
-  let refLoc = H_ROOT_REF;
+  let off = f.rootAt(core.rootIndex);
+  let refLoc = Frame.rootRefLoc(core.rootIndex);
   let via = -1;
   let depth = 0;
   let top = 0;
@@ -125,12 +125,17 @@ function removeUpward(core: TreeCore, i: number): void {
   for (;;) {
     const f = stFrame[i]!;
     if (Frame.isRootRef(stRef[i]!)) {
-      if (f.id === core.rootFrameId || i === 0) {
-        // The tree is empty. Every body left in the frame is garbage, so when
-        // the allocator is out of slots, starting the frame afresh is exact.
+      if (i === 0) {
+        // The tree is empty. Every body left in its own frame is garbage, so when
+        // the allocator is out of slots, starting the frame afresh is exact; a
+        // shared frame holds other trees and is compacted instead.
         const empty = f.alloc(EMPTY_ROOT_SIZE, NODE_EMPTY_ROOT);
-        if (empty >= 0) f.setRoot(0, empty);
-        else {
+        if (empty >= 0) f.setRoot(core.rootIndex, empty);
+        else if (f.isShared) {
+          f.clearRoot(core.rootIndex);
+          compactFrame(core, f);
+          f.setRoot(core.rootIndex, f.alloc(EMPTY_ROOT_SIZE, NODE_EMPTY_ROOT));
+        } else {
           const compactions = f.compactions;
           f.initialize(f.treeId, f.baseDepth);
           f.noteCompaction(compactions);

@@ -2,7 +2,8 @@
  * Frame-level walks: the child frames a frame points to.
  */
 import type { Frame } from '../layout/frame.js';
-import type { FramePager } from '../store/frame-pager.js';
+import { releaseSharedTree } from './shared-frame.js';
+import type { TreeCore } from './tree-core.js';
 import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
 import { INNER_TERMINAL } from '../layout/inner-nodes.js';
 import { PREFIX_CHILD } from '../layout/prefix.js';
@@ -45,9 +46,14 @@ export function crossingsInto(f: Frame, childId: number): Map<number, number> {
   return out;
 }
 
-/** Release every frame of the tree rooted at `rootFrameId`, children before parents. */
-export function releaseTreeFrames(pager: FramePager, rootFrameId: number): void {
-  const stack = [rootFrameId];
+/**
+ * Release every frame of tree `core`, children before parents. A tree in a
+ * shared frame gives back its bodies and root there (shared-frame.ts).
+ */
+export function releaseTreeFrames(core: TreeCore): void {
+  if (core.shared) { releaseSharedTree(core); return; }
+  const pager = core.pager;
+  const stack = [core.rootFrameId];
   const order: number[] = [];
   const seen = new Set<number>();
   while (stack.length > 0) {

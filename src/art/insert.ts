@@ -7,7 +7,6 @@
  * (make-room.ts) and the walk restarts, so a write is never left half done.
  */
 import { Frame } from '../layout/frame.js';
-import { H_ROOT_REF } from '../layout/frame-header.js';
 import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
 import { EMPTY_ROOT_SIZE } from '../layout/empty-root.js';
 import { INNER_TERMINAL, N4_SIZE } from '../layout/inner-nodes.js';
@@ -16,6 +15,7 @@ import { PREFIX_BYTES, PREFIX_CHILD, PREFIX_LEN, prefixSize } from '../layout/pr
 import { NODE_4, NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, NODE_TYPE_OFFSET } from '../layout/node-types.js';
 import { HoltError } from '../errors.js';
 import { makeRoom } from './make-room.js';
+import { GRADUATE_KEYS, graduateIfGrown } from './shared-frame.js';
 import { addChild, addChildBytes, findChildLoc } from './inner-node.js';
 import { bodySize, hasRef, makeLeaf, readRef, writeRef } from './node-ops.js';
 import { makePrefixChain, prefixChainBytes, prefixChainNodes } from './prefix-chain.js';
@@ -53,6 +53,7 @@ function needRoom(f: Frame, bytes: number, allocs: number): number {
 export function insert(
   core: TreeCore, key: Uint8Array, keyLen: number, value: Uint8Array, valueLen: number, version: number,
 ): number {
+  if (core.shared && core.keyCount >= GRADUATE_KEYS) graduateIfGrown(core);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const r = tryInsert(core, key, keyLen, value, valueLen, version);
     if (r > 0) {
@@ -80,8 +81,8 @@ function tryInsert(
   const pager = core.pager;
   let f = pager.frame(core.rootFrameId);
   entryParent = null;
-  let refLoc = H_ROOT_REF;
-  let off = f.rootOffset;
+  let refLoc = Frame.rootRefLoc(core.rootIndex);
+  let off = f.rootAt(core.rootIndex);
   let depth = 0;
   const lsize = leafSize(keyLen, valueLen);
   for (;;) {

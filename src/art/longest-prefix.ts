@@ -28,7 +28,7 @@ function leafIsPrefixOf(f: Frame, leaf: number, key: Uint8Array, keyLen: number)
 /** Leaves the answer in `found` and returns true, or returns false when no key is a prefix. */
 export function findLongestPrefix(core: TreeCore, key: Uint8Array, keyLen: number): boolean {
   let f = core.pager.frame(core.rootFrameId);
-  let off = f.rootOffset;
+  let off = f.rootAt(core.rootIndex);
   let depth = 0;
   let bestFrame: Frame | null = null;
   let bestLeaf = 0;

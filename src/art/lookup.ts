@@ -34,7 +34,7 @@ export function findLeaf(core: TreeCore, key: Uint8Array, keyLen: number, readOn
   let f = pager.frame(core.rootFrameId);
   let u8 = f.u8;
   let u16 = f.u16;
-  let off = f.rootOffset;
+  let off = f.rootAt(core.rootIndex);
   let depth = 0;
   for (;;) {
     let ref = 0;

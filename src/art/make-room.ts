@@ -1,13 +1,15 @@
 /**
  * Making room in a full frame: compact when that gives back enough, else
  * spill a subtree (or a pack of them) into a new frame; a packed frame whose
- * roots are too small to split is itself split in two.
+ * roots are too small to split is itself split in two. A full shared frame
+ * moves a whole tree out instead (shared-frame.ts).
  */
 import type { Frame } from '../layout/frame.js';
 import { DATA_AREA_BYTES } from '../layout/frame-header.js';
 import { compactFrame } from './compact.js';
 import { HoltError } from '../errors.js';
 import { moveRootOut, spill, splitPackedFrame } from './spillover.js';
+import { makeRoomShared } from './shared-frame.js';
 import type { TreeCore } from './tree-core.js';
 
 /** Reclaimable bytes worth a compaction on their own (~6% of the data area). */
@@ -28,6 +30,8 @@ export function makeRoom(
     compactFrame(core, f);
     if (f.canAllocate(bytes, allocations) && f.bumpFree - bytes > DATA_AREA_BYTES * 0.05) return;
   }
+  // A shared frame holds whole small trees and no Crossing: one moves out instead of a subtree.
+  if (f.isShared) { makeRoomShared(core, f); return; }
   if (spill(core, f)) return;
   if (parent === null || f.rootCount < 2) {
     throw new HoltError('INTERNAL', `frame ${f.id} is full and has no subtree that can move`);

@@ -49,7 +49,10 @@ export function buildReadIndex(image: Frame, out: Uint8Array): void {
     }
     // A Crossing's keys live in its child frame; an EmptyRoot has none.
   };
-  for (const r of image.rootIndices()) visit(image.rootAt(r));
+  // A shared frame's roots are different trees whose keys may be equal, and the
+  // index hashes keys alone: it lists none, so it is never complete and a cold
+  // read loads the frame (a shared frame is a root frame: loaded whole anyway).
+  if (!image.isShared) for (const r of image.rootIndices()) visit(image.rootAt(r));
 
   for (let i = 0; i < FRAME_PAGES; i++) dv.setUint32(RI_PAGE_CRCS + 4 * i, crc32c(u8, i * PAGE_SIZE, (i + 1) * PAGE_SIZE), true);
   for (let p = 0; p < READ_INDEX_PAGES; p++) {
@@ -59,7 +62,7 @@ export function buildReadIndex(image: Frame, out: Uint8Array): void {
     if (p === 0) {
       dv.setUint16(base + RI_FLAGS, image.crossings > 0 ? RI_HAS_CROSSINGS : 0, true);
     } else {
-      const overflowed = counts[p] === OVERFLOWED;
+      const overflowed = counts[p] === OVERFLOWED || image.isShared;
       dv.setUint16(base + RI_COUNT, overflowed ? 0 : counts[p]!, true);
       dv.setUint16(base + RI_FLAGS, overflowed ? 0 : RI_COMPLETE, true);
     }

@@ -154,7 +154,7 @@ export class ScanIterator<K = Buffer, V = Buffer> extends ScanStack implements I
       entry = this.prefixEntry(pathOut(p, p.length, this.keyForm));
     } else {
       try {
-        if (this.stamp !== this.core.mutations || !this.holdStack()) this.seek();
+        if (this.stamp !== this.core.stamp || !this.holdStack()) this.seek();
         entry = this.advance();
       } catch (e) {
         // Part of a step ran (the stack and path moved on): no later step could resume right.
@@ -207,7 +207,7 @@ export class ScanIterator<K = Buffer, V = Buffer> extends ScanStack implements I
   private seek(): void {
     // The path still holds the rollup returned last, if any: keep it before the path is rewritten.
     this.resume.settle(this.path);
-    this.stamp = this.core.mutations;
+    this.stamp = this.core.stamp;
     this.sp = 0;
     const plen = this.prefix.length;
     if (plen > 0) {
@@ -218,7 +218,7 @@ export class ScanIterator<K = Buffer, V = Buffer> extends ScanStack implements I
       this.push(subtree.frame, subtree.off, subtree.depth);
     } else {
       const root = this.core.pager.frameForScan(this.core.rootFrameId);
-      this.push(root, root.rootOffset, 0);
+      this.push(root, root.rootAt(this.core.rootIndex), 0);
     }
     const r = this.resume;
     if (this.reverse) {

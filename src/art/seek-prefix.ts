@@ -22,7 +22,7 @@ export const subtree = { frame: null as unknown as Frame, off: 0, depth: 0 };
  */
 export function seekPrefix(core: TreeCore, prefix: Uint8Array, len: number): boolean {
   let f = core.pager.frame(core.rootFrameId);
-  let off = f.rootOffset;
+  let off = f.rootAt(core.rootIndex);
   let depth = 0;
   for (;;) {
     const type = f.u8[off + NODE_TYPE_OFFSET]!;

@@ -8,10 +8,11 @@
  * terminal leaves end exactly at their node's depth; every root of every
  * frame is reached through exactly one Crossing; free lists are
  * well formed; and each frame's header accounting (live keys, crossings, live
- * bytes) matches what the walk found.
+ * bytes) matches what the walk found. A small tree's shared root frame holds
+ * other trees too: there the header is not compared, and it must hold no Crossing.
  */
 import type { Frame } from '../layout/frame.js';
-import { DATA_START, FREE_LIST_COUNT, MAX_SLOTS, SLOT_TABLE_START } from '../layout/frame-header.js';
+import { DATA_START, FREE_LIST_COUNT, MAX_SLOTS, SHARED_TREE_ID, SLOT_TABLE_START } from '../layout/frame-header.js';
 import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
 import {
   INNER_COUNT, INNER_TERMINAL, N16_CAPACITY, N16_KEYS, N256_COUNT, N48_CAPACITY, N48_CHILDREN, N48_INDEX,
@@ -80,7 +81,8 @@ export function verifyTree(core: TreeCore): VerifyReport {
     if (tally === undefined) {
       let frame: Frame;
       try { frame = core.pager.frameSilently(frameId); } catch (e) { err(`frame ${frameId}: ${(e as Error).message}`); return; }
-      if (frame.treeId !== core.treeId) err(`frame ${frame.id}: tree id ${frame.treeId}, expected ${core.treeId}`);
+      const expected = frameId === core.rootFrameId && core.shared ? SHARED_TREE_ID : core.treeId;
+      if (frame.treeId !== expected) err(`frame ${frame.id}: tree id ${frame.treeId}, expected ${expected}`);
       const slots = new Set<number>();
       const used = frame.slotsUsed;
       if (used > MAX_SLOTS) err(`frame ${frame.id}: ${used} slots used`);
@@ -163,15 +165,20 @@ export function verifyTree(core: TreeCore): VerifyReport {
     visit(rootOff, depth, false);
   };
 
-  visitFrame(core.rootFrameId, 0, 0, 1);
+  visitFrame(core.rootFrameId, core.rootIndex, 0, 1);
   for (const [id, t] of tallies) {
     const f = t.f;
-    if (t.leaves !== f.liveKeys) err(`frame ${id}: header says ${f.liveKeys} keys, found ${t.leaves}`);
-    if (t.crossings !== f.crossings) err(`frame ${id}: header says ${f.crossings} crossings, found ${t.crossings}`);
-    if (t.bytes !== f.liveBytes) err(`frame ${id}: live bytes ${t.bytes}, header accounting says ${f.liveBytes}`);
-    const roots = f.rootIndices();
-    if (roots.length !== t.roots.size || roots.some((r) => !t.roots.has(r))) {
-      err(`frame ${id}: roots in use ${roots.join(',')}, reached ${[...t.roots].join(',')}`);
+    if (f.isShared) {
+      // The frame's header counts every tree in it: only this tree's part is known here.
+      if (f.crossings !== 0 || t.crossings !== 0) err(`shared frame ${id}: ${Math.max(f.crossings, t.crossings)} crossings`);
+    } else {
+      if (t.leaves !== f.liveKeys) err(`frame ${id}: header says ${f.liveKeys} keys, found ${t.leaves}`);
+      if (t.crossings !== f.crossings) err(`frame ${id}: header says ${f.crossings} crossings, found ${t.crossings}`);
+      if (t.bytes !== f.liveBytes) err(`frame ${id}: live bytes ${t.bytes}, header accounting says ${f.liveBytes}`);
+      const roots = f.rootIndices();
+      if (roots.length !== t.roots.size || roots.some((r) => !t.roots.has(r))) {
+        err(`frame ${id}: roots in use ${roots.join(',')}, reached ${[...t.roots].join(',')}`);
+      }
     }
     liveBytes += t.bytes;
     for (let type = 1; type <= FREE_LIST_COUNT; type++) {

@@ -17,8 +17,8 @@ export interface DbLog {
   appendPut(treeId: number, key: Uint8Array, keyLen: number, value: Uint8Array, valueLen: number): number;
   /** Record an op; returns its version (a batch: the first of one per op). */
   append(op: WalOp): number;
-  /** Record a catalog change. */
-  logCatalog(before: CatalogState, after: CatalogState): void;
+  /** Record a catalog change; `names`: the only tree names whose live entries changed, when known. */
+  logCatalog(before: CatalogState, after: CatalogState, names?: readonly string[]): void;
   /** A write is done (checkpoint triggers). */
   afterWrite(): void;
   sync(): Promise<void>;

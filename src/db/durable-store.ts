@@ -168,7 +168,7 @@ export class DurableStore implements RoundParts, DbLog {
     for (const t of this.manifest.trees) {
       const name = names.get(t.treeId);
       if (name === undefined) continue;
-      const state = host.installTree(name, t.treeId, t.rootFrameId, t.keyCount);
+      const state = host.installTree(name, t.treeId, { frameId: t.rootFrameId, rootIndex: t.rootIndex, shared: t.shared }, t.keyCount);
       if (host.catalog.dropped.has(t.treeId)) state.dropped = true;
     }
     syncTrees(host, this.pager);
@@ -285,8 +285,8 @@ export class DurableStore implements RoundParts, DbLog {
   }
 
   /** Log the difference between two catalog states as one batch on the catalog's reserved tree id. */
-  logCatalog(before: CatalogState, after: CatalogState): void {
-    const ops = this.catalogLog.diff(before, after);
+  logCatalog(before: CatalogState, after: CatalogState, names?: readonly string[]): void {
+    const ops = this.catalogLog.diff(before, after, names);
     if (ops.length > 0) this.append({ type: 'batch', ops });
     this.afterWrite();
   }
@@ -311,7 +311,9 @@ export class DurableStore implements RoundParts, DbLog {
   manifestContent(): Pick<Manifest, 'catalog' | 'trees'> {
     return {
       catalog: this.catalogLog.all(),
-      trees: [...this.host!.trees.values()].map((t) => ({ treeId: t.id, rootFrameId: t.core.rootFrameId, keyCount: t.core.keyCount })),
+      trees: [...this.host!.trees.values()].map((t) => ({
+        treeId: t.id, rootFrameId: t.core.rootFrameId, rootIndex: t.core.rootIndex, shared: t.core.shared, keyCount: t.core.keyCount,
+      })),
     };
   }
 

@@ -12,6 +12,7 @@ import { insert } from '../art/insert.js';
 import { erase } from '../art/erase.js';
 import { renameRecord } from '../art/rename.js';
 import type { FramePager } from '../store/frame-pager.js';
+import type { TreeRootLocation } from '../art/tree-core.js';
 import type { WalRecord, WalSingleOp } from '../wal/wal-op.js';
 import type { CatalogLog } from './catalog-log.js';
 import type { CatalogState } from './catalog-state.js';
@@ -22,13 +23,15 @@ import { CATALOG_TREE_ID } from './tree-ids.js';
 export interface StoreHost {
   catalog: CatalogState;
   readonly trees: Map<number, TreeState>;
-  installTree(name: string, id: number, rootFrameId?: number, keyCount?: number): TreeState;
+  installTree(name: string, id: number, root?: TreeRootLocation, keyCount?: number): TreeState;
 }
 
 /** A tree's frames go back to the pager and its handles are fenced. */
 export function releaseTree(pager: FramePager, t: TreeState): void {
   t.dropped = true;
-  releaseTreeFrames(pager, t.core.rootFrameId);
+  pager.beginOperation();
+  pager.beginWrite();
+  releaseTreeFrames(t.core);
 }
 
 /** Make the host's runtime trees agree with its catalog: install new ones, fence dropped, release finalized. */

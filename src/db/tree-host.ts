@@ -5,7 +5,8 @@
  * may still be used, hands out versions, and records each mutation in the log
  * (the WAL for file-backed databases, nothing for memory ones).
  */
-import { TreeCore } from '../art/tree-core.js';
+import { TreeCore, type TreeRootLocation } from '../art/tree-core.js';
+import { createSharedTree } from '../art/shared-frame.js';
 import type { FramePager } from '../store/frame-pager.js';
 
 /** Internal per-tree state shared by every handle on that tree. */
@@ -39,9 +40,17 @@ export interface TreeHost {
   afterWrite(): void;
 }
 
-/** The runtime state of tree `id`: a new empty tree, or one whose root frame is known (loading). */
-export function newTreeState(pager: FramePager, name: string, id: number, rootFrameId?: number, keyCount = 0): TreeState {
-  const core = rootFrameId === undefined ? TreeCore.create(id, pager) : new TreeCore(id, pager, rootFrameId);
+/**
+ * The runtime state of tree `id`: a new empty tree (a root in a shared
+ * frame), or one whose root location is known (loading).
+ */
+export function newTreeState(pager: FramePager, name: string, id: number, root?: TreeRootLocation, keyCount = 0): TreeState {
+  let core: TreeCore;
+  if (root === undefined) core = createSharedTree(id, pager);
+  else {
+    core = new TreeCore(id, pager, root);
+    if (root.shared) pager.shared.add(core);
+  }
   core.keyCount = keyCount;
   return { name, id, core, dropped: false };
 }

@@ -36,11 +36,14 @@
  *  0x100 u16 roots 1..MAX_ROOTS-1 (encoded child refs, 0 = unused)
  *  ... .. 0x1000 reserved (zero)
  * ```
- * A tree's root frame has one root. A child frame may hold several roots: a
+ * A tree's own root frame has one root. A child frame may hold several roots: a
  * spill packs several disjoint subtrees into one new frame so that it starts
  * well filled, and each Crossing names its frame and root index.
- * ```
- * ```
+ *
+ * A shared frame (tree id SHARED_TREE_ID) holds the whole of several small
+ * trees, one root each: a new tree starts there and moves to a frame of its
+ * own when it grows (art/shared-frame.ts). A shared frame never holds a
+ * Crossing, and the manifest names each small tree's frame and root index.
  */
 
 export const FRAME_SIZE = 512 * 1024;
@@ -53,6 +56,8 @@ export const H_MAGIC = 0x00;
 export const H_VERSION = 0x04;
 export const H_FRAME_ID = 0x08;
 export const H_TREE_ID = 0x0c;
+/** Tree id of a shared frame: whole small trees, one per root (never a real tree id). */
+export const SHARED_TREE_ID = 0xffffffff;
 export const H_CHECKSUM = 0x10;
 export const H_ROOT_REF = 0x14;
 export const H_ROOT_COUNT = 0x16;

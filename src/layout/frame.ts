@@ -11,7 +11,7 @@ import {
   CROSSING_RESERVE, DATA_END, DATA_START, FRAME_FORMAT_VERSION, FRAME_MAGIC, FRAME_SIZE,
   FREE_LIST_COUNT, H_BASE_DEPTH, H_COMPACTIONS, H_CROSSINGS, H_DEAD_BYTES, H_FRAME_ID,
   H_EXTRA_ROOTS, H_FREE_LIST_BYTES, H_FREE_LIST_HEADS, H_LIVE_KEYS, H_MAGIC, H_MAX_VERSION, H_ROOT_COUNT, H_ROOT_REF, MAX_ROOTS,
-  H_SLOTS_USED, H_SPACE_USED, H_TREE_ID, H_VERSION, MAX_SLOTS, SLOT_TABLE_START,
+  H_SLOTS_USED, H_SPACE_USED, H_TREE_ID, SHARED_TREE_ID, H_VERSION, MAX_SLOTS, SLOT_TABLE_START,
 } from './frame-header.js';
 import { decodeRef, encodeRef } from './child-ref.js';
 import { encodeSlot, slotOffset } from './slot-table.js';
@@ -84,6 +84,8 @@ export class Frame {
   }
 
   get treeId(): number { return this.u32[H_TREE_ID >>> 2]!; }
+  /** True for a shared frame: each root is a whole small tree (frame-header.ts). */
+  get isShared(): boolean { return this.u32[H_TREE_ID >>> 2] === SHARED_TREE_ID; }
   get baseDepth(): number { return this.u32[H_BASE_DEPTH >>> 2]!; }
   set baseDepth(d: number) { this.u32[H_BASE_DEPTH >>> 2] = d; }
 

@@ -52,7 +52,8 @@ export function walkTreeShape(core: TreeCore): TreeShape {
       seen.add(id);
       const f = core.pager.frameSilently(id);
       const before = next.length;
-      countNodes(f, shape.nodes, next);
+      // A shared root frame holds other small trees too: count this tree's root only.
+      countNodes(f, shape.nodes, next, f.isShared ? [core.rootIndex] : f.rootIndices());
       childrenOf.set(id, next.slice(before));
       const fill = f.liveBytes / DATA_AREA_BYTES;
       shape.frames++;
@@ -87,8 +88,8 @@ export function walkTreeShape(core: TreeCore): TreeShape {
 }
 
 /** Count the nodes reachable in `f`; push the frames its Crossings lead to onto `children`. */
-function countNodes(f: Frame, nodes: NodeCounts, children: number[]): void {
-  const stack = f.rootIndices().map((i) => f.rootAt(i));
+function countNodes(f: Frame, nodes: NodeCounts, children: number[], roots: number[]): void {
+  const stack = roots.map((i) => f.rootAt(i));
   while (stack.length > 0) {
     const off = stack.pop()!;
     const type = f.u8[off + NODE_TYPE_OFFSET]!;

@@ -25,6 +25,7 @@ import { PAGE_SIZE, READ_INDEX_BYTES, SLOT_BYTES, indexPageValid, listedPageCrc 
 import { crc32c } from '../checksum/crc32c.js';
 import type { ColdReader, FramePager } from './frame-pager.js';
 import { FrameVersions } from './frame-versions.js';
+import { SharedRoots } from './shared-roots.js';
 import { frameImageDefect, sealFrameImage } from './frame-checksum.js';
 
 /** The fewest frames a cache holds, whatever cacheMB says: a walk holds a few at once. */
@@ -83,6 +84,7 @@ export class FilePager implements FramePager, ColdReader {
   readonly dataPath: string;
   readonly cache: FrameCache;
   readonly versions = new FrameVersions();
+  readonly shared = new SharedRoots();
   /** The running operation writes: frames are preserved for snapshots as they are reached. */
   private writing = false;
   readonly pages: PageCache;

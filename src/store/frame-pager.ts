@@ -7,6 +7,7 @@
  */
 import type { Frame } from '../layout/frame.js';
 import type { FrameVersions } from './frame-versions.js';
+import type { SharedRoots } from './shared-roots.js';
 
 export interface FramePager {
   /** The frame with this id for a point operation, loading it if needed. Throws CORRUPT if it cannot be read. */
@@ -73,6 +74,8 @@ export interface FramePager {
   beginWrite(): void;
   /** Copy-on-write versions of frames for snapshots. */
   readonly versions: FrameVersions;
+  /** Owners of the roots of shared frames, and the frame new trees go into (art/shared-frame.ts). */
+  readonly shared: SharedRoots;
   /** Page-granular point reads of frames not in memory, or null (memory DBs hold every frame). */
   readonly cold: ColdReader | null;
 }

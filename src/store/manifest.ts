@@ -3,11 +3,12 @@
  * database needs to find its trees again.
  *
  * ```
- *  +0  u32 magic "HMAN"          +4  u32 format version (2)
+ *  +0  u32 magic "HMAN"          +4  u32 format version (3)
  *  +8  f64 version high-water    +16 u32 first live WAL segment
  *  +20 u32 next frame id         +24 u32 next slot
  *  +28 u32 catalog record count, then per record: u32 key len, key, u32 value len, value
- *      u32 tree count, then per tree: f64 tree id, u32 root frame id, f64 key count
+ *      u32 tree count, then per tree: f64 tree id, u32 root frame id, f64 key count,
+ *          u16 root index, u16 flags (bit 0: the root frame is a shared frame)
  *      u32 frame count, then per frame: u32 frame id, u32 slot
  *  last 4 bytes: CRC32C of everything before
  * ```
@@ -25,14 +26,24 @@ import type { Io } from '../io/types.js';
 export const MANIFEST_FILE = 'MANIFEST';
 const MANIFEST_MAGIC = 0x4e414d48; // "HMAN"
 /**
- * 2: data-file slots hold a frame image and its read index (SLOT_BYTES);
- * format 1 slots held the image alone and cannot be read by this version.
+ * 3: each tree's root location adds a root index and flags (small trees are
+ * roots of shared frames). 2 is still read: every tree at root 0 of a frame of
+ * its own. 2: data-file slots hold a frame image and its read index
+ * (SLOT_BYTES); format 1 slots held the image alone and cannot be read by
+ * this version.
  */
-const MANIFEST_VERSION = 2;
+const MANIFEST_VERSION = 3;
+const TREE_ENTRY_V2 = 20;
+const TREE_ENTRY = 24;
+const TREE_SHARED = 1;
 
 export interface ManifestTree {
   treeId: number;
   rootFrameId: number;
+  /** The tree's root in that frame (0 unless the frame is shared). */
+  rootIndex: number;
+  /** The root frame is a shared frame (layout/frame-header.ts). */
+  shared: boolean;
   keyCount: number;
 }
 
@@ -53,7 +64,7 @@ export function emptyManifest(): Manifest {
 export function encodeManifest(m: Manifest): Buffer {
   let size = 32 + 4 + 4 + 4;
   for (const r of m.catalog) size += 8 + r.key.length + r.value.length;
-  size += m.trees.length * 20 + m.frames.size * 8;
+  size += m.trees.length * TREE_ENTRY + m.frames.size * 8;
   const b = Buffer.alloc(size);
   let p = 0;
   p = b.writeUInt32LE(MANIFEST_MAGIC, p);
@@ -74,6 +85,8 @@ export function encodeManifest(m: Manifest): Buffer {
     p = b.writeDoubleLE(t.treeId, p);
     p = b.writeUInt32LE(t.rootFrameId, p);
     p = b.writeDoubleLE(t.keyCount, p);
+    p = b.writeUInt16LE(t.rootIndex, p);
+    p = b.writeUInt16LE(t.shared ? TREE_SHARED : 0, p);
   }
   p = b.writeUInt32LE(m.frames.size, p);
   for (const [id, slot] of m.frames) {
@@ -93,7 +106,7 @@ export function decodeManifest(b: Buffer, file: string): Manifest {
   if (b.readUInt32LE(0) !== MANIFEST_MAGIC) throw corrupt('bad manifest magic', 0);
   const version = b.readUInt32LE(4);
   if (version === 1) throw corrupt('manifest format 1 (data slots without read indexes, Holt 0.1 before the buffer manager) is not readable by this version; export it with the version that wrote it', 4);
-  if (version !== MANIFEST_VERSION) throw corrupt(`unsupported manifest version ${version}`, 4);
+  if (version !== MANIFEST_VERSION && version !== 2) throw corrupt(`unsupported manifest version ${version}`, 4);
   let p = 8;
   const need = (n: number): void => { if (p + n > end) throw corrupt('manifest field runs past the end', p); };
   const m = emptyManifest();
@@ -112,10 +125,16 @@ export function decodeManifest(b: Buffer, file: string): Manifest {
   }
   need(4);
   const nTrees = b.readUInt32LE(p); p += 4;
+  const entry = version === 2 ? TREE_ENTRY_V2 : TREE_ENTRY;
   for (let i = 0; i < nTrees; i++) {
-    need(20);
-    m.trees.push({ treeId: b.readDoubleLE(p), rootFrameId: b.readUInt32LE(p + 8), keyCount: b.readDoubleLE(p + 12) });
-    p += 20;
+    need(entry);
+    const t: ManifestTree = { treeId: b.readDoubleLE(p), rootFrameId: b.readUInt32LE(p + 8), keyCount: b.readDoubleLE(p + 12), rootIndex: 0, shared: false };
+    if (version !== 2) {
+      t.rootIndex = b.readUInt16LE(p + 20);
+      t.shared = (b.readUInt16LE(p + 22) & TREE_SHARED) !== 0;
+    }
+    m.trees.push(t);
+    p += entry;
   }
   need(4);
   const nFrames = b.readUInt32LE(p); p += 4;

@@ -5,12 +5,14 @@ import { Frame } from '../layout/frame.js';
 import { HoltError } from '../errors.js';
 import type { FramePager } from './frame-pager.js';
 import { FrameVersions } from './frame-versions.js';
+import { SharedRoots } from './shared-roots.js';
 
 export class MemoryPager implements FramePager {
   private readonly frames: (Frame | undefined)[] = [undefined];
   private readonly freeIds: number[] = [];
   private live = 0;
   readonly versions = new FrameVersions();
+  readonly shared = new SharedRoots();
   /** The running operation writes: frames are preserved for snapshots as they are reached. */
   private writing = false;
 

@@ -10,12 +10,15 @@ import type { Frame } from '../layout/frame.js';
 import { HoltError } from '../errors.js';
 import type { FramePager } from './frame-pager.js';
 import type { FrameVersionSet, FrameVersions } from './frame-versions.js';
+import { SharedRoots } from './shared-roots.js';
 
 export class SnapshotPager implements FramePager {
   private readonly base: FramePager;
   private readonly set: FrameVersionSet;
   /** Whole frames only: a cold page read would go to the live frame's slot, not the snapshot's. */
   readonly cold = null;
+  /** A snapshot's trees never move: none registers. */
+  readonly shared = new SharedRoots();
 
   constructor(base: FramePager, set: FrameVersionSet) {
     this.base = base;

@@ -44,6 +44,9 @@ async function model(seed: number, rebaseMs: number, cacheMB: number): Promise<{
   const rnd = prng(seed);
   const w = DB.open(dir, { checkpoint: false, cacheMB });
   w.tree('t0').put('seed', String(seed));
+  // Written once: its frames stay unchanged, so a reload can keep them.
+  const still = w.tree('static');
+  for (let i = 0; i < 3000; i++) still.put(`s/${i}`, 's'.repeat(400));
   await w.sync();
   const r = DB.open(dir, { readOnly: true, cacheMB, readerRebaseMs: rebaseMs } as DBOptions);
   const names = ['t0', 't1', 't2', 't3'];

@@ -55,7 +55,7 @@ export async function loadCheckPager(dist) {
 
 /** A copy of a production TreeCore over a cloned pager. */
 export function cloneCore(TreeCore, core) {
-  const c = new TreeCore(core.treeId, core.pager.clone(), core.rootFrameId);
+  const c = new TreeCore(core.treeId, core.pager.clone(), core.root);
   c.mutations = core.mutations;
   c.keyCount = core.keyCount;
   Object.assign(c.counters, core.counters);
