@@ -29,10 +29,13 @@
  * Ids come from tree-ids.ts: monotonic from 1, never reused, never CATALOG_TREE_ID.
  *
  * `applyCatalogOp` never mutates its input: it returns a new state (or the same object
- * when nothing changed) plus a result, or an error and no state.
+ * when nothing changed) plus a result, or an error and no state. The maps of the
+ * states it builds are PersistentMaps, so a create or drop costs O(1), not a copy of
+ * every name (a catalog may hold 100,000 trees).
  */
 import { HoltError } from '../errors.js';
 import { CATALOG_TREE_ID, FIRST_TREE_ID, allocateTreeId, isUserTreeId, isValidNextId } from './tree-ids.js';
+import { PersistentMap } from './persistent-map.js';
 
 /** Longest tree name in UTF-8 bytes. */
 export const MAX_TREE_NAME_BYTES = 255;
@@ -91,7 +94,7 @@ export type CatalogStep<K extends CatalogOpKind = CatalogOpKind> =
 
 /** A catalog with no trees; ids start at FIRST_TREE_ID. */
 export function emptyCatalog(): CatalogState {
-  return { live: new Map(), dropped: new Map(), nextId: FIRST_TREE_ID };
+  return { live: new PersistentMap(), dropped: new PersistentMap(), nextId: FIRST_TREE_ID };
 }
 
 /**
@@ -245,8 +248,7 @@ function create(state: CatalogState, name: string): CatalogStep<'create'> {
   } catch (error) {
     return { ok: false, error: error as HoltError };
   }
-  const live = new Map(state.live);
-  live.set(name, allocation.id);
+  const live = persistent(state.live).set(name, allocation.id);
   return {
     ok: true,
     state: { live, dropped: state.dropped, nextId: allocation.nextId },
@@ -259,10 +261,8 @@ function drop(state: CatalogState, name: string): CatalogStep<'drop'> {
   if (nameError !== undefined) return { ok: false, error: nameError };
   const id = state.live.get(name);
   if (id === undefined) return fail('TREE_NOT_FOUND', `tree "${name}" not found`);
-  const live = new Map(state.live);
-  live.delete(name);
-  const dropped = new Map(state.dropped);
-  dropped.set(id, { name, reclaimable: false });
+  const live = persistent(state.live).delete(name);
+  const dropped = persistent(state.dropped).set(id, { name, reclaimable: false });
   return { ok: true, state: { live, dropped, nextId: state.nextId }, result: { id } };
 }
 
@@ -296,9 +296,13 @@ function finalize(state: CatalogState, id: number): CatalogStep<'finalize'> {
   if (!tree.reclaimable) {
     return fail('INVALID_ARGUMENT', `tree "${tree.name}" (id ${id}) was dropped after the last checkpoint; finalize it after the next one`);
   }
-  const dropped = new Map(state.dropped);
-  dropped.delete(id);
+  const dropped = persistent(state.dropped).delete(id);
   return { ok: true, state: { live: state.live, dropped, nextId: state.nextId }, result: { name: tree.name } };
+}
+
+/** `m` as a PersistentMap: itself, or a copy of a plain map (states decoded or built by hand). */
+function persistent<K, V>(m: ReadonlyMap<K, V>): PersistentMap<K, V> {
+  return m instanceof PersistentMap ? m : new PersistentMap(m);
 }
 
 function fail(code: 'INVALID_ARGUMENT' | 'TREE_EXISTS' | 'TREE_NOT_FOUND', message: string): { ok: false; error: HoltError } {
