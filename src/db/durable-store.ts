@@ -201,7 +201,8 @@ export class DurableStore implements RoundParts, DbLog {
       throw new HoltError('CORRUPT', `WAL segment ${missing} is missing but later segments exist`, { file: missing, offset: 0 });
     }
     for (const n of live) {
-      const result = replayWal({ io: this.io, path: this.segments.path(n), onRecord: (r) => redo.apply(r) });
+      // Redo copies what it keeps: records may borrow the read window.
+      const result = replayWal({ io: this.io, path: this.segments.path(n), onRecord: (r) => redo.apply(r), borrow: true });
       this.open.segmentsReplayed++;
       this.open.replayRecords += result.records;
       // Zeros past the last record are the WAL's preallocation, left by a crash: not torn data.

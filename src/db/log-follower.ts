@@ -72,7 +72,8 @@ export class LogFollower {
           return { ...out, missing: this.segments.path(this.segment) };
         }
       }
-      const r = replayHandle(this.handle, onRecord, liveTail, this.at ?? undefined);
+      // Redo copies what it keeps (into frames, into catalog records): the records can borrow the read window.
+      const r = replayHandle(this.handle, onRecord, this.at === null ? { liveTail, borrow: true } : { liveTail, borrow: true, from: this.at });
       this.at = { offset: r.endOffset, lastSeq: r.lastSeq };
       out.segments++;
       out.records += r.records;

@@ -209,6 +209,8 @@ class BodyReader {
     readonly b: Uint8Array,
     public p: number,
     readonly end: number,
+    /** Keys and values are views into `b` rather than copies. */
+    readonly borrow: boolean,
   ) {}
 
   need(n: number): boolean {
@@ -238,7 +240,7 @@ class BodyReader {
   bytes(): Uint8Array {
     const n = this.u32();
     if (!this.need(n)) throw BAD_BODY;
-    const out = this.b.slice(this.p, this.p + n);
+    const out = this.borrow ? this.b.subarray(this.p, this.p + n) : this.b.slice(this.p, this.p + n);
     this.p += n;
     return out;
   }
@@ -281,9 +283,10 @@ export function peekRecordSize(b: Uint8Array, p: number): number | 'bad magic' |
 
 /**
  * Decodes the record at `b[p ...]`. The caller has checked that the full framed
- * size (`peekRecordSize`) is available. Keys and values are copies.
+ * size (`peekRecordSize`) is available. Keys and values are copies, or with
+ * `borrow` views into `b` (valid while `b` keeps these bytes).
  */
-export function decodeRecord(b: Uint8Array, p: number): DecodeResult {
+export function decodeRecord(b: Uint8Array, p: number, borrow = false): DecodeResult {
   const size = peekRecordSize(b, p);
   if (typeof size !== 'number') return { ok: false, defect: size };
   const bodyEnd = p + size - RECORD_FOOTER_BYTES;
@@ -291,7 +294,7 @@ export function decodeRecord(b: Uint8Array, p: number): DecodeResult {
   const seq = getU64(b, p + REC_SEQ_OFFSET);
   if (seq < 1) return { ok: false, defect: 'bad sequence' };
   const type = b[p + REC_TYPE_OFFSET]!;
-  const r = new BodyReader(b, p + REC_BODY_OFFSET, bodyEnd);
+  const r = new BodyReader(b, p + REC_BODY_OFFSET, bodyEnd, borrow);
   try {
     let op: WalOp;
     if (type === TYPE_BATCH) {

@@ -8,7 +8,7 @@
 
 import type { FileHandle, Io } from '../io/types.js';
 import type { WalRecord } from './wal-op.js';
-import { WalReader, type WalResumePoint, type WalScanSummary } from './wal-reader.js';
+import { WalReader, type WalReaderOptions, type WalScanSummary } from './wal-reader.js';
 import { toHoltIoError } from './wal-errors.js';
 
 export interface WalReplayResult extends WalScanSummary {
@@ -21,14 +21,13 @@ export interface WalReplayResult extends WalScanSummary {
  * Records at or below the manifest's high-water mark are already in the
  * checkpoint; redoing them is harmless because redo is idempotent.
  * Throws CORRUPT on damage; whatever `onRecord` throws propagates unchanged.
- * `from` resumes where an earlier scan of the same file ended (a reader
- * catching up with a live writer).
+ * `options` (see WalReader): `liveTail` beside a live writer, `from` to
+ * resume where an earlier scan ended, `borrow` when `onRecord` is done with
+ * each record's bytes before it returns.
  */
-export function replayHandle(
-  handle: FileHandle, onRecord?: (record: WalRecord) => void, liveTail = false, from?: WalResumePoint,
-): WalReplayResult {
+export function replayHandle(handle: FileHandle, onRecord?: (record: WalRecord) => void, options: WalReaderOptions = {}): WalReplayResult {
   const t0 = performance.now();
-  const reader = new WalReader(handle, from === undefined ? { liveTail } : { liveTail, from });
+  const reader = new WalReader(handle, options);
   const records = reader.records();
   for (;;) {
     let step: IteratorResult<WalRecord, WalScanSummary>;
@@ -46,9 +45,10 @@ export function replayHandle(
 /**
  * Opens `path` read-only, replays it, closes it. Never modifies the file.
  * `liveTail`: a writer may be appending (see WalReader): stop at the first
- * record that does not decode instead of throwing CORRUPT.
+ * record that does not decode instead of throwing CORRUPT. `borrow`: records
+ * are views into the read window (see WalReader).
  */
-export function replayWal(options: { io: Io; path: string; onRecord?: (record: WalRecord) => void; liveTail?: boolean }): WalReplayResult {
+export function replayWal(options: { io: Io; path: string; onRecord?: (record: WalRecord) => void; liveTail?: boolean; borrow?: boolean }): WalReplayResult {
   let handle: FileHandle;
   try {
     handle = options.io.open(options.path, { readOnly: true });
@@ -56,7 +56,7 @@ export function replayWal(options: { io: Io; path: string; onRecord?: (record: W
     throw toHoltIoError(e, options.path);
   }
   try {
-    return replayHandle(handle, options.onRecord, options.liveTail === true);
+    return replayHandle(handle, options.onRecord, { liveTail: options.liveTail === true, borrow: options.borrow === true });
   } finally {
     handle.close();
   }

@@ -62,6 +62,12 @@ export interface WalResumePoint {
   lastSeq: number;
 }
 
+export interface WalReaderOptions {
+  liveTail?: boolean;
+  from?: WalResumePoint;
+  borrow?: boolean;
+}
+
 const WINDOW_BYTES = 1024 * 1024;
 /** RECORD_MAGIC as it lies in the file (little-endian): "HREC". */
 const MAGIC_BYTES = [RECORD_MAGIC & 0xff, (RECORD_MAGIC >>> 8) & 0xff, (RECORD_MAGIC >>> 16) & 0xff, RECORD_MAGIC >>> 24];
@@ -76,6 +82,7 @@ export class WalReader {
 
   readonly #liveTail: boolean;
   readonly #from: WalResumePoint | null;
+  readonly #borrow: boolean;
 
   /**
    * `liveTail`: the file may be growing under this scan (a reader process
@@ -87,11 +94,15 @@ export class WalReader {
    * `from`: resume a scan that ended earlier (a reader catching up with the
    * writer) at that offset, after that sequence number; the header is still
    * read and checked.
+   * `borrow`: a record's keys and values are views into the read window, valid
+   * only until the generator resumes (replay applies each record at once);
+   * otherwise they are copies.
    */
-  constructor(handle: FileHandle, options: { liveTail?: boolean; from?: WalResumePoint } = {}) {
+  constructor(handle: FileHandle, options: WalReaderOptions = {}) {
     this.#fh = handle;
     this.#liveTail = options.liveTail === true;
     this.#from = options.from ?? null;
+    this.#borrow = options.borrow === true;
   }
 
   /** The outcome of the scan; available once `records()` has run to its end. */
@@ -175,7 +186,7 @@ export class WalReader {
         { at(p, lastSeq, records); return; }
       }
       this.#ensure(p, framed);
-      const rec = decodeRecord(this.#win, p - this.#winStart);
+      const rec = decodeRecord(this.#win, p - this.#winStart, this.#borrow);
       if (!rec.ok && live) { at(p, lastSeq, records); return; }
       if (!rec.ok) {
         if (this.#allZero(p + framed, size) && !this.#validRecordWithin(p + 1, p + framed)) {
