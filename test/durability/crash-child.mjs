@@ -7,14 +7,19 @@
 // the cache) and checks their values: eviction, cold page reads and checkpoints
 // under memory pressure all run under SIGKILL too.
 //
-// Protocol on stdout, one line each (pipes are synchronous on Linux, so a line
-// is in the parent's pipe before the next statement runs):
+// Protocol on stdout, one line each, written with a blocking writeSync so that a
+// line is in the parent's pipe before the next statement runs (not with
+// process.stdout.write: once the pipe is full, as when the parent is slow to
+// read on a loaded machine, that queues the line in this process and returns,
+// and the SIGKILL then loses it while the op it announces is already durable):
 //   R                 the DB is open (replay done)
 //   I <json op>       about to apply this op (printed before applying it)
 //   A <n>             every op announced so far (n of them) is durable
 //   C <reads> <evictions>   (with CACHE_MB) frame reads from disk, whole or by pages, and evictions so far
 // The parent SIGKILLs this process at a random moment, then checks that every
 // acknowledged op survived and that nothing unannounced appeared.
+import { writeSync } from 'node:fs';
+
 const [distUrl, dir, seedArg, durability, cacheArg, mode] = process.argv.slice(2);
 const { DB } = await import(distUrl);
 const cacheMB = cacheArg === undefined ? undefined : Number(cacheArg);
@@ -40,7 +45,19 @@ const rnd = () => {
   t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
-const out = (s) => process.stdout.write(s + '\n');
+/** A 1 ms sleep while the pipe is full (fd 1 may be non-blocking: EAGAIN). */
+const pause = new Int32Array(new SharedArrayBuffer(4));
+const out = (s) => {
+  const b = Buffer.from(s + '\n');
+  for (let off = 0; off < b.length; ) {
+    try {
+      off += writeSync(1, b, off);
+    } catch (e) {
+      if (e.code !== 'EAGAIN') throw e;
+      Atomics.wait(pause, 0, 0, 1);
+    }
+  }
+};
 
 const db = DB.open(dir, { durability, cacheMB, checkpoint: { walBytes: 256 * 1024, intervalMs: 40 } });
 const bigTree = cacheMB === undefined ? null : db.openTree('big');

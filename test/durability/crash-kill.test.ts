@@ -52,24 +52,32 @@ function read(db: DB): Model {
 
 interface Cycle { announced: Op[]; acked: number; ready: boolean; errors: string[]; diskReads: number; evictions: number }
 
+function newCycle(): Cycle {
+  return { announced: [], acked: 0, ready: false, errors: [], diskReads: 0, evictions: 0 };
+}
+
+/** One line of the child's protocol (see crash-child.mjs). */
+function takeLine(c: Cycle, line: string): void {
+  if (line === 'R') c.ready = true;
+  else if (line.startsWith('I ')) c.announced.push(JSON.parse(line.slice(2)) as Op);
+  else if (line.startsWith('A ')) c.acked = Math.max(c.acked, Number(line.slice(2)));
+  else if (line.startsWith('E ')) c.errors.push(line);
+  else if (line.startsWith('C ')) [c.diskReads, c.evictions] = line.slice(2).split(' ').map(Number) as [number, number];
+}
+
 /** Runs the child until it is killed after `killAfterMs` (counted from its first line). */
 function runChild(dir: string, seed: number, durability: string, killAfterMs: number, cacheMB?: number): Promise<Cycle> {
   return new Promise((resolve, reject) => {
     const args = [CHILD, DIST, dir, String(seed), durability, ...(cacheMB === undefined ? [] : [String(cacheMB)])];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const c: Cycle = { announced: [], acked: 0, ready: false, errors: [], diskReads: 0, evictions: 0 };
+    const c = newCycle();
     let stderr = '';
     let timer: NodeJS.Timeout | undefined;
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     const lines = createInterface({ input: child.stdout });
     lines.on('line', (line) => {
-      if (line === 'R') {
-        c.ready = true;
-        timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-      } else if (line.startsWith('I ')) c.announced.push(JSON.parse(line.slice(2)) as Op);
-      else if (line.startsWith('A ')) c.acked = Math.max(c.acked, Number(line.slice(2)));
-      else if (line.startsWith('E ')) c.errors.push(line);
-      else if (line.startsWith('C ')) [c.diskReads, c.evictions] = line.slice(2).split(' ').map(Number) as [number, number];
+      if (line === 'R') timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      takeLine(c, line);
     });
     // A kill during open (before R) is also a valid crash point.
     const early = setTimeout(() => { if (!c.ready) child.kill('SIGKILL'); }, killAfterMs + 5000);
@@ -81,6 +89,37 @@ function runChild(dir: string, seed: number, durability: string, killAfterMs: nu
       else resolve(c);
     });
   });
+}
+
+/**
+ * Checks `got` (recovered after a SIGKILL) against `model` (the state before
+ * the cycle) and the cycle's ops: every acknowledged op is in, and the state
+ * is that after some prefix of the announced ops. Returns the prefix length.
+ */
+function expectRecovered(model: Model, c: Pick<Cycle, 'announced' | 'acked'>, got: Model, label: string): number {
+  // Find the prefix of announced ops the recovered state matches.
+  const m: Model = new Map(model);
+  for (let i = 0; i < c.acked; i++) apply(m, c.announced[i]!);
+  const pendingTouched = new Set<string>();
+  for (let i = c.acked; i < c.announced.length; i++) apply(new Map(), c.announced[i]!, pendingTouched);
+  for (const [k, v] of got) {
+    if (!pendingTouched.has(k)) expect(v, `key ${k} (${label})`).toBe(m.get(k));
+  }
+  for (const [k, v] of m) {
+    if (!pendingTouched.has(k)) expect(got.get(k), `key ${k} lost (${label})`).toBe(v);
+  }
+  let matched = -1;
+  const sameOnTouched = (): boolean => {
+    for (const k of pendingTouched) if (got.get(k) !== m.get(k)) return false;
+    return true;
+  };
+  if (sameOnTouched()) matched = c.acked;
+  for (let i = c.acked; i < c.announced.length && matched < 0; i++) {
+    apply(m, c.announced[i]!);
+    if (sameOnTouched()) matched = i + 1;
+  }
+  expect(matched, `${label}: recovered state is no prefix of the announced ops (acked ${c.acked}/${c.announced.length})`).toBeGreaterThanOrEqual(c.acked);
+  return matched;
 }
 
 const dirs: (() => void)[] = [];
@@ -118,28 +157,7 @@ describe('SIGKILL at random points', () => {
 
       const db = DB.open(t.dir, { checkpoint: false });
       const got = read(db);
-      // Find the prefix of announced ops the recovered state matches.
-      const m: Model = new Map(model);
-      for (let i = 0; i < c.acked; i++) apply(m, c.announced[i]!);
-      const pendingTouched = new Set<string>();
-      for (let i = c.acked; i < c.announced.length; i++) apply(new Map(), c.announced[i]!, pendingTouched);
-      for (const [k, v] of got) {
-        if (!pendingTouched.has(k)) expect(v, `key ${k} (cycle ${totals.cycles})`).toBe(m.get(k));
-      }
-      for (const [k, v] of m) {
-        if (!pendingTouched.has(k)) expect(got.get(k), `key ${k} lost (cycle ${totals.cycles})`).toBe(v);
-      }
-      let matched = -1;
-      const sameOnTouched = (): boolean => {
-        for (const k of pendingTouched) if (got.get(k) !== m.get(k)) return false;
-        return true;
-      };
-      if (sameOnTouched()) matched = c.acked;
-      for (let i = c.acked; i < c.announced.length && matched < 0; i++) {
-        apply(m, c.announced[i]!);
-        if (sameOnTouched()) matched = i + 1;
-      }
-      expect(matched, `cycle ${totals.cycles}: recovered state is no prefix of the announced ops (acked ${c.acked}/${c.announced.length})`).toBeGreaterThanOrEqual(c.acked);
+      const matched = expectRecovered(model, c, got, `cycle ${totals.cycles}`);
       totals.unackedRecovered += matched - c.acked;
       expect(verifyAll(db)).toEqual([]);
       const cp = db.stats().durable!['open'] as { segmentsReplayed: number };
@@ -155,6 +173,51 @@ describe('SIGKILL at random points', () => {
     expect(totals.acked).toBeGreaterThan(0);
     if (cacheMB !== undefined) expect(totals.diskReads, 'the small cache really read from disk').toBeGreaterThan(totals.cycles);
   }, budgetMs + 60_000);
+
+  // The child announces each op before applying it; the parent reads the
+  // announcements. A parent starved of CPU (a loaded CI machine) stops reading
+  // for a while: the pipe fills, and an announcement the child merely queued
+  // in its own memory (process.stdout.write on a full pipe) died with it at the
+  // SIGKILL while the op was durable. The campaign then reported "key k/0030:
+  // expected <older value>" for a write the parent never saw announced.
+  it('an op the parent never saw announced is never applied, even when the parent stops reading', async () => {
+    const t = tempDir('crash');
+    dirs.push(t.cleanup);
+    const child = spawn(process.execPath, [CHILD, DIST, t.dir, '20261201', 'fast'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const closed = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
+    const chunks: Buffer[] = [];
+    // Read until the DB is open, then stop reading for 1.5 s: the pipe fills.
+    await new Promise<void>((resolve, reject) => {
+      const onData = (d: Buffer): void => {
+        chunks.push(d);
+        if (!Buffer.concat(chunks).toString().split('\n').includes('R')) return;
+        child.stdout.off('data', onData);
+        child.stdout.pause();
+        resolve();
+      };
+      child.stdout.on('data', onData);
+      child.on('exit', (code) => reject(new Error(`child exited ${code}: ${stderr}`)));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    child.kill('SIGKILL');
+    child.stdout.on('data', (d: Buffer) => { chunks.push(d); });
+    child.stdout.resume();
+    expect(await closed, stderr).toBe('SIGKILL');
+
+    const c = newCycle();
+    for (const line of Buffer.concat(chunks).toString().split('\n')) if (line !== '') takeLine(c, line);
+    expect(c.ready).toBe(true);
+    expect(c.announced.length, 'the child announced ops before the parent stopped reading').toBeGreaterThan(0);
+    const db = DB.open(t.dir, { checkpoint: false });
+    try {
+      expectRecovered(new Map(), c, read(db), 'parent not reading');
+      expect(verifyAll(db)).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
 
   campaign(`loses nothing acknowledged over many kill/reopen cycles (~${Math.round(BUDGET_MS / 1000)} s)`, BUDGET_MS, undefined, 20240601);
   // cacheMB 1 (the 8-frame minimum) over a 12 MB tree the child keeps reading:
