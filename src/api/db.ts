@@ -59,7 +59,7 @@ export class DB implements TreeHost, SnapshotSource {
   private readonly options: DBOptions;
   private readonly snapshots = new Set<Snapshot>();
   /** A reader's refreshes (lent to each durable store it loads). */
-  private readonly refreshes: RefreshCounters = { catchUps: 0, reloads: 0, recordsApplied: 0, framesInherited: 0 };
+  private readonly refreshes: RefreshCounters = { catchUps: 0, reloads: 0, recordsApplied: 0, framesInherited: 0, rebases: 0 };
   private closed = false;
   private closing: Promise<void> | null = null;
   /** True when opened with `readOnly`: every mutation throws READ_ONLY. */
@@ -97,7 +97,7 @@ export class DB implements TreeHost, SnapshotSource {
       throw invalidArgument(`DB.open needs a directory path (a non-empty string without NUL), got ${describe(dir)}`);
     }
     const opts = checkDBOptions(options);
-    const refreshes: RefreshCounters = { catchUps: 0, reloads: 0, recordsApplied: 0, framesInherited: 0 };
+    const refreshes: RefreshCounters = { catchUps: 0, reloads: 0, recordsApplied: 0, framesInherited: 0, rebases: 0 };
     for (let attempt = 1; ; attempt++) {
       const durable = DurableStore.open(dir, opts, refreshes);
       const db = new DB(durable.pager, durable, opts.readOnly === true, dir, opts, refreshes);

@@ -241,6 +241,8 @@ export interface ReaderStats {
   recordsApplied: number;
   /** Reader only: frames a reload kept from the state it replaced (unchanged since) instead of reading them again. */
   framesInherited: number;
+  /** Reader only: catch-ups that also moved the reader to the writer's newer checkpoint in place, without a reload. */
+  rebases: number;
 }
 
 /** Snapshots not yet closed: each keeps a copy of every frame written since it was taken. */

@@ -31,7 +31,7 @@ import { writerIsLive } from './writer-presence.js';
 import { loadIo } from '../io/index.js';
 import type { Io } from '../io/types.js';
 import { FilePager } from '../store/file-pager.js';
-import { emptyManifest, readManifest, type Manifest } from '../store/manifest.js';
+import { emptyManifest, manifestIdentity, readManifest, type Manifest } from '../store/manifest.js';
 import { WalSegments } from '../wal/segments.js';
 import { replayWal } from '../wal/replay.js';
 import type { WalOp } from '../wal/wal-op.js';
@@ -63,6 +63,8 @@ export interface RefreshCounters {
   recordsApplied: number;
   /** Frames a reload took over from the state it replaced instead of reading them again. */
   framesInherited: number;
+  /** Catch-ups that also moved the reader to the writer's newer checkpoint in place (no reload). */
+  rebases: number;
 }
 
 /**
@@ -93,8 +95,10 @@ export class DurableStore implements RoundParts, DbLog {
   private host: StoreHost | null = null;
   /** A reader's position in the WAL (null for the writer). */
   private follower: LogFollower | null = null;
-  /** When this store's manifest was loaded (performance.now()). */
-  private readonly loadedAt = performance.now();
+  /** When this store's manifest was loaded or rebased to (performance.now()). */
+  private loadedAt = performance.now();
+  /** The manifest file last looked at (manifestIdentity): a reader parses it again only when it changed. */
+  private manifestSeen: string;
   private readonly rebaseMs: number;
   /** Something was logged since the last checkpoint capture (RoundParts). */
   changed = false;
@@ -106,7 +110,8 @@ export class DurableStore implements RoundParts, DbLog {
   readonly refreshes: RefreshCounters;
 
   private constructor(
-    dir: string, io: Io, access: DirectoryAccess, pager: FilePager, manifest: Manifest, options: DBOptions, refreshes: RefreshCounters,
+    dir: string, io: Io, access: DirectoryAccess, pager: FilePager, manifest: Manifest, manifestSeen: string, options: DBOptions,
+    refreshes: RefreshCounters,
   ) {
     this.dir = dir;
     this.refreshes = refreshes;
@@ -114,6 +119,7 @@ export class DurableStore implements RoundParts, DbLog {
     this.access = access;
     this.pager = pager;
     this.manifest = manifest;
+    this.manifestSeen = manifestSeen;
     this.readOnly = options.readOnly === true;
     const rebaseMs = (options as DurableStoreOptions).readerRebaseMs;
     this.rebaseMs = typeof rebaseMs === 'number' && rebaseMs >= 0 ? rebaseMs : READER_REBASE_MS;
@@ -130,7 +136,7 @@ export class DurableStore implements RoundParts, DbLog {
     return this.checkpointer.counters;
   }
 
-  static open(dir: string, options: DurableStoreOptions, refreshes: RefreshCounters = { catchUps: 0, reloads: 0, recordsApplied: 0, framesInherited: 0 }): DurableStore {
+  static open(dir: string, options: DurableStoreOptions, refreshes: RefreshCounters = { catchUps: 0, reloads: 0, recordsApplied: 0, framesInherited: 0, rebases: 0 }): DurableStore {
     if (options.durability !== undefined && options.durability !== 'fast' && options.durability !== 'sync') {
       throw new HoltError('INVALID_ARGUMENT', `durability must be 'fast' or 'sync'`);
     }
@@ -138,6 +144,7 @@ export class DurableStore implements RoundParts, DbLog {
     const readOnly = options.readOnly === true;
     const access = DirectoryAccess.take(dir, io, readOnly);
     try {
+      const manifestSeen = manifestIdentity(dir);
       const manifest = readManifest(dir) ?? emptyManifest();
       // From here the writer keeps every slot this manifest names.
       access.readsGeneration(manifest.walSegment);
@@ -150,7 +157,7 @@ export class DurableStore implements RoundParts, DbLog {
         io, data, dataPath, new Map(manifest.frames), manifest.nextSlot, manifest.nextFrameId, options.cacheMB ?? 256,
         buildReadIndex, manifest.walSegment,
       );
-      return new DurableStore(dir, io, access, pager, manifest, options, refreshes);
+      return new DurableStore(dir, io, access, pager, manifest, manifestSeen, options, refreshes);
     } catch (e) {
       access.release();
       throw e;
@@ -235,24 +242,40 @@ export class DurableStore implements RoundParts, DbLog {
   /**
    * Reader: apply to `host` (the trees this store loaded, under new cores)
    * what the writer logged since the load or the last catch-up, read as a
-   * live tail. Returns false when this state should not be carried further
-   * and the caller must reload from the newest manifest: a segment it needs
-   * was deleted, or the writer published a newer checkpoint and this one has
-   * been read for READER_REBASE_MS (the writer keeps its slots meanwhile).
-   * Whatever was applied before returning false is still a prefix of the log.
+   * live tail. Then, when the writer has published a newer checkpoint, move
+   * to it in place if nothing this reader may read from disk moved (see
+   * FilePager.rebase): the reader claims the newer generation and the writer
+   * may reuse what it no longer needs. Returns false when this state should
+   * not be carried further and the caller must reload from the newest
+   * manifest: a segment it needs was deleted, or the newest checkpoint has
+   * moved frames this reader reads and it has kept its own for
+   * READER_REBASE_MS (the writer keeps its slots meanwhile). Whatever was
+   * applied before returning false is still a prefix of the log.
    */
   catchUp(host: StoreHost): boolean {
     if (this.follower === null) return false;
-    if (performance.now() - this.loadedAt >= this.rebaseMs) {
-      const newest = readManifest(this.dir);
-      if (newest !== undefined && newest.walSegment !== this.manifest.walSegment) return false;
-    }
     this.host = host;
     const redo = new LogRedo(host, this.catalogLog, this.pager);
     const r = this.follower.follow(this.segments.list(), true, (rec) => redo.apply(rec));
     this.refreshes.recordsApplied += r.records;
     this.highWater = Math.max(this.highWater, r.highWater);
-    return r.missing === null;
+    if (r.missing !== null) return false;
+    const seen = manifestIdentity(this.dir);
+    if (seen === this.manifestSeen) return true;
+    const newest = readManifest(this.dir);
+    if (newest === undefined || newest.walSegment === this.manifest.walSegment) {
+      this.manifestSeen = seen;
+      return true;
+    }
+    if (this.pager.rebase(newest.frames)) {
+      this.access.readsGeneration(newest.walSegment);
+      this.manifest = newest;
+      this.manifestSeen = seen;
+      this.loadedAt = performance.now();
+      this.refreshes.rebases++;
+      return true;
+    }
+    return performance.now() - this.loadedAt < this.rebaseMs;
   }
 
   /** Give up after a failed load: release files without writing anything. */

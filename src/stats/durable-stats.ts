@@ -25,7 +25,7 @@ export interface DurableParts {
   /** The manifest generation a reader reads; null for the writer. */
   readerGeneration: number | null;
   /** A reader's refreshes so far. */
-  refreshes: { catchUps: number; reloads: number; recordsApplied: number; framesInherited: number };
+  refreshes: { catchUps: number; reloads: number; recordsApplied: number; framesInherited: number; rebases: number };
 }
 
 export function collectDurableStats(p: DurableParts): DurableStats {
@@ -83,6 +83,7 @@ export function collectDurableStats(p: DurableParts): DurableStats {
       reloads: p.refreshes.reloads,
       recordsApplied: p.refreshes.recordsApplied,
       framesInherited: p.refreshes.framesInherited,
+      rebases: p.refreshes.rebases,
     },
     disk: {
       bytesRead: c.point.bytesRead + c.scan.bytesRead + pager.coldReads.pageBytesRead,

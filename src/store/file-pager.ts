@@ -338,6 +338,29 @@ export class FilePager implements FramePager, ColdReader {
   }
 
   /**
+   * A reader moves to a newer manifest in place, keeping everything in
+   * memory: possible when every frame it may still read from the data file
+   * (one it has not changed or released) is named by `frames` at the slot it
+   * reads it from now. The bytes there are the same (a slot is not rewritten
+   * while a manifest naming it is claimed), so the reader's state does not
+   * change, and once it claims the newer generation the writer may reuse
+   * only slots it no longer needs. Frames the reader changed stay in memory
+   * (a dirty frame is never evicted) and are never read back. Returns false,
+   * changing nothing, when a frame it may read moved.
+   */
+  rebase(frames: ReadonlyMap<number, number>): boolean {
+    const changed = new Set<number>();
+    for (const f of this.dirty) changed.add(f.id);
+    for (const [id, slot] of this.slots) {
+      if (this.released.has(id) || changed.has(id)) continue;
+      if (frames.get(id) !== slot) return false;
+    }
+    this.slots.clear();
+    for (const [id, slot] of frames) this.slots.set(id, slot);
+    return true;
+  }
+
+  /**
    * A reader's reload: carry `old`'s memory over instead of reading again.
    * A frame resident in `old` that the reader never changed, and that this
    * pager's manifest names at the same slot, holds exactly the bytes this

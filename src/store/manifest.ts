@@ -17,7 +17,7 @@
  * old or the new manifest, each consistent with the frames it names (frames
  * are always written to fresh slots, never over a slot a manifest names).
  */
-import { closeSync, existsSync, openSync, readFileSync, renameSync, writeSync, fdatasyncSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, renameSync, statSync, writeSync, fdatasyncSync } from 'node:fs';
 import { join } from 'node:path';
 import { HoltError } from '../errors.js';
 import { crc32c } from '../checksum/crc32c.js';
@@ -145,6 +145,21 @@ export function decodeManifest(b: Buffer, file: string): Manifest {
   }
   if (p !== end) throw corrupt('trailing bytes in manifest', p);
   return m;
+}
+
+/**
+ * Which manifest file `dir` holds now ('' when there is none): a published
+ * manifest replaces the file by rename, so a new one differs in inode or
+ * modification time (the inode alone can be reused at once). Taken before
+ * reading, it never hides a newer manifest.
+ */
+export function manifestIdentity(dir: string): string {
+  try {
+    const s = statSync(join(dir, MANIFEST_FILE), { bigint: true });
+    return `${s.ino}:${s.mtimeNs}:${s.ctimeNs}:${s.size}`;
+  } catch {
+    return '';
+  }
 }
 
 /** Read the manifest of `dir`, or undefined for a new database. */
