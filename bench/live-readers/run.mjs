@@ -8,9 +8,10 @@
 // --pin       writer on CPU 0, readers on CPU 1 (taskset): measures interference
 //             (locks, I/O, cache), not the CPU the readers' own work takes
 // --wal-bytes the writer's checkpoint threshold (default 4 MiB)
+// --save      also write the summary into bench/RESULTS.md (its bench:readers section)
 // HOLT_BENCH_DIST points at another build's dist/index.js (to compare builds).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -76,7 +77,9 @@ async function once(readers, pause) {
   }
 }
 
-console.log(`writer alone vs with ${READERS} readers; ${seconds} s runs x ${rounds} rounds; checkpoint at ${walBytes} WAL bytes${pin ? '; writer on CPU 0, readers on CPU 1' : ''}`);
+const summary = [];
+const say = (line) => { console.log(line); summary.push(line); };
+say(`writer alone vs with ${READERS} readers; ${seconds} s runs x ${rounds} rounds; checkpoint at ${walBytes} WAL bytes${pin ? '; writer on CPU 0, readers on CPU 1' : ''}`);
 console.log(`dist: ${dist}`);
 for (const pause of pauses) {
   let alone = 0;
@@ -93,5 +96,33 @@ for (const pause of pauses) {
     console.log(`  pause ${pause} ms round ${r + 1}: alone ${a.steps} steps (${a.checkpoints} checkpoints), with readers ${b.steps} (${b.checkpoints} checkpoints, ${b.refreshes} refreshes of which ${b.reloads} reloads, readers' CPU ${(b.cpuMs / 1000).toFixed(1)} s)`);
   }
   const change = (beside / alone - 1) * 100;
-  console.log(`pause ${pause} ms: ${(alone / rounds / seconds).toFixed(0)} steps/s alone, ${(beside / rounds / seconds).toFixed(0)} with readers (${change >= 0 ? '+' : ''}${change.toFixed(1)}%), ${(refreshes / rounds / seconds / READERS).toFixed(1)} refreshes/s per reader, the four readers used ${(cpuMs / rounds / 1000 / (seconds + 1.5)).toFixed(2)} cores`);
+  say(`pause ${pause} ms: ${(alone / rounds / seconds).toFixed(0)} steps/s alone, ${(beside / rounds / seconds).toFixed(0)} with readers (${change >= 0 ? '+' : ''}${change.toFixed(1)}%), ${(refreshes / rounds / seconds / READERS).toFixed(1)} refreshes/s per reader, the four readers used ${(cpuMs / rounds / 1000 / (seconds + 1.5)).toFixed(2)} cores`);
+}
+
+if (args.includes('--save')) {
+  const file = fileURLToPath(new URL('../RESULTS.md', import.meta.url));
+  const begin = '<!-- bench:readers begin (written by bench/live-readers/run.mjs --save) -->';
+  const end = '<!-- bench:readers end -->';
+  const block = [
+    begin,
+    '## Readers beside a writer (issue 16)',
+    '',
+    `\`npm run bench:readers -- ${args.join(' ')}\` on ${new Date().toISOString().slice(0, 10)}: a writer process (cross-tree atomic`,
+    'transfers and object puts/deletes, group commit every 50 steps, checkpoints on its own schedule)',
+    'runs alone, then beside four reader processes that refresh, check that the accounts add up, list',
+    'a directory and get every listed key, then pause. Runs alternate so drift falls on both sides.',
+    'Readers never block the writer (no shared lock): what they cost it is CPU, the "cores" below,',
+    'which on a small machine the writer shares with them (readers querying back to back, pause 0,',
+    'take more than a core of two). A refresh applies only the records appended since the last one.',
+    '',
+    '```',
+    ...summary,
+    '```',
+    end,
+  ].join('\n');
+  const text = readFileSync(file, 'utf8');
+  const at = text.indexOf('<!-- bench:readers begin');
+  const next = at < 0 ? `${text.trimEnd()}\n\n${block}\n` : text.slice(0, at) + block + text.slice(text.indexOf(end, at) + end.length);
+  writeFileSync(file, next);
+  console.log(`wrote the bench:readers section of ${file}`);
 }
