@@ -122,10 +122,12 @@ export class DB implements TreeHost, SnapshotSource {
    * writer goes on.
    *
    * Cost: a refresh reads only the WAL the writer appended since the last one
-   * (a catch-up), unless the writer has published a newer checkpoint and this
-   * reader has read its own for 5 s (READER_REBASE_MS): then it reloads from
-   * the newest checkpoint, which replays that checkpoint's WAL and starts with
-   * a cold cache (`stats().durable.readers` counts both kinds).
+   * (a catch-up) and, when the writer has published a newer checkpoint, moves
+   * to it in place if no frame this reader reads from disk moved. Otherwise,
+   * after 5 s (READER_REBASE_MS), or at once if the reader fell a whole WAL
+   * segment behind, it reloads from the newest checkpoint: a replay of that
+   * checkpoint's WAL, keeping the frames that did not change
+   * (`stats().durable.readers` counts each kind).
    * If a refresh fails after it began changing the state (an I/O error), and
    * reloading fails too, the DB is closed: it never serves a state the writer
    * did not commit.

@@ -46,10 +46,11 @@ export type { CheckpointCounters } from '../checkpoint/checkpoint-round.js';
 const DATA_FILE = 'data.holt';
 
 /**
- * How long a reader may keep reading the checkpoint it loaded once the writer
- * has published a newer one: until then a refresh only reads the WAL the
- * writer appended (cheap), and the writer keeps that checkpoint's slots; after
- * it, the refresh reloads from the newest manifest (a full replay of its WAL).
+ * How long a reader may keep its checkpoint when the writer has published a
+ * newer one that it cannot move to in place (a frame it reads moved: see
+ * `catchUp`). Until then a refresh only reads the WAL the writer appended, and
+ * the writer keeps that checkpoint's slots; after it, the refresh reloads from
+ * the newest manifest (a replay of that checkpoint's WAL).
  */
 export const READER_REBASE_MS = 5000;
 
@@ -75,7 +76,7 @@ export interface RefreshCounters {
  */
 export interface DurableStoreOptions extends DBOptions {
   ioOverride?: Io;
-  /** Test seam: READER_REBASE_MS for this store (0: every refresh after a checkpoint reloads). */
+  /** Test seam: READER_REBASE_MS for this store (0: a refresh that cannot move to a newer checkpoint in place reloads at once). */
   readerRebaseMs?: number;
 }
 
