@@ -116,9 +116,10 @@ export class DB implements TreeHost, SnapshotSource {
    * Move a read-only DB to the newest state of its directory: the writer's
    * checkpoint plus every WAL record it has written since.
    * Tree handles stay valid and see the new state (a tree dropped meanwhile
-   * throws TREE_DROPPED); scans and snapshots begun before the refresh end
-   * with CLOSED. On a writer or memory DB there is nothing newer: it does
-   * nothing. The state between two refreshes never changes, however the
+   * throws TREE_DROPPED); scans begun before the refresh on a tree it changed
+   * end with CLOSED (after a reload: on every tree), and snapshots taken
+   * before it are closed. On a writer or memory DB there is nothing newer: it
+   * does nothing. The state between two refreshes never changes, however the
    * writer goes on.
    *
    * Cost: a refresh reads only the WAL the writer appended since the last one
@@ -136,16 +137,23 @@ export class DB implements TreeHost, SnapshotSource {
     this.checkOpen();
     if (!this.readOnly || this.path === undefined) return; // a read-only DB is file-backed
     this.closeSnapshots(); // they would see the catch-up's writes, or old files after a reload
+    // A catch-up changes the trees in place (new trees and drops go through the staging host).
     const staged = new LoadedTrees(this.pager);
     staged.catalog = this.catalog;
-    for (const [id, t] of this.trees) staged.trees.set(id, { name: t.name, id, core: t.core.renewed(), dropped: t.dropped });
+    for (const [id, t] of this.trees) staged.trees.set(id, t);
+    const touched = new Set<number>();
     let current: boolean;
     try {
-      current = this.durable!.catchUp(staged);
+      current = this.durable!.catchUp(staged, touched);
     } catch {
       // Part of a record may have been applied: only a reload gives a state the writer committed.
       this.reloadOrClose();
       return;
+    }
+    // Scans of the trees that changed end with CLOSED; the others read on.
+    for (const id of touched) {
+      const t = staged.trees.get(id);
+      if (t !== undefined) t.core = t.core.renewed();
     }
     this.adoptTrees(staged);
     if (current) this.refreshes.catchUps++;

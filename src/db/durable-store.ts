@@ -241,9 +241,9 @@ export class DurableStore implements RoundParts, DbLog {
   }
 
   /**
-   * Reader: apply to `host` (the trees this store loaded, under new cores)
-   * what the writer logged since the load or the last catch-up, read as a
-   * live tail. Then, when the writer has published a newer checkpoint, move
+   * Reader: apply to `host` (the reader's trees, changed in place) what the
+   * writer logged since the load or the last catch-up, read as a live tail;
+   * `touched` collects the ids of the trees a record changed. Then, when the writer has published a newer checkpoint, move
    * to it in place if nothing this reader may read from disk moved (see
    * FilePager.rebase): the reader claims the newer generation and the writer
    * may reuse what it no longer needs. Returns false when this state should
@@ -253,11 +253,16 @@ export class DurableStore implements RoundParts, DbLog {
    * READER_REBASE_MS (the writer keeps its slots meanwhile). Whatever was
    * applied before returning false is still a prefix of the log.
    */
-  catchUp(host: StoreHost): boolean {
+  catchUp(host: StoreHost, touched: Set<number>): boolean {
     if (this.follower === null) return false;
     this.host = host;
     const redo = new LogRedo(host, this.catalogLog, this.pager);
-    const r = this.follower.follow(this.segments.list(), true, (rec) => redo.apply(rec));
+    let r;
+    try {
+      r = this.follower.follow(this.segments.list(), true, (rec) => redo.apply(rec));
+    } finally {
+      for (const id of redo.touched) touched.add(id);
+    }
     this.refreshes.recordsApplied += r.records;
     this.highWater = Math.max(this.highWater, r.highWater);
     if (r.missing !== null) return false;

@@ -47,6 +47,8 @@ export function syncTrees(host: StoreHost, pager: FramePager): void {
 }
 
 export class LogRedo {
+  /** Ids of the trees a record was applied to. */
+  readonly touched = new Set<number>();
   private readonly host: StoreHost;
   private readonly catalog: CatalogLog;
   private readonly pager: FramePager;
@@ -84,6 +86,7 @@ export class LogRedo {
     }
     const t = this.host.trees.get(op.treeId);
     if (t === undefined) return; // a tree finalized later in the log
+    this.touched.add(op.treeId);
     const core = t.core;
     if (op.type === 'put') insert(core, op.key, op.key.length, op.value, op.value.length, seq);
     else if (op.type === 'delete') erase(core, op.key, op.key.length);

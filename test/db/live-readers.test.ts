@@ -92,22 +92,28 @@ describe('readers beside a live writer', () => {
     await w.close();
   });
 
-  it('a scan begun before refresh() ends with CLOSED; handles of dropped trees throw TREE_DROPPED', async () => {
+  it('a scan begun before refresh() on a tree it changed ends with CLOSED, on others reads on; dropped trees throw TREE_DROPPED', async () => {
     const dir = fresh();
     const w = DB.open(dir);
     for (let i = 0; i < 100; i++) w.tree('t').put(`k${i}`, 'v');
+    for (let i = 0; i < 100; i++) w.tree('still').put(`k${i}`, 'v');
     w.tree('gone').put('x', 'y');
     await w.sync();
     const r = DB.open(dir, { readOnly: true });
     const it = r.openTree('t').scan();
     expect(it.next().done).toBe(false);
+    const quiet = r.openTree('still').scan();
+    expect(quiet.next().done).toBe(false);
     const gone = r.openTree('gone');
     w.dropTree('gone');
+    w.tree('t').put('k100', 'v');
     await w.sync();
     r.refresh();
+    expect(r.stats().durable!.readers.catchUps).toBe(1);
     expect(() => it.next()).toThrowError(expect.objectContaining({ code: 'CLOSED' }) as Error);
+    expect([...quiet].length).toBe(99); // the rest of the scan, unchanged
     expect(() => gone.get('x')).toThrowError(expect.objectContaining({ code: 'TREE_DROPPED' }) as Error);
-    expect([...r.openTree('t').scan()].length).toBe(100);
+    expect([...r.openTree('t').scan()].length).toBe(101);
     await r.close();
     await w.close();
   });
