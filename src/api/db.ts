@@ -137,14 +137,12 @@ export class DB implements TreeHost, SnapshotSource {
     this.checkOpen();
     if (!this.readOnly || this.path === undefined) return; // a read-only DB is file-backed
     this.closeSnapshots(); // they would see the catch-up's writes, or old files after a reload
-    // A catch-up changes the trees in place (new trees and drops go through the staging host).
-    const staged = new LoadedTrees(this.pager);
-    staged.catalog = this.catalog;
-    for (const [id, t] of this.trees) staged.trees.set(id, t);
+    // A catch-up changes this DB's trees and catalog in place: its cost follows what the writer did, not the tree count.
+    const catalogBefore = this.catalog;
     const touched = new Set<number>();
     let current: boolean;
     try {
-      current = this.durable!.catchUp(staged, touched);
+      current = this.durable!.catchUp(this, touched);
     } catch {
       // Part of a record may have been applied: only a reload gives a state the writer committed.
       this.reloadOrClose();
@@ -152,10 +150,13 @@ export class DB implements TreeHost, SnapshotSource {
     }
     // Scans of the trees that changed end with CLOSED; the others read on.
     for (const id of touched) {
-      const t = staged.trees.get(id);
+      const t = this.trees.get(id);
       if (t !== undefined) t.core = t.core.renewed();
     }
-    this.adoptTrees(staged);
+    if (this.catalog !== catalogBefore) {
+      // Trees dropped or finalized meanwhile (the catch-up fenced them): their handles go.
+      for (const id of [...this.handles.keys()]) if (this.trees.get(id)?.dropped !== false) this.handles.delete(id);
+    }
     if (current) this.refreshes.catchUps++;
     else this.reloadOrClose();
   }
