@@ -30,7 +30,7 @@ import type { WalSingleOp } from '../wal/wal-op.js';
 /** Attempts of a reader open that keeps racing the writer's checkpoints. */
 const MAX_READER_ATTEMPTS = 20;
 
-/** What a refresh loads into before the DB switches to it. */
+/** What a reload (DB.refresh) loads into before the DB switches to it. */
 class LoadedTrees implements StoreHost {
   catalog: CatalogState = emptyCatalog();
   readonly trees = new Map<number, TreeState>();
