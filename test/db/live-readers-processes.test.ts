@@ -25,8 +25,8 @@ afterAll(() => t.cleanup());
 
 interface Run { child: ChildProcess; lines: string[]; done: Promise<{ code: number | null; signal: string | null; stderr: string }> }
 
-function run(script: string, durationMs: number): Run {
-  const child = spawn(process.execPath, [script, DIST, t.dir, String(durationMs)], { stdio: ['ignore', 'pipe', 'pipe'] });
+function run(script: string, durationMs: number, dir = t.dir): Run {
+  const child = spawn(process.execPath, [script, DIST, dir, String(durationMs)], { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   createInterface({ input: child.stdout! }).on('line', (l) => lines.push(l));
   let stderr = '';
@@ -79,17 +79,7 @@ describe('reader processes beside a writer process', () => {
   it('a reader keeps catching up across a writer SIGKILLed mid-write and the writer that replaces it', async () => {
     const u = tempDir('live-readers-kill');
     try {
-      const start = (ms: number): Run => {
-        const child = spawn(process.execPath, [WRITER, DIST, u.dir, String(ms)], { stdio: ['ignore', 'pipe', 'pipe'] });
-        const lines: string[] = [];
-        createInterface({ input: child.stdout! }).on('line', (l) => lines.push(l));
-        let stderr = '';
-        child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
-        const done = new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) => {
-          child.on('close', (code, signal) => resolve({ code, signal, stderr }));
-        });
-        return { child, lines, done };
-      };
+      const start = (ms: number): Run => run(WRITER, ms, u.dir);
       // Every state the reader sees must be one a writer committed: the accounts add up.
       const check = (r: DB, when: string): void => {
         let sum = 0;
