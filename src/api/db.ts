@@ -22,7 +22,7 @@ import {
 } from '../db/catalog-state.js';
 import { applyBatch, batchWriteCount, evaluateBatch } from '../db/atomic-apply.js';
 import { newTreeState, type TreeHost, type TreeState } from '../db/tree-host.js';
-import type { TreeRootLocation } from '../art/tree-core.js';
+import type { TreeCore, TreeRootLocation } from '../art/tree-core.js';
 import { DurableStore, WriterMovedOn, type RefreshCounters, type StoreHost } from '../db/durable-store.js';
 import { MemoryLog, type DbLog } from '../db/db-log.js';
 import type { WalSingleOp } from '../wal/wal-op.js';
@@ -289,6 +289,7 @@ export class DB implements TreeHost, SnapshotSource {
   finalizeTree(id: number): void {
     const t = this.trees.get(id);
     if (t === undefined) return;
+    this.pager.versions.preserveTree(t.core); // open snapshots still read it
     this.pager.beginOperation();
     this.pager.beginWrite();
     releaseTreeFrames(t.core);
@@ -316,13 +317,14 @@ export class DB implements TreeHost, SnapshotSource {
    */
   snapshot(): Snapshot {
     this.checkOpen();
-    const roots = [...this.catalog.live.values()].map((id) => {
-      const t = this.trees.get(id)!;
-      return { name: t.name, id, root: t.core.root, keyCount: t.core.keyCount };
-    });
-    const snap = new Snapshot(this, this.pager.versions.take(), this.catalog, roots);
+    const snap = new Snapshot(this, this.pager.versions.take(), this.catalog);
     this.snapshots.add(snap);
     return snap;
+  }
+
+  /** @internal SnapshotSource */
+  liveCore(id: number): TreeCore | undefined {
+    return this.trees.get(id)?.core;
   }
 
   /** @internal */
@@ -388,6 +390,7 @@ export class DB implements TreeHost, SnapshotSource {
     });
     const failure = evaluateBatch(ops, trees);
     if (failure !== undefined) return { ok: false, failure };
+    for (const t of trees) this.pager.versions.preserveTree(t.core);
     const writes = batchWriteCount(ops);
     let first = 0; // no write: no version is used
     if (writes > 0) {
@@ -463,6 +466,8 @@ export class DB implements TreeHost, SnapshotSource {
     if (state.dropped) this.checkReadable(state);
     if (this.readOnly) throw new HoltError('READ_ONLY', 'the database was opened read-only');
     this.pager.beginWrite();
+    // Open snapshots keep the key count and root this write may change.
+    this.pager.versions.preserveTree(state.core);
   }
 
   /** @internal */

@@ -9,7 +9,7 @@
  * proportion to what changed since, and `db.stats().snapshots` shows it.
  */
 import { HoltError } from '../errors.js';
-import { TreeCore, type TreeRootLocation } from '../art/tree-core.js';
+import { TreeCore } from '../art/tree-core.js';
 import { liveTreeId, type CatalogState } from '../db/catalog-state.js';
 import type { TreeHost, TreeState } from '../db/tree-host.js';
 import type { FramePager } from '../store/frame-pager.js';
@@ -20,18 +20,11 @@ import type { AtomicBatchTree, AtomicResult } from './atomic-batch.js';
 import type { TreeInfo } from './options.js';
 import { Tree } from './tree.js';
 
-/** What a snapshot records of each live tree when it is taken. */
-export interface SnapshotTreeRoot {
-  name: string;
-  id: number;
-  /** Where the tree's root was at that instant (a later move of the live tree does not change it). */
-  root: TreeRootLocation;
-  keyCount: number;
-}
-
-/** What a snapshot needs from the DB: the live pager and a way to give its versions back. */
+/** What a snapshot needs from the DB: the live pager, its trees, and a way to give its versions back. */
 export interface SnapshotSource {
   readonly pager: FramePager;
+  /** The live tree `id` (dropped or not) until it is finalized. */
+  liveCore(id: number): TreeCore | undefined;
   /** Throws CLOSED when the DB is closed. */
   checkSnapshotReadable(): void;
   releaseSnapshot(snapshot: Snapshot): void;
@@ -48,17 +41,30 @@ export class Snapshot implements TreeHost {
   /** When it was taken (Date.now()), for stats. */
   readonly takenAt = Date.now();
 
-  /** @internal Snapshots come from `db.snapshot()`. */
-  constructor(source: SnapshotSource, set: FrameVersionSet, catalog: CatalogState, roots: readonly SnapshotTreeRoot[]) {
+  /**
+   * @internal Snapshots come from `db.snapshot()`. Nothing per tree is
+   * recorded here: a tree's root location and key count are read when the
+   * snapshot first uses the tree, from the snapshot's preserved values if the
+   * tree changed since (FrameVersions.preserveTree), else from the live tree.
+   */
+  constructor(source: SnapshotSource, set: FrameVersionSet, catalog: CatalogState) {
     this.source = source;
     this.set = set;
     this.pager = new SnapshotPager(source.pager, set);
     this.catalog = catalog;
-    for (const r of roots) {
-      const core = new TreeCore(r.id, this.pager, r.root);
-      core.keyCount = r.keyCount;
-      this.states.set(r.id, { name: r.name, id: r.id, core, dropped: false });
-    }
+  }
+
+  /** The snapshot's state of tree `id`, made on first use. */
+  private stateFor(id: number, name: string): TreeState | undefined {
+    let state = this.states.get(id);
+    if (state !== undefined) return state;
+    const version = this.set.trees.get(id) ?? this.source.liveCore(id);
+    if (version === undefined) return undefined;
+    const core = new TreeCore(id, this.pager, { ...version.root });
+    core.keyCount = version.keyCount;
+    state = { name, id, core, dropped: this.closed };
+    this.states.set(id, state);
+    return state;
   }
 
   /** True until `close()`. */
@@ -71,7 +77,7 @@ export class Snapshot implements TreeHost {
     this.checkOpen();
     assertTreeName(name);
     const id = liveTreeId(this.catalog, name);
-    const state = id === undefined ? undefined : this.states.get(id);
+    const state = id === undefined ? undefined : this.stateFor(id, name);
     if (state === undefined) throw new HoltError('TREE_NOT_FOUND', `no tree named ${JSON.stringify(name)} in the snapshot`);
     let h = this.handles.get(state.id);
     if (h === undefined) {
@@ -90,7 +96,7 @@ export class Snapshot implements TreeHost {
   listTrees(): TreeInfo[] {
     this.checkOpen();
     const out: TreeInfo[] = [];
-    for (const [name, id] of this.catalog.live) out.push({ name, id, keys: this.states.get(id)?.core.keyCount ?? 0 });
+    for (const [name, id] of this.catalog.live) out.push({ name, id, keys: this.stateFor(id, name)?.core.keyCount ?? 0 });
     out.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
     return out;
   }

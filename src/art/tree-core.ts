@@ -43,6 +43,8 @@ export class TreeCore implements RootHolder {
   moves = 0;
   /** Live keys in the tree. */
   keyCount = 0;
+  /** The snapshot epoch its root location and key count were last preserved at (FrameVersions.preserveTree). */
+  cowEpoch = 0;
   readonly counters: StructureCounters = { spillovers: 0, compactions: 0, merges: 0, framesReleased: 0 };
 
   constructor(treeId: number, pager: FramePager, root: TreeRootLocation) {
@@ -51,6 +53,8 @@ export class TreeCore implements RootHolder {
     this.rootFrameId = root.frameId;
     this.rootIndex = root.rootIndex;
     this.shared = root.shared;
+    // Born after every open snapshot: none of them has this tree.
+    this.cowEpoch = pager.versions.epoch;
   }
 
   /**
@@ -82,6 +86,7 @@ export class TreeCore implements RootHolder {
   }
 
   relocate(frameId: number, rootIndex: number, shared: boolean): void {
+    this.pager.versions.preserveTree(this); // open snapshots keep the old location
     this.rootFrameId = frameId;
     this.rootIndex = rootIndex;
     this.shared = shared;

@@ -28,6 +28,7 @@ export interface StoreHost {
 
 /** A tree's frames go back to the pager and its handles are fenced. */
 export function releaseTree(pager: FramePager, t: TreeState): void {
+  pager.versions.preserveTree(t.core); // open snapshots still read it
   t.dropped = true;
   pager.beginOperation();
   pager.beginWrite();

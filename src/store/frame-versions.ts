@@ -14,13 +14,34 @@
  * Frames a write only reads on its way (the root frame, routing frames) are
  * preserved too: the pager cannot tell a frame the walker will change from
  * one it will not, and a copy per frame per snapshot is the bound either way.
+ *
+ * A tree's root location and key count get the same treatment
+ * (`preserveTree`), so that taking a snapshot never visits the trees: before
+ * a tree's root moves, its key count changes or it is forgotten, its current
+ * values go to every open snapshot that has not recorded them; a snapshot
+ * reads any other tree's values from the live tree, unchanged since.
  */
 import { Frame } from '../layout/frame.js';
+
+/** What a snapshot needs of one tree besides its frames. */
+export interface TreeVersion {
+  root: { frameId: number; rootIndex: number; shared: boolean };
+  keyCount: number;
+}
+
+/** A live tree as `preserveTree` sees it (art/tree-core.ts TreeCore). */
+export interface VersionedTree extends TreeVersion {
+  readonly treeId: number;
+  /** The epoch its values were last preserved at. */
+  cowEpoch: number;
+}
 
 /** One open snapshot's view of the frames: its copies of those changed since. */
 export class FrameVersionSet {
   readonly epoch: number;
   readonly saved = new Map<number, Frame>();
+  /** Root location and key count of each tree that changed since, as they were. */
+  readonly trees = new Map<number, TreeVersion>();
   savedBytes = 0;
 
   constructor(epoch: number) {
@@ -48,6 +69,7 @@ export class FrameVersions {
     const i = this.open.indexOf(set);
     if (i >= 0) this.open.splice(i, 1);
     set.saved.clear();
+    set.trees.clear();
   }
 
   get openCount(): number {
@@ -78,5 +100,15 @@ export class FrameVersions {
       s.savedBytes += f.bytes.byteLength;
     }
     f.cowEpoch = this.epoch;
+  }
+
+  /** `t`'s root location or key count may change from now on: give their current values to every open snapshot that needs them. */
+  preserveTree(t: VersionedTree): void {
+    if (t.cowEpoch === this.epoch) return;
+    for (const s of this.open) {
+      if (s.epoch <= t.cowEpoch || s.trees.has(t.treeId)) continue;
+      s.trees.set(t.treeId, { root: t.root, keyCount: t.keyCount });
+    }
+    t.cowEpoch = this.epoch;
   }
 }
