@@ -10,7 +10,8 @@ import { runCrash } from './crash.js';
 import { runDbCrash } from './db-crash.js';
 import { runDbNormal } from './db-normal.js';
 import { runNormal } from './normal.js';
-import { USAGE, UsageError, parseOptions, type SoakOptions } from './options.js';
+import { runLiveReader, runLiveReaders, runLiveWriter } from './live-readers.js';
+import { CHILD_MODES, USAGE, UsageError, parseOptions, type SoakOptions } from './options.js';
 import { Tally, describeError, emit } from './report.js';
 import { prepareSoakDir, removeSoakDir } from './soak-dir.js';
 
@@ -21,9 +22,11 @@ export async function runSoak(argv: string[]): Promise<number> {
   let o: SoakOptions;
   try {
     o = parseOptions(argv);
-    if (o.mode === 'child') {
-      if (o.dir === undefined) throw new UsageError('--mode child needs --dir');
-      await runChild(o, o.dir);
+    if (CHILD_MODES.includes(o.mode)) {
+      if (o.dir === undefined) throw new UsageError(`--mode ${o.mode} needs --dir`);
+      if (o.mode === 'child') await runChild(o, o.dir);
+      else if (o.mode === 'live-writer') await runLiveWriter(o, o.dir);
+      else await runLiveReader(o, o.dir);
       return 1;
     }
   } catch (e) {
@@ -48,6 +51,7 @@ export async function runSoak(argv: string[]): Promise<number> {
     if (o.mode === 'normal') await runNormal(o, dir.path, tally);
     else if (o.mode === 'db-normal') await runDbNormal(o, dir.path, tally);
     else if (o.mode === 'crash') await runCrash(o, dir.path, tally);
+    else if (o.mode === 'live-readers') await runLiveReaders(o, dir.path, tally);
     else await runDbCrash(o, dir.path, tally);
   } catch (e) {
     tally.fatal = `${describeError(e)}${e instanceof Error && e.stack !== undefined ? ` | ${e.stack.split('\n').slice(1, 4).join(' ').trim()}` : ''}`;

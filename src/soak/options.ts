@@ -3,8 +3,10 @@
  * finish in about a minute; docs/TESTING.md shows settings for hours.
  */
 
-export type SoakMode = 'normal' | 'db-normal' | 'crash' | 'db-crash' | 'child';
-export const MODES: readonly SoakMode[] = ['normal', 'db-normal', 'crash', 'db-crash', 'child'];
+export type SoakMode = 'normal' | 'db-normal' | 'crash' | 'db-crash' | 'live-readers' | 'child' | 'live-writer' | 'live-reader';
+export const MODES: readonly SoakMode[] = ['normal', 'db-normal', 'crash', 'db-crash', 'live-readers', 'child', 'live-writer', 'live-reader'];
+/** Modes a parent starts its child processes in (they need --dir and never end by themselves). */
+export const CHILD_MODES: readonly SoakMode[] = ['child', 'live-writer', 'live-reader'];
 
 export interface SoakOptions {
   mode: SoakMode;
@@ -41,14 +43,16 @@ export const DEFAULTS: SoakOptions = {
   round: 0,
 };
 
-export const USAGE = `usage: holt soak --mode normal|db-normal|crash|db-crash [flags]
+export const USAGE = `usage: holt soak --mode normal|db-normal|crash|db-crash|live-readers [flags]
   --dir DIR          working directory (default: a fresh temporary directory, removed after a pass)
   --reset            empty DIR first (only a directory this harness created, marked by .holt-soak)
   --duration SEC     run time in seconds (default ${DEFAULTS.durationSec})
   --keys N           key space size (default ${DEFAULTS.keys})
   --ops N            operation budget for normal modes (default ${DEFAULTS.ops})
   --seed N           decimal or 0x-hex 32-bit seed (default 0x${DEFAULTS.seed.toString(16)})
-  --kill-min-ms N    crash modes: shortest child lifetime (default ${DEFAULTS.killMinMs})
+  --kill-min-ms N    crash modes: shortest child lifetime (default ${DEFAULTS.killMinMs});
+                     live-readers: a writer and four reader processes, one SIGKILLed and
+                     replaced every 0.2-1.5 s, readers checking every state they see
   --kill-max-ms N    crash modes: longest child lifetime (default ${DEFAULTS.killMaxMs})
   --durability fast|sync   (default ${DEFAULTS.durability})
   --cache-mb N       frame cache budget (default ${DEFAULTS.cacheMB})`;

@@ -69,6 +69,17 @@ describe('holt soak', () => {
     expect(v['ackedVerified']).toBeGreaterThan(0);
   });
 
+  it('live-readers: a writer and four reader processes, one SIGKILLed and replaced at a time; every state a reader sees is committed', async () => {
+    const o = await soak(['--mode', 'live-readers', '--duration', '6', '--seed', '5']);
+    const v = verdictOf(o);
+    expect(v, o.stderr).toMatchObject({ verdict: 'PASS', mode: 'live-readers', lost: 0, wrong: 0 });
+    expect(o.code).toBe(0);
+    expect(v['kills']).toBeGreaterThanOrEqual(2);
+    const final = o.lines.find((l) => l['final'] === true);
+    expect(final, o.stderr).toMatchObject({ verify: true });
+    expect(Number(final!['step'])).toBeGreaterThan(0);
+  });
+
   it('refuses to reset a directory it did not create, and rejects unknown flags', async () => {
     const { dir, cleanup } = tempDir('not-a-soak');
     try {
