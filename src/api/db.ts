@@ -23,7 +23,7 @@ import {
 import { applyBatch, batchWriteCount, evaluateBatch } from '../db/atomic-apply.js';
 import { newTreeState, type TreeHost, type TreeState } from '../db/tree-host.js';
 import type { TreeCore, TreeRootLocation } from '../art/tree-core.js';
-import { DurableStore, WriterMovedOn, type RefreshCounters, type StoreHost } from '../db/durable-store.js';
+import { DurableStore, WriterMovedOn, newRefreshCounters, type RefreshCounters, type StoreHost } from '../db/durable-store.js';
 import { MemoryLog, type DbLog } from '../db/db-log.js';
 import type { WalSingleOp } from '../wal/wal-op.js';
 
@@ -59,7 +59,7 @@ export class DB implements TreeHost, SnapshotSource {
   private readonly options: DBOptions;
   private readonly snapshots = new Set<Snapshot>();
   /** A reader's refreshes (lent to each durable store it loads). */
-  private readonly refreshes: RefreshCounters = { catchUps: 0, reloads: 0, recordsApplied: 0, framesInherited: 0, rebases: 0 };
+  private readonly refreshes: RefreshCounters;
   private closed = false;
   private closing: Promise<void> | null = null;
   /** True when opened with `readOnly`: every mutation throws READ_ONLY. */
@@ -72,7 +72,7 @@ export class DB implements TreeHost, SnapshotSource {
     refreshes?: RefreshCounters,
   ) {
     this.pager = pager;
-    if (refreshes !== undefined) this.refreshes = refreshes;
+    this.refreshes = refreshes ?? newRefreshCounters();
     this.options = options;
     this.durable = durable;
     this.log = durable ?? new MemoryLog();
@@ -97,7 +97,7 @@ export class DB implements TreeHost, SnapshotSource {
       throw invalidArgument(`DB.open needs a directory path (a non-empty string without NUL), got ${describe(dir)}`);
     }
     const opts = checkDBOptions(options);
-    const refreshes: RefreshCounters = { catchUps: 0, reloads: 0, recordsApplied: 0, framesInherited: 0, rebases: 0 };
+    const refreshes = newRefreshCounters();
     for (let attempt = 1; ; attempt++) {
       const durable = DurableStore.open(dir, opts, refreshes);
       const db = new DB(durable.pager, durable, opts.readOnly === true, dir, opts, refreshes);

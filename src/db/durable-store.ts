@@ -54,6 +54,11 @@ const DATA_FILE = 'data.holt';
  */
 export const READER_REBASE_MS = 5000;
 
+/** A reader's refresh counters, all zero. */
+export function newRefreshCounters(): RefreshCounters {
+  return { catchUps: 0, reloads: 0, recordsApplied: 0, framesInherited: 0, rebases: 0 };
+}
+
 /** A reader's refreshes, across the stores it reloads into (the DB owns them). */
 export interface RefreshCounters {
   /** Refreshes that only read the WAL appended since the last one. */
@@ -137,7 +142,7 @@ export class DurableStore implements RoundParts, DbLog {
     return this.checkpointer.counters;
   }
 
-  static open(dir: string, options: DurableStoreOptions, refreshes: RefreshCounters = { catchUps: 0, reloads: 0, recordsApplied: 0, framesInherited: 0, rebases: 0 }): DurableStore {
+  static open(dir: string, options: DurableStoreOptions, refreshes: RefreshCounters = newRefreshCounters()): DurableStore {
     if (options.durability !== undefined && options.durability !== 'fast' && options.durability !== 'sync') {
       throw new HoltError('INVALID_ARGUMENT', `durability must be 'fast' or 'sync'`);
     }

@@ -7,13 +7,11 @@
  * taken at random points (some trees first read through them only after they
  * changed) must each still read exactly the oracle copied when they were taken.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DB } from '../../src/index.js';
 import type { Snapshot } from '../../src/api/snapshot.js';
-import { tempDir } from '../support/temp-dir.js';
+import { testDir } from '../support/temp-dir.js';
 
-const dirs: (() => void)[] = [];
-afterAll(() => { for (const c of dirs) c(); });
 
 type Oracle = Map<string, Map<string, string>>;
 
@@ -85,9 +83,7 @@ describe('snapshots of a DB with many small trees', () => {
   });
 
   it('file DB with a small cache: the same, with checkpoints finalizing drops', async () => {
-    const t = tempDir('snap-trees');
-    dirs.push(t.cleanup);
-    const db = DB.open(t.dir, { cacheMB: 8, checkpoint: false });
+    const db = DB.open(testDir('snap-trees'), { cacheMB: 8, checkpoint: false });
     expect(await run(db, 3, () => db.checkpoint())).toBeGreaterThan(10);
     await db.close();
   });

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../support/temp-dir.js';
+import { tempDir, testDir } from '../support/temp-dir.js';
 import { DB } from '../../src/index.js';
 
 const DIST = new URL('../../dist/index.js', import.meta.url).href;
@@ -77,51 +77,47 @@ describe('reader processes beside a writer process', () => {
   }, 120_000);
 
   it('a reader keeps catching up across a writer SIGKILLed mid-write and the writer that replaces it', async () => {
-    const u = tempDir('live-readers-kill');
-    try {
-      const start = (ms: number): Run => run(WRITER, ms, u.dir);
-      // Every state the reader sees must be one a writer committed: the accounts add up.
-      const check = (r: DB, when: string): void => {
-        let sum = 0;
-        for (const name of ['acct-a', 'acct-b']) for (const e of r.openTree(name).scan({ prefix: 'acct/' })) sum += Number(e.value.toString());
-        expect(sum, when).toBe(4000);
-      };
-      const first = start(60_000);
-      await until(() => first.lines.includes('R'), 30_000);
-      const r = DB.open(u.dir, { readOnly: true, cacheMB: 4 });
-      const refreshFor = async (ms: number, when: string): Promise<void> => {
-        const end = Date.now() + ms;
-        while (Date.now() < end) {
-          r.refresh();
-          check(r, when);
-          await new Promise((res) => setTimeout(res, 15));
-        }
-      };
-      await refreshFor(1500, 'beside the first writer');
-      first.child.kill('SIGKILL');
-      expect((await first.done).signal).toBe('SIGKILL');
-      await refreshFor(300, 'after the kill');
-      const second = start(1500);
-      await refreshFor(2500, 'beside the second writer');
-      const ended = await second.done;
-      expect(ended.code, ended.stderr).toBe(0);
-      r.refresh();
-      check(r, 'at the end');
-      // The reader holds exactly what a fresh open of the directory reads.
-      const fresh = DB.open(u.dir, { readOnly: true });
-      for (const info of fresh.listTrees()) {
-        const want = [...fresh.openTree(info.name).scan()].map((e) => `${e.key.toString()}=${e.value.toString()}@${e.version}`);
-        const got = [...r.openTree(info.name).scan()].map((e) => `${e.key.toString()}=${e.value.toString()}@${e.version}`);
-        expect(got, info.name).toEqual(want);
+    const dir = testDir('live-readers-kill');
+    const start = (ms: number): Run => run(WRITER, ms, dir);
+    // Every state the reader sees must be one a writer committed: the accounts add up.
+    const check = (r: DB, when: string): void => {
+      let sum = 0;
+      for (const name of ['acct-a', 'acct-b']) for (const e of r.openTree(name).scan({ prefix: 'acct/' })) sum += Number(e.value.toString());
+      expect(sum, when).toBe(4000);
+    };
+    const first = start(60_000);
+    await until(() => first.lines.includes('R'), 30_000);
+    const r = DB.open(dir, { readOnly: true, cacheMB: 4 });
+    const refreshFor = async (ms: number, when: string): Promise<void> => {
+      const end = Date.now() + ms;
+      while (Date.now() < end) {
+        r.refresh();
+        check(r, when);
+        await new Promise((res) => setTimeout(res, 15));
       }
-      expect(r.listTrees()).toEqual(fresh.listTrees());
-      const s = r.stats().durable!.readers;
-      expect(s.catchUps).toBeGreaterThan(20);
-      console.log('reader across a killed writer', JSON.stringify(s));
-      await fresh.close();
-      await r.close();
-    } finally {
-      u.cleanup();
+    };
+    await refreshFor(1500, 'beside the first writer');
+    first.child.kill('SIGKILL');
+    expect((await first.done).signal).toBe('SIGKILL');
+    await refreshFor(300, 'after the kill');
+    const second = start(1500);
+    await refreshFor(2500, 'beside the second writer');
+    const ended = await second.done;
+    expect(ended.code, ended.stderr).toBe(0);
+    r.refresh();
+    check(r, 'at the end');
+    // The reader holds exactly what a fresh open of the directory reads.
+    const fresh = DB.open(dir, { readOnly: true });
+    for (const info of fresh.listTrees()) {
+      const want = [...fresh.openTree(info.name).scan()].map((e) => `${e.key.toString()}=${e.value.toString()}@${e.version}`);
+      const got = [...r.openTree(info.name).scan()].map((e) => `${e.key.toString()}=${e.value.toString()}@${e.version}`);
+      expect(got, info.name).toEqual(want);
     }
+    expect(r.listTrees()).toEqual(fresh.listTrees());
+    const s = r.stats().durable!.readers;
+    expect(s.catchUps).toBeGreaterThan(20);
+    console.log('reader across a killed writer', JSON.stringify(s));
+    await fresh.close();
+    await r.close();
   }, 120_000);
 });

@@ -7,20 +7,13 @@
  * whichever kind of refresh ran (catch-ups across segment switches and
  * deleted segments, reloads), and the counters say which kind ran.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DB } from '../../src/index.js';
 import type { DBOptions } from '../../src/api/options.js';
-import { tempDir } from '../support/temp-dir.js';
+import { testDir } from '../support/temp-dir.js';
 import { readManifest } from '../../src/store/manifest.js';
 import type { FilePager } from '../../src/store/file-pager.js';
 
-const dirs: (() => void)[] = [];
-afterAll(() => { for (const c of dirs) c(); });
-function fresh(): string {
-  const t = tempDir('catch-up');
-  dirs.push(t.cleanup);
-  return t.dir;
-}
 
 function prng(seed: number): (n: number) => number {
   let x = seed >>> 0 || 1;
@@ -45,7 +38,7 @@ interface Refreshes { catchUps: number; reloads: number; records: number; inheri
 
 /** `lagRounds`: the reader refreshes only every so many rounds (the writer checkpoints past it meanwhile). */
 async function model(seed: number, rebaseMs: number, cacheMB: number, lagRounds = 1): Promise<Refreshes> {
-  const dir = fresh();
+  const dir = testDir('catch-up');
   const rnd = prng(seed);
   const w = DB.open(dir, { checkpoint: false, cacheMB });
   w.tree('t0').put('seed', String(seed));
@@ -116,7 +109,7 @@ describe('reader refresh: catch-up and reload', () => {
   });
 
   it('a refresh reads only what was appended: the records applied are the writer\'s new records', async () => {
-    const dir = fresh();
+    const dir = testDir('catch-up');
     const w = DB.open(dir, { checkpoint: false });
     const t = w.tree('t');
     for (let i = 0; i < 5000; i++) t.put(`k${i}`, 'x');
@@ -135,7 +128,7 @@ describe('reader refresh: catch-up and reload', () => {
   });
 
   it('a reader moves to a newer checkpoint in place only when no frame it may read from disk moved', async () => {
-    const dir = fresh();
+    const dir = testDir('catch-up');
     const w = DB.open(dir, { checkpoint: false });
     const t = w.tree('t');
     for (let i = 0; i < 3000; i++) t.put(`k/${i}`, 'a'.repeat(300));
