@@ -14,14 +14,13 @@ import { Snapshot, type SnapshotSource } from './snapshot.js';
 import { checkDBOptions, type DBOptions, type TreeInfo } from './options.js';
 import type { DBStats } from './stats.js';
 import { collectDBStats } from '../stats/db-stats.js';
-import { releaseTreeFrames } from '../art/frame-walk.js';
 import { MemoryPager } from '../store/memory-pager.js';
 import type { FramePager } from '../store/frame-pager.js';
 import {
   applyCatalogOpOrThrow, assertTreeName, emptyCatalog, liveTreeId, type CatalogState,
 } from '../db/catalog-state.js';
 import { applyBatch, batchWriteCount, evaluateBatch } from '../db/atomic-apply.js';
-import { newTreeState, type TreeHost, type TreeState } from '../db/tree-host.js';
+import { newTreeState, releaseTree, type TreeHost, type TreeState } from '../db/tree-host.js';
 import type { TreeCore, TreeRootLocation } from '../art/tree-core.js';
 import { DurableStore, WriterMovedOn, newRefreshCounters, type RefreshCounters, type StoreHost } from '../db/durable-store.js';
 import { MemoryLog, type DbLog } from '../db/db-log.js';
@@ -289,10 +288,7 @@ export class DB implements TreeHost, SnapshotSource {
   finalizeTree(id: number): void {
     const t = this.trees.get(id);
     if (t === undefined) return;
-    this.pager.versions.preserveTree(t.core); // open snapshots still read it
-    this.pager.beginOperation();
-    this.pager.beginWrite();
-    releaseTreeFrames(t.core);
+    releaseTree(this.pager, t);
     this.trees.delete(id);
     this.catalog = applyCatalogOpOrThrow(applyCatalogOpOrThrow(this.catalog, { kind: 'checkpoint' }).state, { kind: 'finalize', id }).state;
   }

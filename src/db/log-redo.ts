@@ -7,7 +7,6 @@
  * batch (a catalog change is one batch; a state inside it is not a catalog:
  * a crash after a drop once left a directory that could not be opened).
  */
-import { releaseTreeFrames } from '../art/frame-walk.js';
 import { insert } from '../art/insert.js';
 import { erase } from '../art/erase.js';
 import { renameRecord } from '../art/rename.js';
@@ -16,23 +15,14 @@ import type { TreeRootLocation } from '../art/tree-core.js';
 import type { WalRecord, WalSingleOp } from '../wal/wal-op.js';
 import type { CatalogLog } from './catalog-log.js';
 import type { CatalogState } from './catalog-state.js';
-import type { TreeState } from './tree-host.js';
+import { releaseTree, type TreeState } from './tree-host.js';
 import { CATALOG_TREE_ID } from './tree-ids.js';
 
-/** What the store rebuilds: a DB (or a refresh's staging area). */
+/** What the store rebuilds: a DB (or a reader's reload staging area). */
 export interface StoreHost {
   catalog: CatalogState;
   readonly trees: Map<number, TreeState>;
   installTree(name: string, id: number, root?: TreeRootLocation, keyCount?: number): TreeState;
-}
-
-/** A tree's frames go back to the pager and its handles are fenced. */
-export function releaseTree(pager: FramePager, t: TreeState): void {
-  pager.versions.preserveTree(t.core); // open snapshots still read it
-  t.dropped = true;
-  pager.beginOperation();
-  pager.beginWrite();
-  releaseTreeFrames(t.core);
 }
 
 /** Make the host's runtime trees agree with its catalog: install new ones, fence dropped, release finalized. */

@@ -8,6 +8,7 @@
 import { TreeCore, type TreeRootLocation } from '../art/tree-core.js';
 import { createSharedTree } from '../art/shared-frame.js';
 import type { FramePager } from '../store/frame-pager.js';
+import { releaseTreeFrames } from '../art/frame-walk.js';
 
 /** Internal per-tree state shared by every handle on that tree. */
 export interface TreeState {
@@ -53,4 +54,13 @@ export function newTreeState(pager: FramePager, name: string, id: number, root?:
   }
   core.keyCount = keyCount;
   return { name, id, core, dropped: false };
+}
+
+/** A finalized tree: its handles are fenced and its frames go back to the pager (open snapshots keep what they read). */
+export function releaseTree(pager: FramePager, t: TreeState): void {
+  pager.versions.preserveTree(t.core);
+  t.dropped = true;
+  pager.beginOperation();
+  pager.beginWrite();
+  releaseTreeFrames(t.core);
 }
