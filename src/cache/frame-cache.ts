@@ -10,21 +10,25 @@
  *
  * Protection, strongest first. A frame is never evicted while it is dirty,
  * pinned (a checkpoint writing its image, a walk standing in it) or used by
- * the running operation. Among the rest the victim is chosen by class:
+ * the running operation. Among the rest the victim is chosen by class, each
+ * class a list kept in order as frames are used (id-lists.ts), so a decision
+ * looks at a bounded number of list heads (VICTIM_SAMPLE), never at every
+ * resident frame:
  *
  *  - scan:      loaded by a scan and never read by a point operation. Scans
  *               evict these first, so a full scan recycles its own few
  *               buffers instead of pushing out the point-read working set.
  *  - probation: read by one point operation since it was loaded.
- *  - protected: read again by a point operation. Among these the victim is
- *               the one the frequency sketch counts least (TinyLFU), oldest
- *               first on ties; and a missing frame that is counted less than
- *               that victim comes in on probation only (an "admission
- *               protection"), so one-off reads cannot flush a hot set.
+ *  - protected: read again by a point operation, least recently used first.
+ *               The victim is the one the frequency sketch counts least
+ *               (TinyLFU) among the oldest few; and a missing frame that is
+ *               counted less than that victim comes in on probation only (an
+ *               "admission protection"), so one-off reads cannot flush a hot set.
  *  - route anchors: frames with Crossings (the routing frames above the leaf
  *               frames) go last, the shallowest first, as many as fit in a
- *               quarter of the pool; so a cold point read usually costs the
- *               leaf frame only. A routing frame that leaves is a demotion.
+ *               quarter of the pool (one list per base depth; a shallower
+ *               routing frame coming in demotes the deepest anchor to its
+ *               class); so a cold point read usually costs the leaf frame only.
  *
  * Access classes: point reads (`point`) refresh recency, promote and feed the
  * sketch; scans (`scan`) only count hits and misses; silent readers (stats,
@@ -33,6 +37,7 @@
 import type { Frame } from '../layout/frame.js';
 import type { BufferPool, PoolBuffer } from './buffer-pool.js';
 import { FrequencySketch } from './frequency-sketch.js';
+import { IdLists } from './id-lists.js';
 
 export const CLASS_SCAN = 0;
 export const CLASS_PROBATION = 1;
@@ -50,18 +55,21 @@ export interface FrameCacheCounters {
   evictions: number;
   /** Point misses that came in on probation because the victim was used more (TinyLFU). */
   admissionProtections: number;
-  /** Route anchors evicted because anchors outgrew their quarter of the pool. */
+  /** Route anchors demoted to their class because a shallower routing frame took their place in the quarter of the pool. */
   anchorDemotions: number;
 }
 
-/** Victim ranks: lower leaves first. */
-const RANK_SCAN = 0;
-const RANK_PROBATION = 1;
-const RANK_PROTECTED = 2;
-const RANK_ANCHOR = 3;
-/** A scan's own frame while the scan is below its window: kept ahead of everything. */
-const RANK_SPARED_SCAN = 4;
-
+/** Victim lists, drawn from in this order (anchors last, by depth, deepest first). */
+const L_SCAN = 0;
+const L_PROBATION = 1;
+const L_PROTECTED = 2;
+/**
+ * Entries a decision examines in one list at most: ineligible ones (dirty,
+ * pinned, in use) move to the list's tail as they are passed, and among
+ * protected frames the least frequent of this many oldest is the victim. The
+ * bound is what makes a decision cost the same with 100 or 100,000 frames.
+ */
+export const VICTIM_SAMPLE = 8;
 /**
  * Point reads of a non-resident frame (in the sketch's window) before it is
  * loaded whole: the sketch's saturation value. A whole frame costs 128 page
@@ -85,10 +93,23 @@ export class FrameCache {
   private readonly resident: (Frame | undefined)[] = [];
   private readonly buffers: (PoolBuffer | undefined)[] = [];
   private count = 0;
+  /** Victim order: the class lists, then one list of route anchors per base depth. */
+  private readonly lists = new IdLists();
+  /** Base depth -> its anchor list; `anchorDepths` lists those depths ascending. */
+  private readonly anchorListOf = new Map<number, number>();
+  private readonly anchorDepths: number[] = [];
+  private anchors = 0;
+  /** Resident frames that had Crossings when they came in (stats). */
+  private readonly routing = new Set<number>();
   /** Frames taken out so far (evicted or dropped): FramePager.frameChanges. */
   removals = 0;
   /** Route anchors that may be kept ahead of other frames. */
   readonly anchorBudget: number;
+  /**
+   * Entries (list entries, anchor depths) examined by cache decisions so far:
+   * the work a decision costs, which must not grow with the number of frames.
+   */
+  examined = 0;
   /** Current operation stamp: frames touched under it are not evicted. */
   private opStamp = 1;
   /** The class `acquire` decided for the frame it made room for. */
@@ -103,6 +124,9 @@ export class FrameCache {
     this.pool = pool;
     this.sketch = new FrequencySketch(pool.capacity);
     this.anchorBudget = Math.max(1, Math.floor(pool.capacity / 4));
+    this.lists.addList(); // L_SCAN
+    this.lists.addList(); // L_PROBATION
+    this.lists.addList(); // L_PROTECTED
   }
 
   get residentCount(): number {
@@ -125,7 +149,12 @@ export class FrameCache {
     f.lastTouched = this.opStamp;
     this.counters.point.hits++;
     this.sketch.increment(id);
-    if (f.cacheClass !== CLASS_PROTECTED) f.cacheClass = f.cacheClass === CLASS_SCAN ? CLASS_PROBATION : CLASS_PROTECTED;
+    if (f.cacheClass !== CLASS_PROTECTED) {
+      f.cacheClass = f.cacheClass === CLASS_SCAN ? CLASS_PROBATION : CLASS_PROTECTED;
+      this.relist(f);
+    } else if (this.lists.listOf(id) === L_PROTECTED) {
+      this.lists.append(L_PROTECTED, id); // most recently used last
+    }
     return f;
   }
 
@@ -136,7 +165,10 @@ export class FrameCache {
     // A scan frame fetched again after a pause is being reused (short listings
     // of the same prefix, one after another), not streamed past: it joins the
     // point-read frames on probation instead of being the next to go.
-    if (f.cacheClass === CLASS_SCAN && this.opStamp - f.lastTouched > 1) f.cacheClass = CLASS_PROBATION;
+    if (f.cacheClass === CLASS_SCAN && this.opStamp - f.lastTouched > 1) {
+      f.cacheClass = CLASS_PROBATION;
+      this.relist(f);
+    }
     if (stamp) f.lastTouched = this.opStamp;
     this.counters.scan.hits++;
     return f;
@@ -154,9 +186,10 @@ export class FrameCache {
     const freq = this.sketch.frequency(id);
     if (freq < READS_BEFORE_WHOLE) return false;
     if (this.pool.hasRoom) return true;
-    const victim = this.chooseVictim(CLASS_PROBATION, false);
-    // A whole frame costs 64 times a page read: only clearly hotter frames displace others.
-    return victim !== undefined && freq > 2 * this.sketch.frequency(victim.id) + 1;
+    const victim = this.chooseVictim(CLASS_PROBATION);
+    if (victim === undefined) return false;
+    // Frames read once (scan, probation) make way; a protected one only for a frame used more.
+    return victim.cacheClass !== CLASS_PROTECTED || freq > this.sketch.frequency(victim.id);
   }
 
   /** Resident without any bookkeeping (silent readers). */
@@ -197,6 +230,8 @@ export class FrameCache {
     this.resident[f.id] = f;
     this.buffers[f.id] = buf;
     this.count++;
+    if (f.crossings > 0) this.routing.add(f.id);
+    this.relist(f);
   }
 
   /** Resident frames (a snapshot of the set). */
@@ -222,6 +257,9 @@ export class FrameCache {
   /** Take `f` out of the cache and return its buffer (the caller reuses or gives it back). */
   private remove(f: Frame): PoolBuffer {
     const buf = this.buffers[f.id]!;
+    if (this.lists.listOf(f.id) > L_PROTECTED) this.anchors--;
+    this.lists.remove(f.id);
+    this.routing.delete(f.id);
     this.resident[f.id] = undefined;
     this.buffers[f.id] = undefined;
     this.count--;
@@ -232,53 +270,118 @@ export class FrameCache {
 
   /** How many resident frames are routing frames (frames with Crossings). */
   get anchorCount(): number {
-    let n = 0;
-    for (const f of this.resident) if (f !== undefined && f.crossings > 0) n++;
-    return n;
+    return this.routing.size;
+  }
+
+  /** Route anchors: routing frames kept ahead of every other frame. */
+  get anchorFrames(): number {
+    return this.anchors;
   }
 
   /**
-   * The deepest base depth a routing frame may have and still be kept as a
-   * route anchor: the shallowest routing frames win, up to `anchorBudget`.
+   * Put `f` in the list of its class, or keep it among the route anchors:
+   * a frame with Crossings becomes an anchor while the anchors fit their
+   * budget or it is shallower than the deepest anchor, which then goes back
+   * to its class (a demotion). The shallowest routing frames win, as before,
+   * but the order is kept up to date instead of recomputed per decision.
    */
-  private anchorDepthLimit(): number {
-    const depths: number[] = [];
-    for (const f of this.resident) if (f !== undefined && f.crossings > 0) depths.push(f.baseDepth);
-    if (depths.length <= this.anchorBudget) return Infinity;
-    depths.sort((a, b) => a - b);
-    const last = depths[this.anchorBudget - 1]!;
-    // A depth shared across the budget's edge is left out whole: never more anchors than the budget.
-    return depths[this.anchorBudget]! > last ? last : last - 1;
-  }
-
-  /**
-   * The frame to evict, or undefined when every resident frame is held. One
-   * linear pass: a miss costs a disk read, next to which a pass over the
-   * pool's few hundred frames is free.
-   */
-  private chooseVictim(cls: number, count = true): Frame | undefined {
-    const anchorDepth = this.anchorDepthLimit();
-    // A scan below its window takes a buffer from the least valuable other frame.
-    let scanFrames = 0;
-    if (cls === CLASS_SCAN) for (const f of this.resident) if (f !== undefined && f.cacheClass === CLASS_SCAN) scanFrames++;
-    const spareScans = cls === CLASS_SCAN && scanFrames < Math.floor(this.pool.capacity * SCAN_WINDOW_SHARE);
-    let best: Frame | undefined;
-    let bestRank = 99;
-    let bestFreq = 99;
-    for (const f of this.resident) {
-      if (f === undefined || f.dirty || f.pins > 0 || f.lastTouched === this.opStamp) continue;
-      let rank = f.cacheClass === CLASS_SCAN ? RANK_SCAN : f.cacheClass === CLASS_PROBATION ? RANK_PROBATION : RANK_PROTECTED;
-      if (f.crossings > 0 && f.baseDepth <= anchorDepth) rank = RANK_ANCHOR;
-      if (spareScans && rank === RANK_SCAN) rank = RANK_SPARED_SCAN;
-      const freq = rank >= RANK_PROTECTED ? this.sketch.frequency(f.id) : 0;
-      if (rank < bestRank || (rank === bestRank && (freq < bestFreq || (freq === bestFreq && f.lastTouched < best!.lastTouched)))) {
-        best = f;
-        bestRank = rank;
-        bestFreq = freq;
+  private relist(f: Frame): void {
+    const list = this.lists.listOf(f.id);
+    if (list > L_PROTECTED) return; // an anchor stays one until it leaves
+    if (f.crossings > 0) {
+      const depth = f.baseDepth;
+      if (this.anchors < this.anchorBudget) { this.addAnchor(f.id, depth); return; }
+      const deepest = this.deepestAnchorList();
+      if (deepest >= 0 && depth < this.anchorDepths[deepest]!) {
+        const demoted = this.resident[this.lists.head(this.anchorListOf.get(this.anchorDepths[deepest]!)!)]!;
+        this.anchors--;
+        this.lists.append(classList(demoted.cacheClass), demoted.id);
+        this.counters.anchorDemotions++;
+        this.addAnchor(f.id, depth);
+        return;
       }
     }
-    if (count && best !== undefined && best.crossings > 0) this.counters.anchorDemotions++;
+    this.lists.append(classList(f.cacheClass), f.id);
+  }
+
+  private addAnchor(id: number, depth: number): void {
+    let list = this.anchorListOf.get(depth);
+    if (list === undefined) {
+      list = this.lists.addList();
+      this.anchorListOf.set(depth, list);
+      let i = this.anchorDepths.length;
+      while (i > 0 && this.anchorDepths[i - 1]! > depth) i--;
+      this.anchorDepths.splice(i, 0, depth);
+    }
+    this.lists.append(list, id);
+    this.anchors++;
+  }
+
+  /** Index in `anchorDepths` of the deepest depth holding an anchor, or -1. */
+  private deepestAnchorList(): number {
+    for (let i = this.anchorDepths.length - 1; i >= 0; i--) {
+      this.examined++;
+      if (this.lists.length(this.anchorListOf.get(this.anchorDepths[i]!)!) > 0) return i;
+    }
+    return -1;
+  }
+
+  /** A frame that may leave now: not dirty, not pinned, not used by the running operation. */
+  private evictable(f: Frame): boolean {
+    return !f.dirty && f.pins === 0 && f.lastTouched !== this.opStamp;
+  }
+
+  /**
+   * The oldest evictable frame of `list` within VICTIM_SAMPLE entries, or
+   * with `leastFrequent` the least frequent of the first VICTIM_SAMPLE
+   * evictable ones. Passed-over entries move to the tail.
+   */
+  private pick(list: number, leastFrequent: boolean): Frame | undefined {
+    let best: Frame | undefined;
+    let bestFreq = 99;
+    let id = this.lists.head(list);
+    for (let k = 0; k < VICTIM_SAMPLE && id >= 0; k++) {
+      this.examined++;
+      const f = this.resident[id]!;
+      const next = this.lists.after(id);
+      if (!this.evictable(f)) {
+        if (next >= 0) this.lists.append(list, id);
+      } else if (!leastFrequent) {
+        return f;
+      } else {
+        const freq = this.sketch.frequency(id);
+        if (freq < bestFreq) { best = f; bestFreq = freq; }
+      }
+      id = next;
+    }
     return best;
+  }
+
+  /**
+   * The frame to evict, or undefined when none of the entries examined may
+   * leave. Scan frames first (unless a scan is below its window: it takes
+   * from the others then), probation, the least frequent of the oldest
+   * protected frames, route anchors deepest first; a bounded number of
+   * entries per list, so a decision costs the same however many frames are
+   * resident.
+   */
+  private chooseVictim(cls: number): Frame | undefined {
+    const spareScans = cls === CLASS_SCAN && this.lists.length(L_SCAN) < Math.floor(this.pool.capacity * SCAN_WINDOW_SHARE);
+    const victim = (spareScans ? undefined : this.pick(L_SCAN, false))
+      ?? this.pick(L_PROBATION, false)
+      ?? this.pick(L_PROTECTED, true);
+    if (victim !== undefined) return victim;
+    // Anchors, deepest first: at most two depths are examined per decision.
+    let examinedDepths = 0;
+    for (let i = this.deepestAnchorList(); i >= 0 && examinedDepths < 2; i--) {
+      const list = this.anchorListOf.get(this.anchorDepths[i]!)!;
+      this.examined++;
+      if (this.lists.length(list) === 0) continue;
+      examinedDepths++;
+      const f = this.pick(list, false);
+      if (f !== undefined) return f;
+    }
+    return spareScans ? this.pick(L_SCAN, false) : undefined;
   }
 
   /** Note a read from storage of `bytes` for `cls`. */
@@ -287,4 +390,8 @@ export class FrameCache {
     c.misses++;
     c.bytesRead += bytes;
   }
+}
+
+function classList(cls: number): number {
+  return cls === CLASS_SCAN ? L_SCAN : cls === CLASS_PROBATION ? L_PROBATION : L_PROTECTED;
 }

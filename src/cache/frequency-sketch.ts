@@ -6,6 +6,9 @@
  * estimate is the minimum of the four, so it can over-count (collisions) but
  * never under-count. After `sampleSize` increments every counter is halved,
  * so frequency means "recently frequent" and a once-hot frame cools down.
+ * Every increment counts toward the sample, saturated or not: counting only
+ * those that changed a counter stopped aging once the hot ids saturated, and
+ * frames that were hot once stayed at 15 and were never displaced again.
  */
 
 const ROWS = 4;
@@ -39,12 +42,11 @@ export class FrequencySketch {
 
   /** Count one access to `id`. */
   increment(id: number): void {
-    let added = false;
     for (let r = 0; r < ROWS; r++) {
       const i = this.index(r, id);
-      if (this.counters[i]! < MAX_COUNT) { this.counters[i]!++; added = true; }
+      if (this.counters[i]! < MAX_COUNT) this.counters[i]!++;
     }
-    if (added && ++this.additions >= this.sampleSize) this.age();
+    if (++this.additions >= this.sampleSize) this.age();
   }
 
   /** Estimated recent accesses to `id` (0..15). */
