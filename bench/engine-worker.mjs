@@ -7,12 +7,20 @@
  * The worker builds the data set and every op stream from the job's seed, loads the
  * data set (untimed), records memory, runs a correctness probe, then times each op:
  * one warm-up pass, then `reps` timed passes over later parts of the same stream.
+ *
+ * Regime 'gc' (`npm run bench -- --gc-between-reps`) is the one common in JS
+ * benchmarking and close to a busy server: one full `gc()` before every timed
+ * repetition, so the young generation starts small and whatever a call allocates is
+ * collected inside the measurement; listed keys come back as strings where the
+ * workload's keys are strings. It also reports the bytes each op allocates on the JS heap
+ * (allocatedBytesPerOp).
  */
 
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
 import { loadEngine } from './adapters/index.mjs';
 import { getWorkload } from './workloads/index.mjs';
 import { buildStream, getOpKind } from './lib/ops.mjs';
@@ -35,6 +43,8 @@ import { summarize } from './lib/stats.mjs';
  * @property {OpPlan[]} ops
  * @property {string} [dir]  an empty directory for the engine (run.mjs creates and removes
  *   it, so a killed worker leaves nothing behind); made here when absent
+ * @property {'usual' | 'gc'} [regime]  'gc': a full collection before every timed
+ *   repetition, string keys out, allocation per op measured (see the header)
  */
 
 const VALUE_POOL = 1024;
@@ -43,6 +53,9 @@ const MIB = 1024 * 1024;
 
 /** Keeps results of timed calls observable so nothing is optimised away. */
 let sink = 0;
+
+/** How many ops of a stream the allocation count runs (fewer if the stream is shorter). */
+const ALLOC_OPS = 2_000;
 
 const gc = () => {
   if (typeof globalThis.gc === 'function') {
@@ -120,14 +133,42 @@ async function timeRange(fn, isSync, from, to, deadline) {
 }
 
 /**
+ * Bytes allocated on the JS heap per op over ops [0, n) of a stream (its warm-up part,
+ * so the code is already optimised): the growth of the used heap, plus what every
+ * collection during the loop freed (v8.GCProfiler records the heap before and after each),
+ * so a scavenge in the middle does not hide what was allocated before it. Native memory
+ * (an engine's own malloc) is not counted: this is what the JS collector has to clean up.
+ * @param {(i: number) => number | Promise<number>} fn
+ * @param {boolean} isSync
+ * @param {number} n
+ */
+async function allocatedPerOp(fn, isSync, n) {
+  if (typeof globalThis.gc === 'function') globalThis.gc();
+  const profiler = new v8.GCProfiler();
+  profiler.start();
+  const before = v8.getHeapStatistics().used_heap_size;
+  let acc = 0;
+  if (isSync) for (let i = 0; i < n; i++) acc += /** @type {number} */ (fn(i));
+  else for (let i = 0; i < n; i++) acc += await fn(i);
+  const after = v8.getHeapStatistics().used_heap_size;
+  const { statistics } = profiler.stop();
+  sink += acc;
+  let freed = 0;
+  for (const s of statistics) freed += s.beforeGC.heapStatistics.usedHeapSize - s.afterGC.heapStatistics.usedHeapSize;
+  return Math.max(0, (after - before + freed) / n);
+}
+
+/**
  * Warm-up, then timed repetitions. The warm-up (capped at `count` ops or `targetMs`)
  * also sizes the repetitions: each takes about `targetMs`, between `MIN_OPS` and
- * `count` ops, so slow engines run a shorter prefix of the same stream.
+ * `count` ops, so slow engines run a shorter prefix of the same stream. With
+ * `gcBetweenReps`, one full collection runs (untimed) before each repetition.
  * @param {(i: number) => number | Promise<number>} fn
  * @param {boolean} isSync
  * @param {OpPlan} plan
+ * @param {boolean} gcBetweenReps
  */
-async function measure(fn, isSync, plan) {
+async function measure(fn, isSync, plan, gcBetweenReps) {
   const deadline = process.hrtime.bigint() + BigInt(Math.round(plan.targetMs * 1e6));
   const warm = await timeRange(fn, isSync, 0, plan.count, deadline);
   const perOp = warm.ns / Math.max(1, warm.done);
@@ -136,6 +177,7 @@ async function measure(fn, isSync, plan) {
   const samples = [];
   for (let r = 0; r < plan.reps; r++) {
     const from = plan.count + r * repCount;
+    if (gcBetweenReps && typeof globalThis.gc === 'function') globalThis.gc();
     const { ns } = await timeRange(fn, isSync, from, from + repCount);
     samples.push(ns / repCount);
   }
@@ -165,7 +207,8 @@ async function run(job) {
   try {
     gc();
     const before = process.memoryUsage();
-    await adapter.open({ mode: job.mode, dir, keyType: workload.keyType });
+    const gcRegime = job.regime === 'gc';
+    await adapter.open({ mode: job.mode, dir, keyType: workload.keyType, stringKeys: gcRegime });
     const loadStart = process.hrtime.bigint();
     await adapter.load(loadKeys, loadValues);
     const loadMs = Number(process.hrtime.bigint() - loadStart) / 1e6;
@@ -183,7 +226,7 @@ async function run(job) {
 
     const check = await probe(adapter, workload, data, job.seed);
 
-    /** @type {Record<string, import('./lib/stats.mjs').Summary & { samples: number[], count: number, sync: boolean }>} */
+    /** @type {Record<string, import('./lib/stats.mjs').Summary & { samples: number[], count: number, sync: boolean, allocatedBytesPerOp?: number }>} */
     const ops = {};
     for (const plan of job.ops) {
       const kind = getOpKind(plan.name);
@@ -191,8 +234,9 @@ async function run(job) {
       const isSync = kind.uses.every((m) => adapter.syncOps.has(m));
       const fn = isSync ? kind.sync(adapter, stream, workload) : kind.async(adapter, stream, workload);
       gc();
-      const { samples, repCount } = await measure(fn, isSync, plan);
+      const { samples, repCount } = await measure(fn, isSync, plan, gcRegime);
       ops[plan.name] = { ...summarize(samples), samples, count: repCount, sync: isSync };
+      if (gcRegime) ops[plan.name].allocatedBytesPerOp = await allocatedPerOp(fn, isSync, Math.min(ALLOC_OPS, plan.count));
     }
 
     await adapter.close();

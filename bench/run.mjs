@@ -20,6 +20,7 @@ import { BASELINE_JSON, LATEST_JSON, RESULTS_DIR, RESULTS_MD, SCALE_SVG, WORKER 
 import { BASE_SIZE, MODES, parseOptions, planJobs } from './lib/plan.mjs';
 import { keptSections, renderResults } from './lib/report.mjs';
 import { scaleSvg } from './lib/svg.mjs';
+import { strictAllocRows, strictCells, strictTimeRows, textTable } from './lib/strict.mjs';
 import { makeDataDir } from './engine-worker.mjs';
 
 /** @param {string} line */
@@ -83,13 +84,15 @@ export async function runBench(options, command) {
   // shared machine does not always land on the same engines.
   const schedule = Array.from({ length: options.rounds }, (_, r) => (r % 2 ? [...jobs].reverse() : jobs)).flat();
   for (const [i, job] of schedule.entries()) {
-    const label = `${job.engine} ${job.workload} ${job.mode} ${formatSize(job.size)}`;
+    const label = `${job.engine} ${job.workload} ${job.mode} ${formatSize(job.size)}${job.regime === 'gc' ? ' gc' : ''}`;
     const result = await runWorker(job, options.profile.jobTimeoutMs);
     runs.push(result);
     const status = result.error ? `FAILED: ${result.error}` : `${(result.wallMs / 1000).toFixed(1)} s`;
     log(`  [${String(i + 1).padStart(String(schedule.length).length)}/${schedule.length}] ${label.padEnd(44)} ${status}`);
   }
-  const merged = mergeRounds(runs);
+  const allMerged = mergeRounds(runs);
+  const merged = allMerged.filter((r) => r.regime !== 'gc');
+  const strictRuns = allMerged.filter((r) => r.regime === 'gc');
 
   const results = {
     schema: 1,
@@ -108,6 +111,8 @@ export async function runBench(options, command) {
     level: compareLevel(merged),
     scale: scalePoints(merged),
     runs: merged,
+    // The --gc-between-reps regime, kept apart so the usual tables and bench:check's ratios stay as they were.
+    strict: strictRuns.length > 0 ? { comparisons: compare(strictRuns), runs: strictRuns } : null,
   };
   return results;
 }
@@ -125,6 +130,12 @@ export function printTables(results) {
       const title = `${workload} / ${mode} (ns/op; ratio = peer / Holt, above 1 Holt is faster)`;
       process.stdout.write(`\n${consoleTable(title, cells, memoryCells(results.runs, workload, mode, BASE_SIZE))}\n`);
     }
+  }
+  for (const workload of [...new Set((results.strict?.comparisons ?? []).map((c) => c.workload))]) {
+    const cells = strictCells(results, workload);
+    if (cells.length === 0) continue;
+    process.stdout.write(`\n${workload} / memory, --gc-between-reps (ns/op; ratio = peer / Holt)\n${textTable(strictTimeRows(cells))}\n`);
+    process.stdout.write(`\n${workload} / memory, --gc-between-reps: bytes allocated on the JS heap per op\n${textTable(strictAllocRows(cells))}\n`);
   }
   const scaleSizes = [...new Set(results.scale.map((p) => p.size))].sort((a, b) => a - b);
   if (scaleSizes.length > 1) {

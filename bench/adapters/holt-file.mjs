@@ -18,6 +18,7 @@ async function createAdapter() {
   let tree;
   /** @type {import('./index.mjs').OpenOptions} */
   let opened;
+  let stringKeys = false;
   /** @param {'fast' | 'sync'} durability */
   const openDb = (durability) => {
     db = DB.open(opened.dir, { durability });
@@ -27,6 +28,7 @@ async function createAdapter() {
     syncOps: SYNC_OPS,
     open(options) {
       opened = options;
+      stringKeys = options.stringKeys === true && options.keyType === 'string';
       openDb('fast');
     },
     async load(keys, values) {
@@ -39,7 +41,7 @@ async function createAdapter() {
         openDb('sync');
       }
     },
-    ...treeOps(() => tree),
+    ...treeOps(() => tree, () => stringKeys),
     async close() {
       await db.close();
     },

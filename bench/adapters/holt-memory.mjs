@@ -11,16 +11,18 @@ async function createAdapter() {
   let db;
   /** @type {any} */
   let tree;
+  let stringKeys = false;
   return {
     syncOps: SYNC_OPS,
-    open() {
+    open(options) {
+      stringKeys = options.stringKeys === true && options.keyType === 'string';
       db = DB.memory();
       tree = db.tree('bench');
     },
     load(keys, values) {
       for (let i = 0; i < keys.length; i++) tree.put(keys[i], values[i]);
     },
-    ...treeOps(() => tree),
+    ...treeOps(() => tree, () => stringKeys),
     async close() {
       await db.close();
     },
@@ -29,6 +31,7 @@ async function createAdapter() {
       cache: 'all frames resident',
       rename: 'native tree.rename(from, to, { overwrite: true })',
       listDir: 'native scan({ prefix, delimiter, keysOnly, limit })',
+      keys: stringKeys ? "listed as strings (keyEncoding: 'utf8')" : 'listed as Buffers',
     }),
   };
 }

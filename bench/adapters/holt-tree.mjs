@@ -24,9 +24,11 @@ export async function importHolt() {
 /**
  * Binds the adapter operations to a tree.
  * @param {() => any} tree returns the current Tree
+ * @param {() => boolean} [stringKeys] whether listings hand keys out as strings
+ *   (`keyEncoding: 'utf8'`, OpenOptions.stringKeys) rather than Buffers
  * @returns {Pick<import('./index.mjs').Adapter, 'get' | 'put' | 'delete' | 'rename' | 'list' | 'listDir'>}
  */
-export function treeOps(tree) {
+export function treeOps(tree, stringKeys = () => false) {
   return {
     get: (key) => tree().get(key),
     put: (key, value) => tree().put(key, value),
@@ -35,7 +37,8 @@ export function treeOps(tree) {
     list(prefix, n) {
       /** @type {Array<[any, Buffer]>} */
       const rows = [];
-      for (const entry of tree().scan({ prefix, limit: n })) {
+      const scan = stringKeys() ? tree().scan({ prefix, limit: n, keyEncoding: 'utf8' }) : tree().scan({ prefix, limit: n });
+      for (const entry of scan) {
         rows.push([entry.key, entry.value]);
         if (rows.length >= n) break;
       }
@@ -44,7 +47,10 @@ export function treeOps(tree) {
     listDir(prefix, delimiter, n) {
       /** @type {any[]} */
       const entries = [];
-      for (const entry of tree().scan({ prefix, delimiter, keysOnly: true, limit: n })) {
+      const scan = stringKeys()
+        ? tree().scan({ prefix, delimiter, keysOnly: true, limit: n, keyEncoding: 'utf8' })
+        : tree().scan({ prefix, delimiter, keysOnly: true, limit: n });
+      for (const entry of scan) {
         entries.push(entry.key);
         if (entries.length >= n) break;
       }

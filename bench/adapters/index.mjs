@@ -19,6 +19,8 @@
  * @property {string} dir  an empty directory the engine may use (file-backed modes and
  *   tmpfs-backed memory mode)
  * @property {'string' | 'binary'} keyType
+ * @property {boolean} [stringKeys]  with string keys, hand listed keys back as strings too
+ *   (the --gc-between-reps regime); engines that return strings anyway ignore it
  *
  * @typedef {object} Adapter
  * @property {Set<string>} syncOps  names of the methods below that never return a promise

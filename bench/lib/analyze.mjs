@@ -9,8 +9,8 @@ import { summarize } from './stats.mjs';
 
 /**
  * @typedef {import('./stats.mjs').Summary} Summary
- * @typedef {{ engine: string, workload: string, mode: string, size: number, role: string,
- *   ops?: Record<string, Summary & { samples: number[], count: number, sync: boolean }>,
+ * @typedef {{ engine: string, workload: string, mode: string, size: number, role: string, regime?: string,
+ *   ops?: Record<string, Summary & { samples: number[], count: number, sync: boolean, allocatedBytesPerOp?: number }>,
  *   check?: Record<string, unknown>, error?: string, memory?: Record<string, number>,
  *   settings?: Record<string, unknown>, loadMs?: number, wallMs: number }} RunResult
  *
@@ -21,6 +21,7 @@ import { summarize } from './stats.mjs';
  * @property {number | null} ratio      peer median / Holt median (> 1: Holt is faster)
  * @property {number | null} ratioLow   peer p10 / Holt p90 (pessimistic end of the noise)
  * @property {number | null} ratioHigh  peer p90 / Holt p10
+ * @property {number} [allocatedBytesPerOp]  JS heap bytes per op (the --gc-between-reps regime)
  *
  * @typedef {object} Comparison
  * @property {string} workload
@@ -28,15 +29,20 @@ import { summarize } from './stats.mjs';
  * @property {number} size
  * @property {string} op
  * @property {string} holtEngine
- * @property {{ median: number, p10: number, p90: number } | null} holt
+ * @property {{ median: number, p10: number, p90: number, allocatedBytesPerOp?: number } | null} holt
  * @property {Record<string, PeerCell>} peers
  */
 
 /** @param {number} x */
 const round = (x) => Math.round(x * 1000) / 1000;
 
-/** @param {Summary} s */
-const brief = (s) => ({ median: round(s.median), p10: round(s.p10), p90: round(s.p90) });
+/** @param {Summary & { allocatedBytesPerOp?: number }} s */
+const brief = (s) => ({
+  median: round(s.median),
+  p10: round(s.p10),
+  p90: round(s.p90),
+  ...(s.allocatedBytesPerOp === undefined ? {} : { allocatedBytesPerOp: Math.round(s.allocatedBytesPerOp * 10) / 10 }),
+});
 
 /**
  * Folds the rounds of one job (same engine, workload, mode, size) into one run whose
@@ -49,7 +55,7 @@ export function mergeRounds(runs) {
   /** @type {Map<string, RunResult[]>} */
   const jobs = new Map();
   for (const run of runs) {
-    const key = `${run.engine}\u0000${run.workload}\u0000${run.mode}\u0000${run.size}`;
+    const key = `${run.engine}\u0000${run.workload}\u0000${run.mode}\u0000${run.size}\u0000${run.regime ?? 'usual'}`;
     jobs.set(key, [...(jobs.get(key) ?? []), run]);
   }
   /** @type {RunResult[]} */
@@ -65,7 +71,9 @@ export function mergeRounds(runs) {
     for (const op of Object.keys(ok[0].ops ?? {})) {
       const cells = ok.map((r) => r.ops?.[op]).filter((c) => c !== undefined);
       const samples = cells.flatMap((c) => c.samples);
+      const allocated = cells.map((c) => c.allocatedBytesPerOp).filter((a) => a !== undefined);
       ops[op] = { ...summarize(samples), samples, count: cells[0].count, sync: cells[0].sync };
+      if (allocated.length > 0) ops[op].allocatedBytesPerOp = Math.min(...allocated);
     }
     out.push({ ...ok[0], ops, wallMs: ok.reduce((n, r) => n + r.wallMs, 0) });
   }

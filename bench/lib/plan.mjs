@@ -6,6 +6,9 @@
  * ops (reads do not touch the disk path that durability changes) with small counts.
  * Scale jobs: memory mode, get and list_dir_8 at the larger sizes; the 20k point of
  * the curve is the main memory run.
+ * Strict jobs (--gc-between-reps): the main memory jobs again in the 'gc' regime
+ * (engine-worker.mjs: a full collection before every timed repetition, string keys out,
+ * bytes allocated per op), reported beside the usual regime.
  */
 
 import { parseArgs } from 'node:util';
@@ -82,6 +85,7 @@ export const PROFILES = {
  * @property {string | undefined} out  write the results JSON here instead
  * @property {number} seed
  * @property {number} rounds  times every job runs (rounds alternate direction; samples merge)
+ * @property {boolean} gcBetweenReps  also run the memory jobs in the 'gc' regime
  */
 
 /** @param {string | undefined} value @param {readonly string[]} allowed @param {string} what */
@@ -104,7 +108,9 @@ export const USAGE = `usage: npm run bench -- [options]
   --save-baseline       also write bench/results/baseline.json (compared by npm run bench:check)
   --out FILE            write the results JSON to FILE only (no RESULTS.md / latest.json)
   --seed N              PRNG seed (default ${DEFAULT_SEED})
-  --rounds N            run every job N times, alternating order, and merge the samples (noisy machines)`;
+  --rounds N            run every job N times, alternating order, and merge the samples (noisy machines)
+  --gc-between-reps     also run the memory jobs in the strict regime: gc() before every timed repetition,
+                        keys out as strings, bytes allocated per op; reported beside the usual regime`;
 
 /**
  * @param {string[]} argv
@@ -124,6 +130,7 @@ export function parseOptions(argv) {
       out: { type: 'string' },
       seed: { type: 'string' },
       rounds: { type: 'string' },
+      'gc-between-reps': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -144,11 +151,12 @@ export function parseOptions(argv) {
     out: values.out,
     seed: values.seed === undefined ? DEFAULT_SEED : Number(values.seed),
     rounds: Math.max(1, Math.floor(Number(values.rounds ?? 1)) || 1),
+    gcBetweenReps: values['gc-between-reps'] ?? false,
   };
 }
 
 /**
- * @typedef {import('../engine-worker.mjs').Job & { role: 'main' | 'scale' }} PlannedJob
+ * @typedef {import('../engine-worker.mjs').Job & { role: 'main' | 'scale' | 'strict' }} PlannedJob
  */
 
 /**
@@ -179,6 +187,9 @@ export function planJobs(options, engines) {
         const engine = engines[name];
         if (!engine || !engine.modes.includes(/** @type {any} */ (mode))) continue;
         jobs.push({ role: 'main', engine: name, workload: workloadName, mode: /** @type {any} */ (mode), size: BASE_SIZE, seed: options.seed, ops });
+        if (options.gcBetweenReps && mode === 'memory') {
+          jobs.push({ role: 'strict', regime: 'gc', engine: name, workload: workloadName, mode: 'memory', size: BASE_SIZE, seed: options.seed, ops });
+        }
       }
     }
     if (!options.scale) continue;

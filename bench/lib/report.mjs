@@ -9,6 +9,7 @@ import { enginesOf, formatNs, formatRatio, formatSize, formatSpread, levelRows, 
 import { BASE_SIZE, MODES } from './plan.mjs';
 import { IO_RESULTS_MD } from './paths.mjs';
 import { FACTOR_PEERS, GET_1M, ISSUE_OPS, PEER_FACTOR } from './issue-targets.mjs';
+import { strictAllocRows, strictCells, strictTimeRows } from './strict.mjs';
 
 const MODE_TEXT = {
   memory: 'memory (no files; lmdb and classic-level on tmpfs)',
@@ -85,6 +86,38 @@ function issueSection(results) {
     }
   }
   out.push(short.length === 0 ? '- none' : `- ${short.join('; ')}`, '');
+  return out;
+}
+
+/**
+ * "Strict regime": the memory jobs again with a full gc() before every timed repetition
+ * and keys out as strings (`--gc-between-reps`), with the bytes each op allocates.
+ * @param {any} results
+ * @returns {string[]}
+ */
+function strictSection(results) {
+  const workloads = [...new Set((results.strict?.comparisons ?? []).map((/** @type {any} */ c) => c.workload))];
+  if (workloads.length === 0) return [];
+  const out = ['## Strict regime (`--gc-between-reps`)', ''];
+  out.push(
+    [
+      'The memory jobs again, each engine in a process of its own, in the regime common in JS benchmarking and close to a',
+      'busy server: one full `gc()` (`node --expose-gc`) before every timed repetition, so the young generation starts',
+      'small and whatever a call allocates is collected inside the measurement; keys go in and come back as strings',
+      "(Holt with `keyEncoding: 'utf8'`, lmdb and better-sqlite3 with their string keys); values are Buffers the caller",
+      'keeps. Median ns/op; ratio = peer time / Holt time. **Bytes per op** are what one op allocates on the JS heap over',
+      'the first ops of its stream (the heap\'s growth plus what each collection in between freed, from `v8.GCProfiler`),',
+      "the adapter's own result arrays included (the same shapes for every engine); an engine's native memory is not",
+      `counted. Issue 26 asks for Holt at least ${PEER_FACTOR}x faster than ${FACTOR_PEERS.join(' and ')} on \`get\`, \`put\`, \`list\`, \`list_dir_8\` and \`metadata_mix\`.`,
+    ].join('\n'),
+    '',
+  );
+  for (const workload of workloads) {
+    const cells = strictCells(results, workload);
+    if (cells.length === 0) continue;
+    out.push(`### ${workload}, memory, gc between repetitions`, '', mdTable(strictTimeRows(cells).map((r, i) => (i === 0 ? r : [`\`${r[0]}\``, ...r.slice(1)]))), '');
+    out.push(`Bytes allocated on the JS heap per op (${workload}):`, '', mdTable(strictAllocRows(cells).map((r, i) => (i === 0 ? r : [`\`${r[0]}\``, ...r.slice(1)]))), '');
+  }
   return out;
 }
 
@@ -187,6 +220,8 @@ export function renderResults(results) {
       out.push('');
     }
   }
+
+  out.push(...strictSection(results));
 
   const level = levelRows(results.level ?? [], BASE_SIZE);
   if (level.length > 1) {
