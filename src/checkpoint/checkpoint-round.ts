@@ -20,7 +20,9 @@
 import type { CheckpointStats } from '../api/stats.js';
 import type { FileHandle } from '../io/types.js';
 import { FRAME_SIZE } from '../layout/frame-header.js';
-import { slotOffset, type CapturedImage, type FilePager } from '../store/file-pager.js';
+import type { CapturedImage } from '../store/captured-round.js';
+import type { FilePager } from '../store/file-pager.js';
+import { slotOffset } from '../store/slot-map.js';
 import { publishManifest, type Manifest } from '../store/manifest.js';
 import type { Io } from '../io/types.js';
 import type { WalSegments } from '../wal/segments.js';

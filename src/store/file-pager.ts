@@ -1,18 +1,28 @@
 /**
  * FilePager: frames over a data file, cached in a bounded buffer pool.
  *
- * Frame `id` lives in data-file slot `slots.get(id)` (slot N at byte N x 512 KiB,
- * read and written with O_DIRECT where the filesystem allows). A frame not
- * resident is read on demand, synchronously, into a pool buffer, and its
- * checksum checked. Which frames stay in memory is the FrameCache's business
- * (src/cache/frame-cache.ts); this module owns where frames live on disk, which
- * frames changed, and the checkpoint's view of both.
+ * Frame `id` lives in the data-file slot its SlotMap names (slot-map.ts; read
+ * and written with O_DIRECT where the filesystem allows). A frame not resident
+ * is read on demand, synchronously, into a pool buffer, and its checksum
+ * checked. Which frames stay in memory is the FrameCache's business
+ * (src/cache/frame-cache.ts), where slots are the SlotMap's, and point reads
+ * of frames not in memory go page by page through the ColdPageReader
+ * (cold-page-reader.ts). This module owns which frames changed since the last
+ * checkpoint, and the checkpoint's view of them:
+ *
+ *   dirty     frames changed since the last capture (written by the next round).
+ *   released  frames dropped since the last capture (their slots retire when
+ *             the next manifest, which stops naming them, is published).
+ *   inflight  frames whose captured image the running round is still writing
+ *             (pinned meanwhile: evicted and read back, they would come from
+ *             their old slot).
  *
  * Slots are never overwritten in place: a checkpoint writes each dirty frame
  * to a fresh slot, and old slots return to the free pool only after the
- * manifest that stops naming them is durable. The round goes through three
- * methods so that no other module touches these sets: `captureRound`,
- * then `commitRound` (manifest published) or `rollbackRound` (it was not).
+ * manifest that stops naming them is durable and no reader reads an older one.
+ * The round goes through three methods so that no other module touches these
+ * sets: `captureRound`, then `commitRound` (manifest published) or
+ * `rollbackRound` (it was not).
  */
 import { HoltError } from '../errors.js';
 import { Frame } from '../layout/frame.js';
@@ -20,13 +30,16 @@ import { FRAME_SIZE } from '../layout/frame-header.js';
 import type { FileHandle, Io } from '../io/types.js';
 import { BufferPool, wholeAlignedBuffer, type BufferPoolStats, type PoolBuffer } from '../cache/buffer-pool.js';
 import { CLASS_PROBATION, CLASS_SCAN, FrameCache, type FrameCacheCounters } from '../cache/frame-cache.js';
-import { PageCache } from '../cache/page-cache.js';
-import { PAGE_SIZE, READ_INDEX_BYTES, SLOT_BYTES, indexPageValid, listedPageCrc } from '../layout/read-index.js';
-import { crc32c } from '../checksum/crc32c.js';
-import type { ColdReader, FramePager } from './frame-pager.js';
+import type { PageCache } from '../cache/page-cache.js';
+import { PAGE_SIZE, READ_INDEX_BYTES } from '../layout/read-index.js';
+import { readFrameBytes } from './checked-read.js';
+import { ColdPageReader, type ColdReadCounters } from './cold-page-reader.js';
+import type { FramePager } from './frame-pager.js';
 import { FrameVersions } from './frame-versions.js';
 import { SharedRoots } from './shared-roots.js';
 import { frameImageDefect, sealFrameImage } from './frame-checksum.js';
+import { SlotMap, slotOffset } from './slot-map.js';
+import type { CapturedImage, CapturedRound } from './captured-round.js';
 
 /** The fewest frames a cache holds, whatever cacheMB says: a walk holds a few at once. */
 export const MIN_CACHE_FRAMES = 8;
@@ -36,49 +49,7 @@ const PAGE_CACHE_SHARE = 1 / 8;
 /** Writes the read index of a frame image (art/read-index.ts; injected so store/ stays below art/). */
 export type ReadIndexBuilder = (frame: Frame, out: Uint8Array) => void;
 
-/** Cold point reads served from read-index pages instead of whole frames. */
-export interface ColdReadCounters {
-  /** Frames probed through their read index. */
-  probes: number;
-  /** Page reads from the data file (index and leaf pages) and their bytes. */
-  pageReads: number;
-  pageBytesRead: number;
-  /** Pages served from the page cache. */
-  pageHits: number;
-  /** Probes that could not answer (incomplete or damaged index page): the frame was loaded. */
-  fallbacks: number;
-}
-
-/** One frame image a checkpoint writes. */
-export interface CapturedImage {
-  frameId: number;
-  slot: number;
-  image: Uint8Array;
-  /** The image's read index, written right after it in the slot. */
-  index: Uint8Array;
-}
-
-/** What a checkpoint captured: the images to write and the slot map the manifest publishes. */
-export interface CapturedRound {
-  images: CapturedImage[];
-  /** Frames released before the capture: the manifest no longer names them. */
-  released: number[];
-  /** Slots that stop being named once the manifest is published. */
-  superseded: number[];
-  /** Frame id -> slot, as the manifest of this round names them. */
-  frames: Map<number, number>;
-  nextFrameId: number;
-  nextSlot: number;
-  /** Image buffers, returned to the pool when the round ends. */
-  buffers: PoolBuffer[];
-}
-
-/** Byte offset of data-file slot `slot`. */
-export function slotOffset(slot: number): number {
-  return slot * SLOT_BYTES;
-}
-
-export class FilePager implements FramePager, ColdReader {
+export class FilePager implements FramePager {
   readonly io: Io;
   readonly data: FileHandle;
   readonly dataPath: string;
@@ -87,30 +58,21 @@ export class FilePager implements FramePager, ColdReader {
   readonly shared = new SharedRoots();
   /** The running operation writes: frames are preserved for snapshots as they are reached. */
   private writing = false;
-  readonly pages: PageCache;
-  readonly coldReads: ColdReadCounters = { probes: 0, pageReads: 0, pageBytesRead: 0, pageHits: 0, fallbacks: 0 };
-  /** Where a cold read assembles the pages of one leaf, at their offsets in the frame. */
-  readonly coldFrame: Frame;
   /** Point reads of frames not in memory go through the read index (see art/cold-lookup.ts). */
-  readonly cold: ColdReader = this;
+  readonly cold: ColdPageReader;
+  /** The cold reader's page cache and counters (stats). */
+  readonly pages: PageCache;
+  readonly coldReads: ColdReadCounters;
   private readonly buildIndex: ReadIndexBuilder;
   /** Index buffers of past rounds, reused (one per frame a round writes). */
   private readonly indexBuffers: Uint8Array[] = [];
-  /** Durable location of each frame id (as of the last published manifest). */
-  private readonly slots: Map<number, number>;
+  /** Durable location of each frame id (as of the last published manifest), and the free slots. */
+  private readonly slots: SlotMap;
   private readonly dirty = new Set<Frame>();
   /** Frames released since the last capture (their slots free up after the next checkpoint). */
   private readonly released = new Set<number>();
   /** Frames whose captured image a checkpoint is still writing (pinned meanwhile). */
   private readonly inflight = new Set<number>();
-  private readonly freeSlots: number[] = [];
-  /**
-   * Slots no longer named by the newest manifest, by the generation (manifest
-   * WAL segment) from which on they are unnamed: reusable once no reader
-   * process reads an older manifest (see db/reader-table.ts).
-   */
-  private readonly retired: { generation: number; slots: number[] }[] = [];
-  private nextSlot: number;
   private nextFrameId: number;
 
   constructor(
@@ -120,8 +82,7 @@ export class FilePager implements FramePager, ColdReader {
     this.io = io;
     this.data = data;
     this.dataPath = dataPath;
-    this.slots = slots;
-    this.nextSlot = nextSlot;
+    this.slots = new SlotMap(dataPath, slots, nextSlot, generation);
     this.nextFrameId = nextFrameId;
     this.buildIndex = buildIndex;
     // One budget: an eighth for cold-read pages, the rest for whole frames.
@@ -129,14 +90,9 @@ export class FilePager implements FramePager, ColdReader {
     const pageBytes = Math.floor((budget * PAGE_CACHE_SHARE) / PAGE_SIZE) * PAGE_SIZE;
     const capacity = Math.max(MIN_CACHE_FRAMES, Math.floor((budget - pageBytes) / FRAME_SIZE));
     this.cache = new FrameCache(new BufferPool(io, capacity, FRAME_SIZE));
-    this.pages = new PageCache(io, pageBytes / PAGE_SIZE);
-    this.coldFrame = new Frame(0, wholeAlignedBuffer(io, FRAME_SIZE).bytes);
-    // Slots the manifest does not name may still be named by an older one a
-    // reader process reads: free only once readers are at this generation.
-    const used = new Set(slots.values());
-    const unnamed: number[] = [];
-    for (let s = 0; s < nextSlot; s++) if (!used.has(s)) unnamed.push(s);
-    if (unnamed.length > 0) this.retired.push({ generation, slots: unnamed });
+    this.cold = new ColdPageReader(io, data, dataPath, this.slots, this.cache, pageBytes / PAGE_SIZE);
+    this.pages = this.cold.pages;
+    this.coldReads = this.cold.counters;
   }
 
   beginOperation(): void {
@@ -197,7 +153,7 @@ export class FilePager implements FramePager, ColdReader {
     const f = this.cache.peek(id);
     if (f !== undefined) return f;
     const { bytes, view } = wholeAlignedBuffer(this.io, FRAME_SIZE);
-    this.readImage(id, this.slotOf(id), view);
+    this.readImage(id, this.slots.slotOf(id), view);
     return new Frame(id, bytes);
   }
 
@@ -205,136 +161,29 @@ export class FilePager implements FramePager, ColdReader {
     return this.cache.peek(id) !== undefined;
   }
 
-  /**
-   * A point read is about to probe frame `id` through its read index: false
-   * when loading it whole is the better use of the cache (FrameCache.shouldLoadWhole).
-   */
-  beginColdRead(id: number): boolean {
-    if (this.cache.shouldLoadWhole(id)) return false;
-    this.coldReads.probes++;
-    return true;
-  }
-
-  /** A probe could not answer; the caller loads the frame instead. */
-  coldReadFellBack(): void {
-    this.coldReads.fallbacks++;
-  }
-
-  /**
-   * Page `page` of frame `id`'s read index, from the page cache or the data
-   * file; null when it is unreadable or damaged (never cached then).
-   */
-  readIndexPage(id: number, page: number): Uint8Array | null {
-    const at = slotOffset(this.slotOf(id)) + FRAME_SIZE + page * PAGE_SIZE;
-    const cached = this.pages.get(at);
-    if (cached !== undefined) { this.coldReads.pageHits++; return cached; }
-    const r = this.pages.reserve(at);
-    const buf = r?.page ?? new Uint8Array(this.coldFrame.bytes, 0, PAGE_SIZE);
-    let n: number;
-    try {
-      n = this.data.pread(buf, at, PAGE_SIZE);
-    } catch {
-      n = 0; // the index is an accelerator: an unreadable page means "load the frame"
-    }
-    this.coldReads.pageReads++;
-    this.coldReads.pageBytesRead += n;
-    if (n !== PAGE_SIZE || !indexPageValid(buf, id)) {
-      if (r !== undefined) this.pages.abandon(r);
-      return null;
-    }
-    if (r !== undefined) this.pages.commit(at, r);
-    return buf;
-  }
-
-  /**
-   * Frame `id`'s bytes [from, to) placed at their offsets in `coldFrame`
-   * (whole 4 KiB pages, from the page cache or the data file); the rest of
-   * `coldFrame` is stale. Pages read from disk must match the CRCs listed in
-   * the read-index directory `dir`. Valid until the next cold read.
-   */
-  readColdRange(id: number, from: number, to: number, dir: Uint8Array): Frame {
-    const base = slotOffset(this.slotOf(id));
-    const u8 = this.coldFrame.u8;
-    let p = Math.floor(from / PAGE_SIZE) * PAGE_SIZE;
-    while (p < to) {
-      const cached = this.pages.get(base + p);
-      if (cached !== undefined) {
-        this.coldReads.pageHits++;
-        u8.set(cached, p);
-        p += PAGE_SIZE;
-        continue;
-      }
-      // A run of pages not in the cache: one read straight into place.
-      let end = p + PAGE_SIZE;
-      while (end < to && this.pages.get(base + end) === undefined) end += PAGE_SIZE;
-      this.readPages(u8.subarray(p, end), base + p, id);
-      for (let q = p; q < end; q += PAGE_SIZE) {
-        if (crc32c(u8, q, q + PAGE_SIZE) !== listedPageCrc(dir, q / PAGE_SIZE)) {
-          throw new HoltError('CORRUPT', `${this.dataPath}: page checksum mismatch for frame ${id} at byte ${base + q}`, { file: this.dataPath, offset: base + q });
-        }
-        const r = this.pages.reserve(base + q);
-        if (r === undefined) continue;
-        r.page.set(u8.subarray(q, q + PAGE_SIZE));
-        this.pages.commit(base + q, r);
-      }
-      p = end;
-    }
-    return this.coldFrame;
-  }
-
-  private readPages(into: Uint8Array, at: number, id: number): void {
-    let n: number;
-    try {
-      n = this.data.pread(into, at, into.length);
-    } catch (e) {
-      throw new HoltError('IO_ERROR', `cannot read frame ${id} from ${this.dataPath} at byte ${at}: ${(e as Error).message}`, { file: this.dataPath, offset: at, cause: e });
-    }
-    this.coldReads.pageReads++;
-    this.coldReads.pageBytesRead += n;
-    if (n !== into.length) {
-      throw new HoltError('CORRUPT', `${this.dataPath}: frame ${id} truncated at byte ${at + n}`, { file: this.dataPath, offset: at + n });
-    }
-  }
-
   private load(id: number, cls: number, stamp: boolean): Frame {
-    const slot = this.slotOf(id);
+    const slot = this.slots.slotOf(id);
     const buf = this.cache.acquire(id, cls);
-    let n: number;
     try {
-      n = this.readImage(id, slot, buf.view);
+      this.readImage(id, slot, buf.view);
     } catch (e) {
       this.cache.pool.give(buf);
       throw e;
     }
-    this.cache.countMiss(cls, n);
+    this.cache.countMiss(cls, FRAME_SIZE);
     const f = new Frame(id, buf.bytes);
     this.cache.admit(f, buf, this.cache.incomingClass, stamp);
     return f;
   }
 
-  private slotOf(id: number): number {
-    const slot = this.slots.get(id);
-    if (slot === undefined) throw new HoltError('CORRUPT', `frame ${id} is referenced but has no slot in the manifest`, { file: this.dataPath });
-    return slot;
-  }
-
-  /** Read and check frame `id`'s image at `slot` into `buf`; returns the bytes read. */
-  private readImage(id: number, slot: number, buf: Uint8Array): number {
+  /** Read and check frame `id`'s image at `slot` into `buf`. */
+  private readImage(id: number, slot: number, buf: Uint8Array): void {
     const offset = slotOffset(slot);
-    let n: number;
-    try {
-      n = this.data.pread(buf, offset, FRAME_SIZE);
-    } catch (e) {
-      throw new HoltError('IO_ERROR', `cannot read frame ${id} from ${this.dataPath} at byte ${offset}: ${(e as Error).message}`, { file: this.dataPath, offset, cause: e });
-    }
-    if (n !== FRAME_SIZE) {
-      throw new HoltError('CORRUPT', `${this.dataPath}: frame ${id} truncated at byte ${offset + n}`, { file: this.dataPath, offset: offset + n });
-    }
+    readFrameBytes(this.data, this.dataPath, id, buf, offset, FRAME_SIZE);
     const defect = frameImageDefect(buf, id);
     if (defect !== undefined) {
       throw new HoltError('CORRUPT', `${this.dataPath}: ${defect} for frame ${id} at byte ${offset}`, { file: this.dataPath, offset });
     }
-    return n;
   }
 
   /**
@@ -349,15 +198,9 @@ export class FilePager implements FramePager, ColdReader {
    * changing nothing, when a frame it may read moved.
    */
   rebase(frames: ReadonlyMap<number, number>): boolean {
-    const changed = new Set<number>();
-    for (const f of this.dirty) changed.add(f.id);
-    for (const [id, slot] of this.slots) {
-      if (this.released.has(id) || changed.has(id)) continue;
-      if (frames.get(id) !== slot) return false;
-    }
-    this.slots.clear();
-    for (const [id, slot] of frames) this.slots.set(id, slot);
-    return true;
+    const notRead = new Set<number>(this.released);
+    for (const f of this.dirty) notRead.add(f.id);
+    return this.slots.rebase(frames, notRead);
   }
 
   /**
@@ -418,7 +261,7 @@ export class FilePager implements FramePager, ColdReader {
 
   get frameCount(): number {
     let n = 0;
-    for (const id of this.slots.keys()) if (!this.released.has(id)) n++;
+    for (const id of this.slots.frameIds()) if (!this.released.has(id)) n++;
     // Frames born since the last checkpoint: dirty, or captured by the running round.
     const born = new Set<number>();
     for (const f of this.dirty) if (!this.slots.has(f.id)) born.add(f.id);
@@ -455,35 +298,15 @@ export class FilePager implements FramePager, ColdReader {
     return this.cache.counters;
   }
 
-  /** A data-file slot for a new image: the lowest free one, or a new one at the end. */
-  private takeSlot(): number {
-    return this.freeSlots.pop() ?? this.nextSlot++;
-  }
-
-  private freeSlotsNow(slots: Iterable<number>): void {
-    for (const s of slots) {
-      this.freeSlots.push(s);
-      // The slot will hold another image: its cached pages would lie.
-      this.pages.dropRange(slotOffset(s), slotOffset(s + 1));
-    }
-    this.freeSlots.sort((a, b) => b - a);
-  }
-
   /** Make reusable the retired slots no reader needs: readers are all at `oldestReader` or newer. */
   releaseRetired(oldestReader: number): void {
-    let kept = 0;
-    for (const r of this.retired) {
-      if (r.generation <= oldestReader) this.freeSlotsNow(r.slots);
-      else this.retired[kept++] = r;
-    }
-    this.retired.length = kept;
+    // Freed slots will hold other images: their cached pages would lie.
+    this.cold.forgetSlots(this.slots.releaseRetired(oldestReader));
   }
 
   /** Slots waiting for reader processes to move on (stats). */
   get retiredSlots(): number {
-    let n = 0;
-    for (const r of this.retired) n += r.slots.length;
-    return n;
+    return this.slots.retiredSlots;
   }
 
   /**
@@ -506,7 +329,7 @@ export class FilePager implements FramePager, ColdReader {
       const index = this.indexBuffers.pop() ?? this.io.allocAligned(READ_INDEX_BYTES);
       // From the sealed image, so that the page CRCs cover the bytes written.
       this.buildIndex(new Frame(f.id, buf.bytes), index);
-      const slot = this.takeSlot();
+      const slot = this.slots.take();
       const old = this.slots.get(f.id);
       if (old !== undefined) superseded.push(old);
       images.push({ frameId: f.id, slot, image, index });
@@ -520,10 +343,10 @@ export class FilePager implements FramePager, ColdReader {
       const old = this.slots.get(id);
       if (old !== undefined) superseded.push(old);
     }
-    const frames = new Map(this.slots);
+    const frames = this.slots.copy();
     for (const id of released) frames.delete(id);
     for (const img of images) frames.set(img.frameId, img.slot);
-    return { images, released, superseded, frames, nextFrameId: this.nextFrameId, nextSlot: this.nextSlot, buffers };
+    return { images, released, superseded, frames, nextFrameId: this.nextFrameId, nextSlot: this.slots.end, buffers };
   }
 
   /**
@@ -532,9 +355,7 @@ export class FilePager implements FramePager, ColdReader {
    */
   commitRound(round: CapturedRound, generation: number): void {
     this.endRound(round);
-    for (const id of round.released) this.slots.delete(id);
-    for (const img of round.images) this.slots.set(img.frameId, img.slot);
-    if (round.superseded.length > 0) this.retired.push({ generation, slots: round.superseded });
+    this.slots.publish(round.released, round.images.map((i) => [i.frameId, i.slot] as const), round.superseded, generation);
   }
 
   /** The round failed before its manifest was published: everything it captured is pending again. */
@@ -548,7 +369,9 @@ export class FilePager implements FramePager, ColdReader {
     }
     for (const id of round.released) this.released.add(id);
     // No published manifest ever named these slots: no reader can need them.
-    this.freeSlotsNow(round.images.map((i) => i.slot));
+    const taken = round.images.map((i) => i.slot);
+    this.cold.forgetSlots(taken);
+    this.slots.free(taken);
   }
 
   private endRound(round: CapturedRound): void {

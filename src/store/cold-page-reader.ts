@@ -1,0 +1,155 @@
+/**
+ * ColdPageReader: point reads of frames not in memory, a few 4 KiB pages at a
+ * time instead of a whole 512 KiB frame.
+ *
+ * A checkpoint writes each frame image with a read index after it in its slot
+ * (layout/read-index.ts); a point read of a non-resident frame reads that
+ * index's directory and bucket pages, then only the pages of the leaf it leads
+ * to (art/cold-lookup.ts walks them). This class owns what that needs:
+ *
+ *   pages     the PageCache of data-file pages read this way, keyed by byte
+ *             offset. A slot's bytes never change while a manifest names it,
+ *             so a cached page stays true until its slot is reused; the pager
+ *             calls `forgetSlots` before that.
+ *   scratch   one frame-sized buffer where a cold read places the pages it
+ *             read at their offsets in the frame, valid until the next cold
+ *             read (the rest of it is stale bytes of earlier reads).
+ *   counters  what cold reads did (stats).
+ *
+ * The frame cache decides whether a frame is better loaded whole
+ * (`beginColdRead`), and the slot map where a frame lives; this class only reads.
+ */
+import { HoltError } from '../errors.js';
+import { Frame } from '../layout/frame.js';
+import { FRAME_SIZE } from '../layout/frame-header.js';
+import { PAGE_SIZE, indexPageValid, listedPageCrc } from '../layout/read-index.js';
+import type { FileHandle, Io } from '../io/types.js';
+import { wholeAlignedBuffer } from '../cache/buffer-pool.js';
+import type { FrameCache } from '../cache/frame-cache.js';
+import { PageCache } from '../cache/page-cache.js';
+import { crc32c } from '../checksum/crc32c.js';
+import { readFrameBytes } from './checked-read.js';
+import type { ColdReader } from './frame-pager.js';
+import { slotOffset, type SlotMap } from './slot-map.js';
+
+/** Cold point reads served from read-index pages instead of whole frames. */
+export interface ColdReadCounters {
+  /** Frames probed through their read index. */
+  probes: number;
+  /** Page reads from the data file (index and leaf pages) and their bytes. */
+  pageReads: number;
+  pageBytesRead: number;
+  /** Pages served from the page cache. */
+  pageHits: number;
+  /** Probes that could not answer (incomplete or damaged index page): the frame was loaded. */
+  fallbacks: number;
+}
+
+export class ColdPageReader implements ColdReader {
+  readonly pages: PageCache;
+  readonly counters: ColdReadCounters = { probes: 0, pageReads: 0, pageBytesRead: 0, pageHits: 0, fallbacks: 0 };
+  /** Where a cold read assembles the pages of one leaf, at their offsets in the frame. */
+  private readonly scratch: Frame;
+  private readonly data: FileHandle;
+  private readonly dataPath: string;
+  private readonly slots: SlotMap;
+  private readonly cache: FrameCache;
+
+  /** A reader of `data` (at `dataPath`) that caches up to `pageCapacity` pages. */
+  constructor(io: Io, data: FileHandle, dataPath: string, slots: SlotMap, cache: FrameCache, pageCapacity: number) {
+    this.data = data;
+    this.dataPath = dataPath;
+    this.slots = slots;
+    this.cache = cache;
+    this.pages = new PageCache(io, pageCapacity);
+    this.scratch = new Frame(0, wholeAlignedBuffer(io, FRAME_SIZE).bytes);
+  }
+
+  isResident(id: number): boolean {
+    return this.cache.peek(id) !== undefined;
+  }
+
+  /**
+   * A point read is about to probe frame `id` through its read index: false
+   * when loading it whole is the better use of the cache (FrameCache.shouldLoadWhole).
+   */
+  beginColdRead(id: number): boolean {
+    if (this.cache.shouldLoadWhole(id)) return false;
+    this.counters.probes++;
+    return true;
+  }
+
+  /** A probe could not answer; the caller loads the frame instead. */
+  coldReadFellBack(): void {
+    this.counters.fallbacks++;
+  }
+
+  /**
+   * Page `page` of frame `id`'s read index, from the page cache or the data
+   * file; null when it is unreadable or damaged (never cached then).
+   */
+  readIndexPage(id: number, page: number): Uint8Array | null {
+    const at = slotOffset(this.slots.slotOf(id)) + FRAME_SIZE + page * PAGE_SIZE;
+    const cached = this.pages.get(at);
+    if (cached !== undefined) { this.counters.pageHits++; return cached; }
+    const r = this.pages.reserve(at);
+    const buf = r?.page ?? new Uint8Array(this.scratch.bytes, 0, PAGE_SIZE);
+    let n: number;
+    try {
+      n = this.data.pread(buf, at, PAGE_SIZE);
+    } catch {
+      n = 0; // the index is an accelerator: an unreadable page means "load the frame"
+    }
+    this.counters.pageReads++;
+    this.counters.pageBytesRead += n;
+    if (n !== PAGE_SIZE || !indexPageValid(buf, id)) {
+      if (r !== undefined) this.pages.abandon(r);
+      return null;
+    }
+    if (r !== undefined) this.pages.commit(at, r);
+    return buf;
+  }
+
+  /**
+   * Frame `id`'s bytes [from, to) placed at their offsets in the scratch frame
+   * (whole 4 KiB pages, from the page cache or the data file); the rest of it
+   * is stale. Pages read from disk must match the CRCs listed in the
+   * read-index directory `dir`. Valid until the next cold read.
+   */
+  readColdRange(id: number, from: number, to: number, dir: Uint8Array): Frame {
+    const base = slotOffset(this.slots.slotOf(id));
+    const u8 = this.scratch.u8;
+    let p = Math.floor(from / PAGE_SIZE) * PAGE_SIZE;
+    while (p < to) {
+      const cached = this.pages.get(base + p);
+      if (cached !== undefined) {
+        this.counters.pageHits++;
+        u8.set(cached, p);
+        p += PAGE_SIZE;
+        continue;
+      }
+      // A run of pages not in the cache: one read straight into place.
+      let end = p + PAGE_SIZE;
+      while (end < to && this.pages.get(base + end) === undefined) end += PAGE_SIZE;
+      readFrameBytes(this.data, this.dataPath, id, u8.subarray(p, end), base + p, end - p);
+      this.counters.pageReads++;
+      this.counters.pageBytesRead += end - p;
+      for (let q = p; q < end; q += PAGE_SIZE) {
+        if (crc32c(u8, q, q + PAGE_SIZE) !== listedPageCrc(dir, q / PAGE_SIZE)) {
+          throw new HoltError('CORRUPT', `${this.dataPath}: page checksum mismatch for frame ${id} at byte ${base + q}`, { file: this.dataPath, offset: base + q });
+        }
+        const r = this.pages.reserve(base + q);
+        if (r === undefined) continue;
+        r.page.set(u8.subarray(q, q + PAGE_SIZE));
+        this.pages.commit(base + q, r);
+      }
+      p = end;
+    }
+    return this.scratch;
+  }
+
+  /** `slots` are about to hold other images: their cached pages would lie. */
+  forgetSlots(slots: Iterable<number>): void {
+    for (const s of slots) this.pages.dropRange(slotOffset(s), slotOffset(s + 1));
+  }
+}
