@@ -7,6 +7,7 @@
 //   node native/build-stamp.mjs --list     the inputs, for gyp's `<!@(...)`
 //   node native/build-stamp.mjs <out.h>    writes `#define HOLT_BUILD_STAMP "<hex>"`
 //   node native/build-stamp.mjs            prints the stamp
+//   node native/build-stamp.mjs --embedded <file.node> [x64|arm64]   the stamp a binary carries
 //
 // Node only (no new system tool): node-gyp already needs node to run.
 import { createHash } from 'node:crypto';
@@ -38,7 +39,35 @@ export function buildStamp(root = defaultRoot) {
   return hash.digest('hex');
 }
 
+/** ELF e_machine values of the prebuilt platforms: linux-x64 and linux-arm64. */
+export const ELF_MACHINE = { x64: 62, arm64: 183 };
+
+/**
+ * The stamp a compiled addon carries, read from its bytes without loading it
+ * (a binary for another architecture cannot be loaded here). The generated
+ * header makes it a C string literal, so it sits in .rodata as 64 lowercase hex
+ * digits between NUL bytes, which `strip` keeps. Throws when the file is not a
+ * 64-bit little-endian ELF for `arch`, or holds no such string or two different
+ * ones (then this reader cannot tell which is the stamp and says so).
+ */
+export function embeddedStamp(file, arch) {
+  const bytes = readFileSync(file);
+  const isElf64Le = bytes.length > 20 && bytes.readUInt32BE(0) === 0x7f454c46 && bytes[4] === 2 && bytes[5] === 1;
+  if (!isElf64Le) throw new Error(`${file} is not a 64-bit little-endian ELF file`);
+  const machine = bytes.readUInt16LE(18);
+  if (arch !== undefined && machine !== ELF_MACHINE[arch]) {
+    throw new Error(`${file} is built for ELF machine ${machine}, not ${arch} (${ELF_MACHINE[arch]})`);
+  }
+  const found = new Set(bytes.toString('latin1').match(/(?<=\0)[0-9a-f]{64}(?=\0)/g) ?? []);
+  if (found.size !== 1) throw new Error(`${file}: expected one embedded build stamp, found ${found.size}`);
+  return [...found][0];
+}
+
 function main(args) {
+  if (args[0] === '--embedded') {
+    process.stdout.write(embeddedStamp(args[1], args[2]) + '\n');
+    return;
+  }
   if (args[0] === '--list') {
     process.stdout.write(stampInputs().join('\n') + '\n');
     return;
