@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildStamp, stampInputs } from '../../native/build-stamp.mjs';
+import { buildStamp, embeddedStamp, stampInputs } from '../../native/build-stamp.mjs';
 import { nativeBinding, nativeBindingPath, packageRoot } from '../../src/io/native-binding.js';
 import { removeDir, tempDir } from './helpers.js';
 
@@ -11,10 +11,13 @@ import { removeDir, tempDir } from './helpers.js';
  * must be built from the native sources in the tree. Each holt_io.node carries
  * `buildStamp`, a SHA-256 of those sources taken at build time
  * (native/build-stamp.mjs); recomputing it here catches a source change that was
- * committed without `npm run prebuild`.
+ * committed without `npm run prebuild`. The linux-arm64 binary cannot run here,
+ * so its stamp is read from its bytes (`embeddedStamp`); running it is
+ * `npm run prebuild:check-arm64`'s job (qemu-user).
  */
 const root = packageRoot();
 const PREBUILD = path.join(root, 'prebuilds', 'linux-x64', 'holt.glibc.node');
+const PREBUILD_ARM64 = path.join(root, 'prebuilds', 'linux-arm64', 'holt.glibc.node');
 // The committed binary is for glibc linux-x64 only; elsewhere there is nothing to load.
 const glibcLinuxX64 =
   process.platform === 'linux' &&
@@ -55,5 +58,32 @@ describe('native build stamp', () => {
     const loaded = nativeBinding();
     expect(loaded, 'the addon did not load').not.toBeNull();
     expect(loaded?.buildStamp, `${nativeBindingPath()} is stale`).toBe(buildStamp(root));
+  });
+
+  it('matches both committed prebuilds, read from their bytes (else `npm run prebuild` / `npm run prebuild:arm64`)', () => {
+    expect(embeddedStamp(PREBUILD, 'x64'), `${path.relative(root, PREBUILD)} is stale`).toBe(buildStamp(root));
+    expect(embeddedStamp(PREBUILD_ARM64, 'arm64'), `${path.relative(root, PREBUILD_ARM64)} is stale`).toBe(buildStamp(root));
+  });
+
+  it.runIf(glibcLinuxX64)('reads from the bytes the stamp the binary reports when loaded', () => {
+    const prebuild = createRequire(import.meta.url)(PREBUILD) as { buildStamp?: unknown };
+    expect(embeddedStamp(PREBUILD, 'x64')).toBe(prebuild.buildStamp);
+  });
+
+  it('reads a stale stamp as stale, and refuses a binary for the other architecture', () => {
+    const copy = tempDir('holt-stamp-');
+    try {
+      const bytes = fs.readFileSync(PREBUILD_ARM64);
+      const current = Buffer.from(buildStamp(root), 'latin1');
+      const other = Buffer.from('0123456789abcdef'.repeat(4), 'latin1');
+      for (let at = bytes.indexOf(current); at >= 0; at = bytes.indexOf(current, at + 1)) other.copy(bytes, at);
+      const stale = path.join(copy, 'holt.glibc.node');
+      fs.writeFileSync(stale, bytes);
+      expect(embeddedStamp(stale, 'arm64')).toBe(other.toString('latin1'));
+      expect(() => embeddedStamp(PREBUILD_ARM64, 'x64')).toThrow(/not x64/);
+      expect(() => embeddedStamp(path.join(root, 'binding.gyp'))).toThrow(/not a 64-bit little-endian ELF/);
+    } finally {
+      removeDir(copy);
+    }
   });
 });
