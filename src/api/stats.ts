@@ -212,8 +212,18 @@ export interface DiskStats {
 
 /** Storage, log and checkpoint state of a file-backed DB. */
 export interface DurableStats {
-  /** Which I/O implementation is in use. */
+  /** Which I/O implementation is in use: the addon, or node:fs (no aligned I/O). */
   io: 'native' | 'fs';
+  /** What runs its async calls (always `threadpool` for `fs`). */
+  ioBackend: 'io_uring' | 'threadpool';
+  /**
+   * Why this implementation and backend, in words: `auto: the kernel set up a ring`,
+   * `auto: bun 1.4.5 implements no libuv uv_poll ...`, or, when the addon did not
+   * load, `aligned I/O is off: the holt_io native addon did not load (...)`.
+   */
+  ioReason: string;
+  /** The JavaScript runtime and its version: `node 20.20.2`, `bun 1.4.5`, `deno 2.9.6`. */
+  runtime: string;
   /** Whether the data file is open with O_DIRECT. */
   direct: boolean;
   cache: CacheStats;

@@ -29,7 +29,7 @@ import { LogRedo, syncTrees, type StoreHost } from './log-redo.js';
 import { releaseTree } from './tree-host.js';
 import { LogFollower } from './log-follower.js';
 import { writerIsLive } from './writer-presence.js';
-import { loadIo } from '../io/index.js';
+import { chooseIo, type IoChoice } from '../io/index.js';
 import type { Io } from '../io/types.js';
 import { FilePager } from '../store/file-pager.js';
 import { emptyManifest, manifestIdentity, readManifest, type Manifest } from '../store/manifest.js';
@@ -90,6 +90,8 @@ export class DurableStore implements RoundParts, DbLog {
   readonly dropWaitsForCheckpoint = true;
   readonly dir: string;
   readonly io: Io;
+  /** Why `io` is the implementation and backend it is (chooseIo), for stats. */
+  readonly ioReason: string;
   readonly pager: FilePager;
   readonly readOnly: boolean;
   readonly segments: WalSegments;
@@ -117,12 +119,14 @@ export class DurableStore implements RoundParts, DbLog {
   readonly refreshes: RefreshCounters;
 
   private constructor(
-    dir: string, io: Io, access: DirectoryAccess, pager: FilePager, manifest: Manifest, manifestSeen: string, options: DBOptions,
+    dir: string, choice: IoChoice, access: DirectoryAccess, pager: FilePager, manifest: Manifest, manifestSeen: string, options: DBOptions,
     refreshes: RefreshCounters,
   ) {
+    const io = choice.io;
     this.dir = dir;
     this.refreshes = refreshes;
     this.io = io;
+    this.ioReason = choice.reason;
     this.access = access;
     this.pager = pager;
     this.manifest = manifest;
@@ -147,7 +151,10 @@ export class DurableStore implements RoundParts, DbLog {
     if (options.durability !== undefined && options.durability !== 'fast' && options.durability !== 'sync') {
       throw new HoltError('INVALID_ARGUMENT', `durability must be 'fast' or 'sync'`);
     }
-    const io = options.ioOverride ?? loadIo(options.io === undefined ? undefined : { prefer: options.io });
+    const choice: IoChoice = options.ioOverride !== undefined
+      ? { io: options.ioOverride, reason: 'ioOverride (a test seam)' }
+      : chooseIo(options.io === undefined ? undefined : { prefer: options.io });
+    const io = choice.io;
     const readOnly = options.readOnly === true;
     const access = DirectoryAccess.take(dir, io, readOnly);
     try {
@@ -164,7 +171,7 @@ export class DurableStore implements RoundParts, DbLog {
         io, data, dataPath, new Map(manifest.frames), manifest.nextSlot, manifest.nextFrameId, options.cacheMB ?? 256,
         buildReadIndex, manifest.walSegment,
       );
-      return new DurableStore(dir, io, access, pager, manifest, manifestSeen, options, refreshes);
+      return new DurableStore(dir, choice, access, pager, manifest, manifestSeen, options, refreshes);
     } catch (e) {
       access.release();
       throw e;
@@ -407,7 +414,7 @@ export class DurableStore implements RoundParts, DbLog {
 
   stats(): DurableStats {
     return collectDurableStats({
-      io: this.io, pager: this.pager, wal: this.segments.current, retiringWal: this.segments.retiring,
+      io: this.io, ioReason: this.ioReason, pager: this.pager, wal: this.segments.current, retiringWal: this.segments.retiring,
       walTotals: this.segments.totals, walSegment: this.segments.number, checkpoints: this.checkpointer.counters,
       open: this.open, readerGeneration: this.access.claim === null ? null : this.manifest.walSegment, refreshes: this.refreshes,
     });

@@ -1,6 +1,7 @@
 import { isMainThread } from 'node:worker_threads';
 import { invalidArg, IoError } from './errors.js';
 import type { NativeBinding } from './native-binding.js';
+import { detectRuntime, runtimeLabel, type JsRuntime } from './runtime.js';
 import type { IoBackend } from './types.js';
 
 /**
@@ -12,17 +13,24 @@ import type { IoBackend } from './types.js';
  * `io_uring` or `threadpool` (the addon with that backend). Any other value is
  * a mistake worth hearing about, so it throws `ERR_INVALID_ARG`.
  *
- * `auto` means io_uring when this thread can set up a ring (on the main
+ * `auto` means io_uring when this runtime's event loop can watch the ring
+ * (Node only: see runtime.ts) and this thread can set one up (on the main
  * thread; worker threads get the pool for now, see resolveBackend), else the
- * thread pool. Asking for `io_uring` outright (option or HOLT_IO) never falls back: it
- * throws `ENOTSUP` with the reason, so a benchmark or a deployment that relies
- * on it cannot silently run on the pool.
+ * thread pool. Asking for `io_uring` outright (option or HOLT_IO) never falls
+ * back: it throws `ENOTSUP` with the reason, so a benchmark or a deployment
+ * that relies on it cannot silently run on the pool.
  */
 export type BackendChoice = IoBackend | 'auto';
 
 export interface IoSelection {
   impl: 'native' | 'fs';
   backend: BackendChoice;
+}
+
+/** A backend and why it was picked, in words `db.stats()` and `holt stats` show. */
+export interface ResolvedBackend {
+  backend: IoBackend;
+  reason: string;
 }
 
 const HOLT_IO_VALUES = ['fs', 'native', 'io_uring', 'threadpool'];
@@ -50,15 +58,36 @@ function fromEnvironment(value: string | undefined): { impl?: 'native' | 'fs'; b
   return { backend: value as IoBackend };
 }
 
-/** The backend the addon will really use for `choice`; `io_uring` it cannot set up throws `ENOTSUP`. */
-export function resolveBackend(native: NativeBinding, choice: BackendChoice): IoBackend {
-  if (choice === 'threadpool') return 'threadpool';
+/** Why this runtime cannot run the io_uring backend, or null on Node. */
+function runtimeBlocksIoUring(runtime: JsRuntime, versions: Readonly<Record<string, string | undefined>>): string | null {
+  if (runtime === 'node') return null;
+  const label = runtimeLabel(versions);
+  return runtime === 'bun'
+    ? `${label} implements no libuv uv_poll, which the io_uring backend watches its completions with`
+    : `${label} runs no libuv event loop, so a libuv poll on the io_uring completions would never fire`;
+}
+
+/**
+ * The backend the addon will really use for `choice`, and why; `io_uring` that
+ * cannot run here throws `ENOTSUP`. Off Node the ring is never even set up.
+ */
+export function resolveBackend(
+  native: NativeBinding,
+  choice: BackendChoice,
+  versions: Readonly<Record<string, string | undefined>> = process.versions,
+): ResolvedBackend {
+  if (choice === 'threadpool') return { backend: 'threadpool', reason: 'threadpool asked for (option or HOLT_IO)' };
+  const blocked = runtimeBlocksIoUring(detectRuntime(versions), versions);
+  if (blocked !== null) {
+    if (choice === 'auto') return { backend: 'threadpool', reason: `auto: ${blocked}` };
+    throw new IoError('ENOTSUP', `io_uring is not available here: ${blocked}`, { syscall: 'io_uring_setup' });
+  }
   // Known issue: terminating a worker thread while its ring has reads in
   // flight can crash the process at exit (docs/IO.md). Until that is fixed,
   // 'auto' gives worker threads the thread pool; asking for io_uring still works.
-  if (choice === 'auto' && !isMainThread) return 'threadpool';
+  if (choice === 'auto' && !isMainThread) return { backend: 'threadpool', reason: 'auto: worker threads use the thread pool (docs/IO.md)' };
   const why = native.ioUringError();
-  if (why === null) return 'io_uring';
-  if (choice === 'auto') return 'threadpool';
+  if (why === null) return { backend: 'io_uring', reason: choice === 'auto' ? 'auto: the kernel set up a ring' : 'io_uring asked for (option or HOLT_IO)' };
+  if (choice === 'auto') return { backend: 'threadpool', reason: `auto: the kernel refused io_uring (${why})` };
   throw new IoError('ENOTSUP', `io_uring is not available here: ${why}`, { syscall: 'io_uring_setup' });
 }

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { closedHandle, IoError, toIoError } from './errors.js';
+import { HolderLock } from './holder-lock.js';
 import { nativeBinding } from './native-binding.js';
 import type { FileHandle, Io, IoRequest, LockMode, OpenOptions, SubmitRequest } from './types.js';
 import {
@@ -22,10 +23,11 @@ import {
  * What it cannot do, and what it does instead:
  * - O_DIRECT: never. `direct` is always false; every read goes through the
  *   page cache.
- * - flock: node:fs has no flock. A lock file with O_EXCL is not a substitute
- *   (it survives a crash and is not released with the descriptor), so `lock()`
- *   delegates to the addon's `flockFd` when the addon loads, and otherwise throws
- *   `IoError('ENOTSUP')`. A store that needs exclusion must treat that as fatal.
+ * - flock: node:fs has no flock, so `lock()` delegates to the addon's
+ *   `flockFd` when the addon loads. Without it (an install with neither
+ *   prebuild nor compiler) it uses holder records (holder-lock.ts): the same
+ *   exclusion between live processes on one machine, released by `unlock`,
+ *   `close` or the holder's death, but not by garbage collection of the handle.
  * - fallocate: emulated by writing zeros past the current end of file, which
  *   really allocates blocks (so ENOSPC shows up here, as with posix_fallocate);
  *   holes inside the existing size are left alone.
@@ -109,6 +111,8 @@ class FsFileHandle implements FileHandle {
   #fd: number;
   #closed = false;
   #inflight = 0;
+  /** The lock without the addon (holder-lock.ts); flock's goes with the descriptor. */
+  #holder: HolderLock | undefined;
 
   constructor(
     readonly path: string,
@@ -204,12 +208,16 @@ class FsFileHandle implements FileHandle {
   lock(mode: LockMode): void {
     const fd = this.#open('lock');
     const m = checkLockMode(mode, this.path);
-    this.#nativeLock('lock').flockFd(fd, m === 'exclusive');
+    const native = nativeBinding();
+    if (native === null) this.#sys(() => (this.#holder ??= new HolderLock(this.path)).lock(fd, m === 'exclusive'));
+    else this.#sys(() => native.flockFd(fd, m === 'exclusive'));
   }
 
   unlock(): void {
     const fd = this.#open('unlock');
-    this.#nativeLock('unlock').unlockFd(fd);
+    const native = nativeBinding();
+    if (native === null) this.#holder?.unlock();
+    else this.#sys(() => native.unlockFd(fd));
   }
 
   close(): void {
@@ -280,20 +288,6 @@ class FsFileHandle implements FileHandle {
     }
   }
 
-  #nativeLock(syscall: string): { flockFd(fd: number, exclusive: boolean): void; unlockFd(fd: number): void } {
-    const native = nativeBinding();
-    if (native === null) {
-      throw new IoError('ENOTSUP', `flock needs the native addon, which did not load (${this.path})`, {
-        path: this.path,
-        syscall,
-      });
-    }
-    return {
-      flockFd: (fd, exclusive) => this.#sys(() => native.flockFd(fd, exclusive)),
-      unlockFd: (fd) => this.#sys(() => native.unlockFd(fd)),
-    };
-  }
-
   async #track<T>(fn: () => Promise<T>): Promise<T> {
     this.#inflight++;
     try {
@@ -313,6 +307,7 @@ class FsFileHandle implements FileHandle {
   }
 
   #release(): void {
+    this.#holder?.unlock();
     const fd = this.#fd;
     this.#fd = -1;
     orphans.unregister(this);

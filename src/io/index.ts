@@ -25,6 +25,13 @@ export type { LoadIoOptions } from './types.js';
 
 const nativeIos = new Map<IoBackend, NativeIo>();
 let fsIo: FsIo | undefined;
+let warnedFallback = false;
+
+/** An `Io` and why it is the one: which implementation and backend, in words (`db.stats()`, `holt stats`). */
+export interface IoChoice {
+  io: Io;
+  reason: string;
+}
 
 /**
  * Bad options (not an object, an unknown key, another `prefer` or `backend`)
@@ -32,21 +39,37 @@ let fsIo: FsIo | undefined;
  * where it cannot run throws `IoError('ENOTSUP')`.
  */
 export function loadIo(options?: LoadIoOptions): Io {
+  return chooseIo(options).io;
+}
+
+/** `loadIo`, with the reason for what it picked. */
+export function chooseIo(options?: LoadIoOptions): IoChoice {
   const { prefer, backend } = checkLoadIoOptions(options);
   const want = selectIo(prefer, backend, process.env['HOLT_IO']);
-  if (want.impl === 'native') {
-    const native = nativeBinding();
-    if (native !== null) {
-      const chosen = resolveBackend(native, want.backend);
-      let io = nativeIos.get(chosen);
-      if (io === undefined) nativeIos.set(chosen, (io = new NativeIo(native, chosen)));
-      return io;
-    }
-    if (want.backend === 'io_uring') {
-      throw new IoError('ENOTSUP', 'io_uring needs the holt_io native addon, which did not load', { cause: nativeLoadError() });
-    }
+  if (want.impl === 'fs') return { io: (fsIo ??= new FsIo()), reason: prefer === 'fs' ? "node:fs asked for (prefer: 'fs')" : 'node:fs asked for (HOLT_IO=fs)' };
+  const native = nativeBinding();
+  if (native !== null) {
+    const chosen = resolveBackend(native, want.backend);
+    let io = nativeIos.get(chosen.backend);
+    if (io === undefined) nativeIos.set(chosen.backend, (io = new NativeIo(native, chosen.backend)));
+    return { io, reason: chosen.reason };
   }
-  return (fsIo ??= new FsIo());
+  if (want.backend === 'io_uring') {
+    throw new IoError('ENOTSUP', 'io_uring needs the holt_io native addon, which did not load', { cause: nativeLoadError() });
+  }
+  const reason = `aligned I/O is off: the holt_io native addon did not load (${addonFailure()}), so node:fs runs everything (no O_DIRECT, no io_uring)`;
+  if (!warnedFallback) {
+    warnedFallback = true;
+    process.emitWarning(`holt: ${reason}. Install a C++ toolchain and run \`npm rebuild holt\` to get it (docs/IO.md).`, { code: 'HOLT_NO_NATIVE_IO' });
+  }
+  return { io: (fsIo ??= new FsIo()), reason };
+}
+
+/** The first line of the addon's load error, short enough for a stats line. */
+function addonFailure(): string {
+  const e = nativeLoadError();
+  const message = e instanceof Error ? e.message : String(e);
+  return (message.split('\n')[0] ?? '').slice(0, 200);
 }
 
 /** True when the `holt_io` addon loaded (from prebuilds/ or build/). */

@@ -32,7 +32,7 @@ export class NativeIo implements Io {
   static load(): NativeIo {
     const native = nativeBinding();
     if (native === null) throw new IoError('ENOTSUP', 'the holt_io native addon is not available');
-    return new NativeIo(native, resolveBackend(native, 'auto'));
+    return new NativeIo(native, resolveBackend(native, 'auto').backend);
   }
 
   open(path: string, options?: OpenOptions): FileHandle {

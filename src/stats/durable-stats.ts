@@ -5,6 +5,7 @@
  */
 import type { FilePager } from '../store/file-pager.js';
 import type { Io } from '../io/types.js';
+import { runtimeLabel } from '../io/runtime.js';
 import type { WalWriter } from '../wal/wal-writer.js';
 import { addWalStats, type WalTotals } from '../wal/wal-totals.js';
 import { FRAME_SIZE } from '../layout/frame-header.js';
@@ -12,6 +13,7 @@ import type { CheckpointStats, DurableStats, OpenStats, WalCounters } from '../a
 
 export interface DurableParts {
   io: Io;
+  ioReason: string;
   pager: FilePager;
   /** Current writer; null when read-only. */
   wal: WalWriter | null;
@@ -36,6 +38,9 @@ export function collectDurableStats(p: DurableParts): DurableStats {
   const resident = pager.cache.residentCount;
   return {
     io: p.io.kind,
+    ioBackend: p.io.backend,
+    ioReason: p.ioReason,
+    runtime: runtimeLabel(),
     direct: pager.data.direct,
     cache: {
       residentFrames: resident,

@@ -13,7 +13,7 @@
  * | holt_trees, holt_frames                  | gauge   | DBStats                       |
  * | holt_tree_keys{tree}                     | gauge   | trees[].keys                  |
  * | holt_tree_{mutations,spillovers,compactions,merges,frames_released}_total{tree} | counter | trees[] |
- * | holt_io_info{kind,direct}                | gauge   | durable.io, durable.direct    |
+ * | holt_io_info{kind,backend,direct}        | gauge   | durable.io, .ioBackend, .direct |
  * | holt_io_read_bytes_total, holt_io_frame_reads_total, holt_io_written_bytes_total{file} | counter | durable.disk |
  * | holt_cache_{hits,misses,evictions}_total | counter | durable.cache                 |
  * | holt_cache_{resident,budget,dirty,inflight}_frames, holt_cache_resident_bytes | gauge | durable.cache |
@@ -50,7 +50,7 @@ export function toPrometheus(stats: DBStats, shapes: readonly TreeStats[] = []):
 
   const d = stats.durable;
   if (d !== null) {
-    out.gauge('holt_io_info', 'I/O implementation in use and whether the data file uses O_DIRECT (value is always 1).', [[{ kind: d.io, direct: String(d.direct) }, 1]]);
+    out.gauge('holt_io_info', 'I/O implementation and backend in use and whether the data file uses O_DIRECT (value is always 1).', [[{ kind: d.io, backend: d.ioBackend, direct: String(d.direct) }, 1]]);
     out.counter('holt_io_read_bytes_total', 'Data-file bytes read by cache misses.', [[{}, d.disk.bytesRead]]);
     out.counter('holt_io_frame_reads_total', 'Full-frame reads from the data file.', [[{}, d.disk.frameReads]]);
     out.counter('holt_io_written_bytes_total', 'Bytes written, by file.', [[{ file: 'data' }, d.disk.dataBytesWritten], [{ file: 'wal' }, d.disk.walBytesWritten]]);

@@ -66,13 +66,29 @@ describe('backend selection', () => {
 
   it('resolveBackend: auto falls back to the thread pool where io_uring cannot run; asking for it throws ENOTSUP', () => {
     const blocked = { ioUringError: () => 'io_uring_setup: EPERM (Operation not permitted)' } as unknown as NativeBinding;
-    expect(resolveBackend(blocked, 'auto')).toBe('threadpool');
-    expect(resolveBackend(blocked, 'threadpool')).toBe('threadpool');
+    expect(resolveBackend(blocked, 'auto')).toEqual({ backend: 'threadpool', reason: 'auto: the kernel refused io_uring (io_uring_setup: EPERM (Operation not permitted))' });
+    expect(resolveBackend(blocked, 'threadpool').backend).toBe('threadpool');
     const e = thrown(() => resolveBackend(blocked, 'io_uring'));
     expect(isIoError(e, 'ENOTSUP')).toBe(true);
     expect(e.message).toContain('EPERM');
     const working = { ioUringError: () => null } as unknown as NativeBinding;
-    expect(resolveBackend(working, 'auto')).toBe('io_uring');
+    expect(resolveBackend(working, 'auto')).toEqual({ backend: 'io_uring', reason: 'auto: the kernel set up a ring' });
+  });
+
+  it('resolveBackend: off Node the ring is never set up; auto takes the pool, io_uring throws ENOTSUP saying why', () => {
+    let asked = 0;
+    const working = { ioUringError: () => (asked++, null) } as unknown as NativeBinding;
+    const bun = { node: '26.3.0', bun: '1.4.5' };
+    const deno = { node: '26.3.0', deno: '2.9.6' };
+    expect(resolveBackend(working, 'auto', bun).backend).toBe('threadpool');
+    expect(resolveBackend(working, 'auto', bun).reason).toContain('bun 1.4.5 implements no libuv uv_poll');
+    expect(resolveBackend(working, 'auto', deno).reason).toContain('deno 2.9.6');
+    for (const versions of [bun, deno]) {
+      const e = thrown(() => resolveBackend(working, 'io_uring', versions));
+      expect(isIoError(e, 'ENOTSUP')).toBe(true);
+      expect(e.message).toMatch(/^io_uring is not available here: (bun|deno) /);
+    }
+    expect(asked).toBe(0);
   });
 });
 

@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as io from '../../src/io/index.js';
-import { IoError, isIoError, loadIo, type FileHandle, type Io } from '../../src/io/index.js';
+import { chooseIo, IoError, isIoError, loadIo, type FileHandle, type Io } from '../../src/io/index.js';
 import { MAX_ALLOC } from '../../src/io/validate.js';
 import { cases, coverage, noParams, param, type Param as TableParam, type Row as TableRow } from '../support/bad-input-table.js';
 import { publicMembers, type Member } from '../support/public-surface.js';
@@ -122,6 +122,7 @@ function rowsFor(ioClass: string, handleClass: string): Row[] {
 
 const MODULE_ROWS: Row[] = [
   { member: 'loadIo', params: [p('options', () => ({}), LOAD_IO_OPTIONS)], call: (_c, [o]) => loadIo(o as never) },
+  { member: 'chooseIo', params: [p('options', () => ({}), LOAD_IO_OPTIONS)], call: (_c, [o]) => chooseIo(o as never) },
   none('nativeIoAvailable'),
   none('ioUringAvailable'),
   none('nativeLoadError'),

@@ -143,7 +143,7 @@ describe('toPrometheus()', () => {
     expect(valueOf(series, 'holt_checkpoint_frames_written_total')).toBe(d.checkpoint.framesWritten);
     expect(valueOf(series, 'holt_checkpoint_last_round_duration_seconds')).toBeCloseTo(d.checkpoint.lastRoundMillis / 1000, 9);
     expect(valueOf(series, 'holt_io_written_bytes_total', { file: 'data' })).toBe(d.checkpoint.bytesWritten);
-    expect(valueOf(series, 'holt_io_info', { kind: d.io, direct: String(d.direct) })).toBe(1);
+    expect(valueOf(series, 'holt_io_info', { kind: d.io, backend: d.ioBackend, direct: String(d.direct) })).toBe(1);
     expect(valueOf(series, 'holt_cache_resident_bytes')).toBe(d.cache.residentBytes);
     expect(valueOf(series, 'holt_tree_nodes', { tree: 'objects', type: 'leaf' })).toBe(5_000);
     expect(valueOf(series, 'holt_tree_fill_ratio', { tree: 'objects', stat: 'max' })).toBeLessThanOrEqual(1);
