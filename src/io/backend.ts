@@ -59,7 +59,10 @@ function fromEnvironment(value: string | undefined): { impl?: 'native' | 'fs'; b
 }
 
 /** Why this runtime cannot run the io_uring backend, or null on Node. */
-function runtimeBlocksIoUring(runtime: JsRuntime, versions: Readonly<Record<string, string | undefined>>): string | null {
+export function runtimeBlocksIoUring(
+  runtime: JsRuntime = detectRuntime(),
+  versions: Readonly<Record<string, string | undefined>> = process.versions,
+): string | null {
   if (runtime === 'node') return null;
   const label = runtimeLabel(versions);
   return runtime === 'bun'

@@ -1,4 +1,4 @@
-import { resolveBackend, selectIo } from './backend.js';
+import { resolveBackend, runtimeBlocksIoUring, selectIo } from './backend.js';
 import { IoError } from './errors.js';
 import { FsIo } from './fs-io.js';
 import { nativeBinding, nativeLoadError } from './native-binding.js';
@@ -77,8 +77,13 @@ export function nativeIoAvailable(): boolean {
   return nativeBinding() !== null;
 }
 
-/** True when the addon loaded and this thread can run the io_uring backend (Linux 5.6+, not blocked by sysctl or seccomp). */
+/**
+ * True when the addon loaded and this thread can run the io_uring backend:
+ * Node (not Bun or Deno, see runtime.ts), Linux 5.6+, not blocked by sysctl or seccomp.
+ * Off Node it answers without touching the ring (setting one up there would panic Bun).
+ */
 export function ioUringAvailable(): boolean {
+  if (runtimeBlocksIoUring() !== null) return false;
   const native = nativeBinding();
   return native !== null && native.ioUringError() === null;
 }

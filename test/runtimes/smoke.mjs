@@ -3,7 +3,7 @@
 // runtimes.test.ts). Usage: <runtime> smoke.mjs DIR [--duckdb]. Prints one
 // line `ok {json}` on success; any failure throws (exit status not 0).
 import { DB } from '../../dist/index.js';
-import { loadIo, IO_ALIGNMENT } from '../../dist/io/index.js';
+import { ioUringAvailable, loadIo, IO_ALIGNMENT } from '../../dist/io/index.js';
 import { join } from 'node:path';
 
 const [dir, ...flags] = process.argv.slice(2);
@@ -81,4 +81,4 @@ const submitted = await Promise.all(file.submit(reads.map((r) => ({ op: 'read', 
 check(submitted.every((n) => n === IO_ALIGNMENT), 'submit');
 file.close();
 
-console.log(`ok ${JSON.stringify({ keys: KEYS, io: stats.io, ioBackend: stats.ioBackend, ioReason: stats.ioReason, runtime: stats.runtime, ioKind: io.kind, direct: file.direct, duckdb })}`);
+console.log(`ok ${JSON.stringify({ keys: KEYS, io: stats.io, ioBackend: stats.ioBackend, ioReason: stats.ioReason, runtime: stats.runtime, ioKind: io.kind, direct: file.direct, ioUringAvailable: ioUringAvailable(), duckdb })}`);
