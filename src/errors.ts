@@ -91,6 +91,16 @@ export function isHoltError(e: unknown, code?: HoltErrorCode): e is HoltError {
   return e instanceof HoltError && (code === undefined || e.code === code);
 }
 
+/** The error every argument check throws: a wrong type, an out-of-range number, an unknown option. */
+export function invalidArgument(message: string): HoltError {
+  return new HoltError('INVALID_ARGUMENT', message);
+}
+
+/** True for a record-like object: not null, not an array, not a function. */
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 /** How an error message names a wrong value: its type, and the value itself when it is short and printable. */
 export function describe(v: unknown): string {
   if (v === null) return 'null';

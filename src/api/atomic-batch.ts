@@ -9,20 +9,11 @@
  * one log record. A throw inside the callback applies nothing; using the
  * batch after the callback returned throws BATCH_CLOSED.
  */
-import { HoltError } from '../errors.js';
+import { HoltError, invalidArgument } from '../errors.js';
 import type { Bytes, RenameOptions } from './types.js';
-import { checkBytes, checkFunction, checkVersion, invalidArgument, renameOverwrite } from './validate.js';
+import { checkBytes, checkFunction, checkVersion, renameOverwrite } from './validate.js';
 import { MAX_KEY_BYTES, MAX_VALUE_BYTES } from '../layout/leaf.js';
-
-export type AtomicOp =
-  | { kind: 'put'; tree: string; key: Buffer; value: Buffer }
-  | { kind: 'delete'; tree: string; key: Buffer }
-  | { kind: 'rename'; tree: string; key: Buffer; to: Buffer; overwrite: boolean }
-  | { kind: 'putIfAbsent'; tree: string; key: Buffer; value: Buffer }
-  | { kind: 'compareAndPut'; tree: string; key: Buffer; version: number; value: Buffer }
-  | { kind: 'deleteIfVersion'; tree: string; key: Buffer; version: number }
-  | { kind: 'assertPrefixEmpty'; tree: string; key: Buffer }
-  | { kind: 'assertVersion'; tree: string; key: Buffer; version: number | null };
+import type { AtomicOp } from '../shapes/batch.js';
 
 /** Operations on one tree inside a batch. */
 export interface AtomicBatchTree {
@@ -46,20 +37,6 @@ export interface AtomicBatchTree {
 export interface AtomicBatch {
   tree(name: string): AtomicBatchTree;
 }
-
-/** Why a batch did not apply. */
-export interface AtomicFailure {
-  /** Index of the failing operation, in the order the callback issued them. */
-  index: number;
-  op: AtomicOp['kind'];
-  tree: string;
-  key: Buffer;
-  reason: 'EXISTS' | 'MISSING' | 'VERSION_MISMATCH' | 'PREFIX_NOT_EMPTY';
-}
-
-export type AtomicResult =
-  | { ok: true; /** Version of each operation in issue order (guards without a write: undefined). */ versions: (number | undefined)[] }
-  | { ok: false; failure: AtomicFailure };
 
 function bytes(v: Bytes, what: string): Buffer {
   checkBytes(v, what);

@@ -3,62 +3,45 @@
  * checkpoint boundary. `DB.memory()` keeps everything in memory;
  * `DB.open(dir)` is file-backed and crash-safe (see docs/API.md).
  *
- * The class is a facade: catalog rules live in db/catalog-state.ts, batch
- * semantics in db/atomic-apply.ts, storage in db/durable-store.ts.
+ * The class is a facade: catalog rules live in db/catalog-state.ts, writes
+ * in db/write-protocol.ts, batch semantics in db/atomic-apply.ts, storage in
+ * db/durable-store.ts, a reader's refreshes in db/reader-follow.ts.
  */
-import { HoltError } from '../errors.js';
-import { describe, invalidArgument } from './validate.js';
-import { AtomicRecorder, recordBatch, type AtomicBatch, type AtomicBatchTree, type AtomicResult } from './atomic-batch.js';
+import { describe, HoltError, invalidArgument } from '../errors.js';
+import { AtomicRecorder, recordBatch, type AtomicBatch, type AtomicBatchTree } from './atomic-batch.js';
+import type { AtomicResult } from '../shapes/batch.js';
 import { Tree } from './tree.js';
 import { Snapshot, type SnapshotSource } from './snapshot.js';
-import { checkDBOptions, type DBOptions, type TreeInfo } from './options.js';
-import type { DBStats } from './stats.js';
+import { checkDBOptions } from './options.js';
+import type { DBOptions } from '../shapes/options.js';
+import type { DBStats, TreeInfo } from '../shapes/stats.js';
 import { collectDBStats } from '../stats/db-stats.js';
 import { MemoryPager } from '../store/memory-pager.js';
 import type { FramePager } from '../store/frame-pager.js';
 import {
   applyCatalogOpOrThrow, assertTreeName, emptyCatalog, liveTreeId, type CatalogState,
 } from '../db/catalog-state.js';
-import { applyBatch, batchWriteCount, evaluateBatch } from '../db/atomic-apply.js';
-import { newTreeState, releaseTree, type TreeHost, type TreeState } from '../db/tree-host.js';
-import type { TreeCore, TreeRootLocation } from '../art/tree-core.js';
-import { DurableStore, WriterMovedOn, newRefreshCounters, type RefreshCounters, type StoreHost } from '../db/durable-store.js';
+import type { TreeHost } from '../db/tree-host.js';
+import { finalizeDropped, installTree, type TreeState } from '../db/tree-state.js';
+import type { TreeCore } from '../art/tree-core.js';
+import { DurableStore } from '../db/durable-store.js';
+import { ReaderFollow, type FollowHost } from '../db/reader-follow.js';
 import { MemoryLog, type DbLog } from '../db/db-log.js';
-import type { WalSingleOp } from '../wal/wal-op.js';
+import { WriteProtocol } from '../db/write-protocol.js';
 
-/** Attempts of a reader open that keeps racing the writer's checkpoints. */
-const MAX_READER_ATTEMPTS = 20;
-
-/** What a reload (DB.refresh) loads into before the DB switches to it. */
-class LoadedTrees implements StoreHost {
-  catalog: CatalogState = emptyCatalog();
-  readonly trees = new Map<number, TreeState>();
-  private readonly pager: FramePager;
-
-  constructor(pager: FramePager) {
-    this.pager = pager;
-  }
-
-  installTree(name: string, id: number, root?: TreeRootLocation, keyCount = 0): TreeState {
-    const t = newTreeState(this.pager, name, id, root, keyCount);
-    this.trees.set(id, t);
-    return t;
-  }
-}
-
-export class DB implements TreeHost, SnapshotSource {
+export class DB implements TreeHost, SnapshotSource, FollowHost {
   /** @internal */ catalog: CatalogState = emptyCatalog();
   /** @internal Trees by id: live ones and dropped ones awaiting finalization. */
   readonly trees = new Map<number, TreeState>();
   private readonly handles = new Map<number, Tree>();
-  /** @internal Replaced by `refresh()` on a read-only DB. */ pager: FramePager;
-  /** @internal Replaced by `refresh()` on a read-only DB. */ durable: DurableStore | null;
+  /** @internal Replaced by `refresh()` on a read-only DB. */ pager!: FramePager;
+  /** @internal Replaced by `refresh()` on a read-only DB. */ durable!: DurableStore | null;
+  /** @internal A read-only DB's refreshes; null for a writer or memory DB. */ readonly follow: ReaderFollow | null;
   /** Where writes are recorded and versions come from: the durable store, or a memory counter. */
-  private log: DbLog;
-  private readonly options: DBOptions;
+  private log!: DbLog;
+  /** Log, apply, afterWrite: what every write goes through (TreeHost.writable). */
+  private writes!: WriteProtocol;
   private readonly snapshots = new Set<Snapshot>();
-  /** A reader's refreshes (lent to each durable store it loads). */
-  private readonly refreshes: RefreshCounters;
   private closed = false;
   private closing: Promise<void> | null = null;
   /** True when opened with `readOnly`: every mutation throws READ_ONLY. */
@@ -66,22 +49,16 @@ export class DB implements TreeHost, SnapshotSource {
   /** Directory of a file-backed DB, undefined in memory. */
   readonly path: string | undefined;
 
-  private constructor(
-    pager: FramePager, durable: DurableStore | null, readOnly: boolean, path: string | undefined, options: DBOptions = {},
-    refreshes?: RefreshCounters,
-  ) {
-    this.pager = pager;
-    this.refreshes = refreshes ?? newRefreshCounters();
-    this.options = options;
-    this.durable = durable;
-    this.log = durable ?? new MemoryLog();
-    this.readOnly = readOnly;
+  private constructor(store: DurableStore | null, path: string | undefined, follow: ReaderFollow | null = null) {
+    this.useStore(store);
+    this.readOnly = store?.readOnly ?? false;
     this.path = path;
+    this.follow = follow;
   }
 
   /** A database that lives only in memory. */
   static memory(): DB {
-    return new DB(new MemoryPager(), null, false, undefined);
+    return new DB(null, undefined);
   }
 
   /**
@@ -96,19 +73,14 @@ export class DB implements TreeHost, SnapshotSource {
       throw invalidArgument(`DB.open needs a directory path (a non-empty string without NUL), got ${describe(dir)}`);
     }
     const opts = checkDBOptions(options);
-    const refreshes = newRefreshCounters();
-    for (let attempt = 1; ; attempt++) {
-      const durable = DurableStore.open(dir, opts, refreshes);
-      const db = new DB(durable.pager, durable, opts.readOnly === true, dir, opts, refreshes);
-      try {
-        durable.load(db);
-        return db;
-      } catch (e) {
-        durable.abandon();
-        // A reader raced a live writer's checkpoint: start over from its newer manifest.
-        if (!(e instanceof WriterMovedOn) || attempt >= MAX_READER_ATTEMPTS) throw e;
-      }
+    if (opts.readOnly === true) {
+      const follow = new ReaderFollow(dir, opts);
+      return follow.open((store) => new DB(store, dir, follow)).host;
     }
+    const store = DurableStore.open(dir, opts);
+    const db = new DB(store, dir);
+    store.load(db);
+    return db;
   }
 
   /**
@@ -134,86 +106,30 @@ export class DB implements TreeHost, SnapshotSource {
    */
   refresh(): void {
     this.checkOpen();
-    if (!this.readOnly || this.path === undefined) return; // a read-only DB is file-backed
+    if (this.follow === null) return; // a writer or memory DB: nothing newer
     this.closeSnapshots(); // they would see the catch-up's writes, or old files after a reload
     // A catch-up changes this DB's trees and catalog in place: its cost follows what the writer did, not the tree count.
     const catalogBefore = this.catalog;
-    const touched = new Set<number>();
-    let current: boolean;
     try {
-      current = this.durable!.catchUp(this, touched);
-    } catch {
-      // Part of a record may have been applied: only a reload gives a state the writer committed.
-      this.reloadOrClose();
-      return;
-    }
-    // Scans of the trees that changed end with CLOSED; the others read on.
-    for (const id of touched) {
-      const t = this.trees.get(id);
-      if (t !== undefined) t.core = t.core.renewed();
-    }
-    if (this.catalog !== catalogBefore) {
-      // Trees dropped or finalized meanwhile (the catch-up fenced them): their handles go.
-      for (const id of [...this.handles.keys()]) if (this.trees.get(id)?.dropped !== false) this.handles.delete(id);
-    }
-    if (current) this.refreshes.catchUps++;
-    else this.reloadOrClose();
-  }
-
-  /** Reload from the newest manifest; a DB whose frames a failed catch-up changed cannot stay open if that fails. */
-  private reloadOrClose(): void {
-    try {
-      this.reload();
+      this.follow.refresh(this, this.durable!);
     } catch (e) {
+      // A failed catch-up changed frames and reloading failed too: no state the writer committed is left to serve.
       this.closed = true;
       for (const t of this.trees.values()) t.dropped = true;
-      this.durable!.abandon();
       throw e;
     }
-  }
-
-  /** Load the newest checkpoint and its WAL into a new store, then switch to it. */
-  private reload(): void {
-    for (let attempt = 1; ; attempt++) {
-      const next = DurableStore.open(this.path!, this.options, this.refreshes);
-      const loaded = new LoadedTrees(next.pager);
-      try {
-        this.refreshes.framesInherited += next.pager.inheritFrom(this.durable!.pager);
-        next.load(loaded);
-      } catch (e) {
-        next.abandon();
-        if (!(e instanceof WriterMovedOn) || attempt >= MAX_READER_ATTEMPTS) throw e;
-        continue;
-      }
-      const old = this.durable!;
-      this.pager = next.pager;
-      this.durable = next;
-      this.log = next;
-      this.adoptTrees(loaded);
-      old.abandon();
-      this.refreshes.reloads++;
-      return;
+    if (this.catalog !== catalogBefore) {
+      // Trees dropped, finalized or replaced meanwhile: their handles go.
+      for (const id of [...this.handles.keys()]) if (this.trees.get(id)?.dropped !== false) this.handles.delete(id);
     }
   }
 
-  /** Switch to a newer state of the trees: same TreeState objects (handles hold them), new cores. */
-  private adoptTrees(loaded: LoadedTrees): void {
-    this.catalog = loaded.catalog;
-    for (const [id, t] of [...this.trees]) {
-      const fresh = loaded.trees.get(id);
-      if (fresh === undefined || fresh.name !== t.name) {
-        t.dropped = true;
-        this.trees.delete(id);
-        this.handles.delete(id);
-      }
-    }
-    for (const [id, fresh] of loaded.trees) {
-      const t = this.trees.get(id);
-      if (t === undefined) { this.trees.set(id, fresh); continue; }
-      t.core = fresh.core;
-      t.dropped = fresh.dropped;
-      if (t.dropped) this.handles.delete(id);
-    }
+  /** @internal FollowHost: read and write through `store` from now on (open, a reader's reload; null: memory). */
+  useStore(store: DurableStore | null): void {
+    this.durable = store;
+    this.pager = store?.pager ?? new MemoryPager();
+    this.log = store ?? new MemoryLog();
+    this.writes = new WriteProtocol(this.log, this.pager);
   }
 
   // ---- catalog ----
@@ -229,7 +145,7 @@ export class DB implements TreeHost, SnapshotSource {
     // The new root goes into a shared frame: open snapshots must keep that frame's bytes.
     this.pager.beginOperation();
     this.pager.beginWrite();
-    return this.handleFor(this.installTree(name, result.id));
+    return this.handleFor(installTree(this, this.pager, name, result.id));
   }
 
   /** Open an existing tree. Throws TREE_NOT_FOUND. */
@@ -265,7 +181,8 @@ export class DB implements TreeHost, SnapshotSource {
     const t = this.trees.get(result.id)!;
     t.dropped = true;
     this.handles.delete(result.id);
-    if (!this.log.dropWaitsForCheckpoint) this.finalizeTree(result.id);
+    // A memory DB has no log to make the drop durable first: its frames go at once.
+    if (!this.log.dropWaitsForCheckpoint) this.catalog = finalizeDropped(this, this.pager);
   }
 
   /** Live trees in byte order of their names. */
@@ -275,22 +192,6 @@ export class DB implements TreeHost, SnapshotSource {
     for (const [name, id] of this.catalog.live) out.push({ name, id, keys: this.trees.get(id)!.core.keyCount });
     out.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
     return out;
-  }
-
-  /** @internal Create the runtime for a tree id (new, or found while loading). */
-  installTree(name: string, id: number, root?: TreeRootLocation, keyCount = 0): TreeState {
-    const t = newTreeState(this.pager, name, id, root, keyCount);
-    this.trees.set(id, t);
-    return t;
-  }
-
-  /** @internal Release every frame of a dropped tree and forget it. */
-  finalizeTree(id: number): void {
-    const t = this.trees.get(id);
-    if (t === undefined) return;
-    releaseTree(this.pager, t);
-    this.trees.delete(id);
-    this.catalog = applyCatalogOpOrThrow(applyCatalogOpOrThrow(this.catalog, { kind: 'checkpoint' }).state, { kind: 'finalize', id }).state;
   }
 
   private handleFor(t: TreeState): Tree {
@@ -364,7 +265,7 @@ export class DB implements TreeHost, SnapshotSource {
 
   /** @internal tree.atomic(): the same, restricted to one tree. */
   atomicOnTree(tree: Tree, fn: (b: AtomicBatchTree) => void): AtomicResult {
-    this.checkWritable(tree.state);
+    this.writable(tree.state);
     const name = tree.state.name;
     const recorder = new AtomicRecorder((n) => {
       if (n !== name) throw new HoltError('INVALID_ARGUMENT', 'tree.atomic batches may only touch their own tree');
@@ -377,31 +278,7 @@ export class DB implements TreeHost, SnapshotSource {
     // After the batch's own callback, which may have read (a read begins an operation of its own).
     this.pager.beginOperation();
     this.pager.beginWrite();
-    const ops = recorder.ops;
-    if (ops.length === 0) return { ok: true, versions: [] };
-    const trees = ops.map((op) => {
-      const t = this.trees.get(liveTreeId(this.catalog, op.tree) ?? -1);
-      if (t === undefined) throw new HoltError('TREE_NOT_FOUND', `no tree named ${JSON.stringify(op.tree)}`);
-      return t;
-    });
-    const failure = evaluateBatch(ops, trees);
-    if (failure !== undefined) return { ok: false, failure };
-    for (const t of trees) this.pager.versions.preserveTree(t.core);
-    const writes = batchWriteCount(ops);
-    let first = 0; // no write: no version is used
-    if (writes > 0) {
-      const walOps: WalSingleOp[] = [];
-      ops.forEach((op, i) => {
-        const treeId = trees[i]!.id;
-        if (op.kind === 'put' || op.kind === 'putIfAbsent' || op.kind === 'compareAndPut') walOps.push({ type: 'put', treeId, key: op.key, value: op.value });
-        else if (op.kind === 'delete' || op.kind === 'deleteIfVersion') walOps.push({ type: 'delete', treeId, key: op.key });
-        else if (op.kind === 'rename') walOps.push({ type: 'rename', treeId, from: op.key, to: op.to, overwrite: op.overwrite });
-      });
-      first = this.log.append({ type: 'batch', ops: walOps });
-    }
-    const versions = applyBatch(ops, trees, first);
-    this.afterWrite();
-    return { ok: true, versions };
+    return this.writes.batch(this, recorder.ops);
   }
 
   // ---- durability ----
@@ -423,6 +300,7 @@ export class DB implements TreeHost, SnapshotSource {
     if (this.closed) return this.closing ?? undefined;
     this.closed = true;
     this.closeSnapshots();
+    this.follow?.close();
     this.closing = (async () => {
       await this.log.close(this);
       for (const t of this.trees.values()) t.dropped = true;
@@ -444,7 +322,6 @@ export class DB implements TreeHost, SnapshotSource {
 
   private checkMutable(): void {
     if (this.readOnly) throw new HoltError('READ_ONLY', 'the database was opened read-only');
-    this.log.checkWritable();
   }
 
   /** @internal */
@@ -457,32 +334,13 @@ export class DB implements TreeHost, SnapshotSource {
   }
 
   /** @internal */
-  checkWritable(state: TreeState): void {
+  writable(state: TreeState): WriteProtocol {
     this.pager.beginOperation();
     if (state.dropped) this.checkReadable(state);
     if (this.readOnly) throw new HoltError('READ_ONLY', 'the database was opened read-only');
     this.pager.beginWrite();
     // Open snapshots keep the key count and root this write may change.
     this.pager.versions.preserveTree(state.core);
-  }
-
-  /** @internal */
-  logPut(state: TreeState, key: Uint8Array, keyLen: number, value: Uint8Array, valueLen: number): number {
-    return this.log.appendPut(state.id, key, keyLen, value, valueLen);
-  }
-
-  /** @internal */
-  logDelete(state: TreeState, key: Uint8Array, keyLen: number): number {
-    return this.log.append({ type: 'delete', treeId: state.id, key: key.subarray(0, keyLen) });
-  }
-
-  /** @internal */
-  logRename(state: TreeState, from: Uint8Array, fromLen: number, to: Uint8Array, toLen: number, overwrite: boolean): number {
-    return this.log.append({ type: 'rename', treeId: state.id, from: from.subarray(0, fromLen), to: to.subarray(0, toLen), overwrite });
-  }
-
-  /** @internal */
-  afterWrite(): void {
-    this.log.afterWrite();
+    return this.writes;
   }
 }

@@ -7,7 +7,8 @@
  */
 import { HoltError } from '../errors.js';
 import type { EncodingOptions, ScanOptions } from './types.js';
-import { checkBytes, describe, invalidArgument, optionalBoolean, optionalOneOf, optionNames, optionsObject } from './validate.js';
+import { describe, invalidArgument } from '../errors.js';
+import { checkBytes, optionalBoolean, optionalOneOf, optionNames, optionsObject } from './validate.js';
 import { ByteScratch } from './key-codec.js';
 import { copyOut } from '../art/read-leaf.js';
 import type { ScanSpec } from '../art/scan-bounds.js';

@@ -11,13 +11,15 @@
 import { HoltError } from '../errors.js';
 import { TreeCore } from '../art/tree-core.js';
 import { liveTreeId, type CatalogState } from '../db/catalog-state.js';
-import type { TreeHost, TreeState } from '../db/tree-host.js';
+import type { TreeHost } from '../db/tree-host.js';
+import type { TreeState } from '../db/tree-state.js';
 import type { FramePager } from '../store/frame-pager.js';
 import type { FrameVersionSet } from '../store/frame-versions.js';
 import { SnapshotPager } from '../store/snapshot-pager.js';
 import { assertTreeName } from '../db/catalog-state.js';
-import type { AtomicBatchTree, AtomicResult } from './atomic-batch.js';
-import type { TreeInfo } from './options.js';
+import type { AtomicBatchTree } from './atomic-batch.js';
+import type { AtomicResult } from '../shapes/batch.js';
+import type { TreeInfo } from '../shapes/stats.js';
 import { Tree } from './tree.js';
 
 /** What a snapshot needs from the DB: the live pager, its trees, and a way to give its versions back. */
@@ -128,18 +130,9 @@ export class Snapshot implements TreeHost {
   }
 
   /** @internal */
-  checkWritable(): void {
+  writable(): never {
     throw new HoltError('READ_ONLY', 'a snapshot is read-only');
   }
-
-  /** @internal */
-  logPut(): number { throw new HoltError('READ_ONLY', 'a snapshot is read-only'); }
-  /** @internal */
-  logDelete(): number { throw new HoltError('READ_ONLY', 'a snapshot is read-only'); }
-  /** @internal */
-  logRename(): number { throw new HoltError('READ_ONLY', 'a snapshot is read-only'); }
-  /** @internal */
-  afterWrite(): void {}
   /** @internal */
   atomicOnTree(_tree: Tree, _fn: (b: AtomicBatchTree) => void): AtomicResult {
     throw new HoltError('READ_ONLY', 'a snapshot is read-only');

@@ -2,32 +2,34 @@
  * Tree: a handle on one named tree of a DB.
  *
  * A thin facade: it validates and encodes arguments, asks its host (the DB)
- * whether the handle may be used and for versions, and delegates the work to
- * the walker in `src/art`. Reads and writes are synchronous; waiting for the
- * disk is `db.sync()` / `db.checkpoint()`.
+ * whether the handle may be used, and delegates the work: reads to the
+ * walker in `src/art`, writes to the write protocol the host hands it
+ * (db/write-protocol.ts: log, apply, afterWrite). Reads and writes are
+ * synchronous; waiting for the disk is `db.sync()` / `db.checkpoint()`.
  */
-import { HoltError } from '../errors.js';
+import { HoltError, invalidArgument } from '../errors.js';
 import type {
   Bytes, DecodedField, EncodingOptions, GetOptions, HoltRecord, RenameOptions, ScanEntry, ScanOptions,
 } from './types.js';
 import { encodeKey, encodePrefix, encodeValue, key2Scratch, keyScratch, valueScratch } from './key-codec.js';
 import { ENCODINGS, toScanSpec } from './scan-options.js';
-import { checkFunction, checkVersion, invalidArgument, optionalOneOf, optionNames, optionsObject, renameOverwrite } from './validate.js';
+import { checkFunction, checkVersion, optionalOneOf, optionNames, optionsObject, renameOverwrite } from './validate.js';
 import { found, findLeaf } from '../art/lookup.js';
-import { insert } from '../art/insert.js';
-import { erase, eraseFound, findForErase } from '../art/erase.js';
+import { findForErase } from '../art/erase.js';
 import { findLongestPrefix } from '../art/longest-prefix.js';
 import { seekPrefix } from '../art/seek-prefix.js';
 import { verifyTree, type VerifyReport } from '../art/verify.js';
 import { collectTreeStats } from '../stats/tree-stats.js';
-import type { TreeStats } from './stats.js';
+import type { TreeStats } from '../shapes/stats.js';
 import { leafKeyLen, leafKeyStart, leafValueLen, leafVersion } from '../layout/leaf.js';
 import { leafRecord, leafValue } from '../art/read-leaf.js';
-import { checkRename, moveRecord, RENAME_EXISTS, RENAME_MISSING, RENAME_SAME_KEY, renameSource } from '../art/rename.js';
+import { checkRename, RENAME_EXISTS, RENAME_MISSING, RENAME_SAME_KEY, renameSource } from '../art/rename.js';
 import { ScanIterator } from '../art/scan.js';
 import { countKeys } from '../art/count.js';
-import type { TreeHost, TreeState } from '../db/tree-host.js';
-import type { AtomicBatchTree, AtomicResult } from './atomic-batch.js';
+import type { TreeHost } from '../db/tree-host.js';
+import type { TreeState } from '../db/tree-state.js';
+import type { AtomicBatchTree } from './atomic-batch.js';
+import type { AtomicResult } from '../shapes/batch.js';
 
 export class Tree {
   /** @internal */
@@ -84,50 +86,50 @@ export class Tree {
 
   /** Store `value` under `key`; returns the new version. */
   put(key: Bytes, value: Bytes): number {
-    this.host.checkWritable(this.state);
-    return store(this, encodeKey(keyScratch, key), encodeValue(value));
+    const writes = this.host.writable(this.state);
+    const kl = encodeKey(keyScratch, key);
+    const vl = encodeValue(value);
+    return writes.put(this.state, keyScratch.bytes, kl, valueScratch.bytes, vl);
   }
 
   /** Delete `key`; returns whether it existed. A missing key writes nothing. */
   delete(key: Bytes): boolean {
     const s = this.state;
-    this.host.checkWritable(s);
+    const writes = this.host.writable(s);
     const kl = encodeKey(keyScratch, key);
     // One walk: it finds the leaf, the delete is logged, then the leaf it found is removed.
     if (!findForErase(s.core, keyScratch.bytes, kl)) return false;
-    this.host.logDelete(s, keyScratch.bytes, kl);
-    eraseFound(s.core);
-    this.host.afterWrite();
+    writes.deleteFound(s, keyScratch.bytes, kl);
     return true;
   }
 
   /** Store only if `key` is absent; returns the new version, or undefined if it existed. */
   putIfAbsent(key: Bytes, value: Bytes): number | undefined {
-    this.host.checkWritable(this.state);
+    const writes = this.host.writable(this.state);
     const kl = encodeKey(keyScratch, key);
     // The value is checked even when the key exists: whether an argument is valid never depends on the data.
     const vl = encodeValue(value);
     if (findLeaf(this.state.core, keyScratch.bytes, kl)) return undefined;
-    return store(this, kl, vl);
+    return writes.put(this.state, keyScratch.bytes, kl, valueScratch.bytes, vl);
   }
 
   /** Store only if `key` currently has `version`; returns the new version, or undefined. */
   compareAndPut(key: Bytes, version: number, value: Bytes): number | undefined {
-    this.host.checkWritable(this.state);
+    const writes = this.host.writable(this.state);
     checkVersion(version);
     const kl = encodeKey(keyScratch, key);
     const vl = encodeValue(value);
     if (!findLeaf(this.state.core, keyScratch.bytes, kl) || leafVersion(found.frame, found.leaf) !== version) return undefined;
-    return store(this, kl, vl);
+    return writes.put(this.state, keyScratch.bytes, kl, valueScratch.bytes, vl);
   }
 
   /** Delete only if `key` currently has `version`; returns whether it was deleted. */
   deleteIfVersion(key: Bytes, version: number): boolean {
-    this.host.checkWritable(this.state);
+    const writes = this.host.writable(this.state);
     checkVersion(version);
     const kl = encodeKey(keyScratch, key);
     if (!findLeaf(this.state.core, keyScratch.bytes, kl) || leafVersion(found.frame, found.leaf) !== version) return false;
-    remove(this, kl);
+    writes.delete(this.state, keyScratch.bytes, kl);
     return true;
   }
 
@@ -138,7 +140,7 @@ export class Tree {
    */
   rename(from: Bytes, to: Bytes, options?: RenameOptions): number {
     const s = this.state;
-    this.host.checkWritable(s);
+    const writes = this.host.writable(s);
     const overwrite = renameOverwrite(options);
     const fl = encodeKey(keyScratch, from, 'from');
     const tl = encodeKey(key2Scratch, to, 'to');
@@ -149,10 +151,7 @@ export class Tree {
       case RENAME_SAME_KEY: return leafVersion(renameSource.frame, renameSource.leaf);
       case RENAME_EXISTS: throw new HoltError('ALREADY_EXISTS', 'rename: destination key exists');
     }
-    const version = this.host.logRename(s, fb, fl, tb, tl, overwrite);
-    moveRecord(s.core, fb, fl, tb, tl, version);
-    this.host.afterWrite();
-    return version;
+    return writes.rename(s, fb, fl, tb, tl, overwrite);
   }
 
   /** The record with the longest key that is a prefix of `key` (the key itself included), or undefined. */
@@ -261,22 +260,5 @@ const GET_OPTIONS = optionNames<GetOptions>({ valueEncoding: true });
 function getUtf8(options: GetOptions): boolean {
   const o = optionsObject(options, 'get options', GET_OPTIONS);
   return o !== undefined && optionalOneOf(o, 'valueEncoding', 'get options', ENCODINGS) === 'utf8';
-}
-
-/** Log and apply a put of the encoded `keyScratch[0..kl)` -> `valueScratch[0..vl)`; returns its version. */
-function store(tree: Tree, kl: number, vl: number): number {
-  const s = tree.state;
-  const version = tree.host.logPut(s, keyScratch.bytes, kl, valueScratch.bytes, vl);
-  insert(s.core, keyScratch.bytes, kl, valueScratch.bytes, vl, version);
-  tree.host.afterWrite();
-  return version;
-}
-
-/** Log and apply the delete of the encoded, present `keyScratch[0..kl)`. */
-function remove(tree: Tree, kl: number): void {
-  const s = tree.state;
-  tree.host.logDelete(s, keyScratch.bytes, kl);
-  erase(s.core, keyScratch.bytes, kl);
-  tree.host.afterWrite();
 }
 

@@ -8,14 +8,8 @@
  * Every check is a `typeof` test or a loop over an options object's keys: no
  * allocation unless it throws, so the checks may sit on per-call paths.
  */
-import { describe, HoltError } from '../errors.js';
+import { describe, invalidArgument, isRecord } from '../errors.js';
 import type { Bytes, RenameOptions } from './types.js';
-
-export { describe };
-
-export function invalidArgument(message: string): HoltError {
-  return new HoltError('INVALID_ARGUMENT', message);
-}
 
 /**
  * The option names of `T` as a set. Taking a `Record<keyof T, true>` makes the
@@ -24,11 +18,6 @@ export function invalidArgument(message: string): HoltError {
  */
 export function optionNames<T>(names: Record<keyof T, true>): ReadonlySet<string> {
   return new Set(Object.keys(names));
-}
-
-/** True for a record-like object: not null, not an array, not a function. */
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /**

@@ -14,10 +14,15 @@
 import type { FramePager } from '../store/frame-pager.js';
 import type { RootHolder } from '../store/shared-roots.js';
 
+/** How the walker reshaped a tree's frames since open (public in TreeCounters). */
 export interface StructureCounters {
+  /** Subtrees moved out of a full frame into a new child frame. */
   spillovers: number;
+  /** Frames rebuilt in place to reclaim dead and free-list bytes. */
   compactions: number;
+  /** Child frames folded back into their parent. */
   merges: number;
+  /** Frames this tree gave back (merges and emptied child frames). */
   framesReleased: number;
 }
 

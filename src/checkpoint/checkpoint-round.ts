@@ -17,7 +17,6 @@
  *    A round that fails before publishing rolls the pager back: everything it
  *    captured is pending again.
  */
-import type { CheckpointStats } from '../api/stats.js';
 import type { FileHandle } from '../io/types.js';
 import { FRAME_SIZE } from '../layout/frame-header.js';
 import type { CapturedImage } from '../store/captured-round.js';
@@ -28,8 +27,20 @@ import type { Io } from '../io/types.js';
 import type { WalSegments } from '../wal/segments.js';
 import { toHoltIoError } from '../wal/wal-errors.js';
 
-/** The running checkpoint counters: the public stats minus the debt, which is computed on read. */
-export type CheckpointCounters = Omit<CheckpointStats, 'debt'>;
+/** The rounds' running counters (public in CheckpointStats, with the debt computed on read). */
+export interface CheckpointCounters {
+  /** Rounds started (a round with nothing to do is not counted). */
+  attempted: number;
+  succeeded: number;
+  failed: number;
+  framesWritten: number;
+  bytesWritten: number;
+  lastRoundMillis: number;
+  /** WAL segments deleted because a published manifest covers them. */
+  walSegmentsDeleted: number;
+  /** Message of the last failed round, null once a round succeeds. */
+  lastError: string | null;
+}
 
 /** What a round works on; the store provides it. */
 export interface RoundParts {
@@ -122,9 +133,7 @@ export class Checkpointer {
     // 4. Retire what the new manifest no longer names.
     pager.commitRound(captured, nextSegment);
     pager.releaseRetired(parts.oldestReader());
-    const before = segments.deleted;
-    segments.deleteBefore(nextSegment);
-    this.counters.walSegmentsDeleted += segments.deleted - before;
+    this.counters.walSegmentsDeleted += segments.deleteBefore(nextSegment);
     this.counters.succeeded++;
     this.counters.lastRoundMillis = performance.now() - started;
     this.counters.lastError = null;

@@ -9,9 +9,15 @@
  * of the event loop, never inside the write that noticed it, and one at a
  * time.
  */
-import type { DBOptions } from '../api/options.js';
+/** When rounds start by themselves (public as DBOptions.checkpoint). */
+export interface CheckpointTriggers {
+  /** Checkpoint when the log holds this many bytes (default 64 MiB). */
+  walBytes?: number;
+  /** Checkpoint at least this often while there are changes (default 30 s). */
+  intervalMs?: number;
+}
 
-type CheckpointOptions = DBOptions['checkpoint'];
+type CheckpointOptions = false | CheckpointTriggers | undefined;
 
 /** What the schedule asks the store before it starts a round. */
 export interface ScheduleProbe {

@@ -3,12 +3,13 @@
  *
  * `evaluateBatch` checks every guard, in issue order, against an overlay of
  * the batch's own earlier writes over the live trees, and touches nothing.
- * `applyBatch` then performs the writes with consecutive versions. The DB logs
- * the whole batch as one record between the two, so a crash shows all of it or
- * none of it; and because reads and writes are synchronous, no reader can run
- * between the first applied op and the last.
+ * `applyBatch` then performs the writes with consecutive versions. The write
+ * protocol (write-protocol.ts) logs the whole batch as one record between the
+ * two (`batchWalOps`), so a crash shows all of it or none of it; and because
+ * reads and writes are synchronous, no reader can run between the first
+ * applied op and the last.
  */
-import type { AtomicFailure, AtomicOp } from '../api/atomic-batch.js';
+import type { AtomicFailure, AtomicOp } from '../shapes/batch.js';
 import { found, findLeaf } from '../art/lookup.js';
 import { insert } from '../art/insert.js';
 import { erase } from '../art/erase.js';
@@ -16,16 +17,22 @@ import { leafVersion } from '../layout/leaf.js';
 import { leafValue } from '../art/read-leaf.js';
 import { renameRecord } from '../art/rename.js';
 import { ScanIterator, type ScanSpec } from '../art/scan.js';
-import type { TreeState } from './tree-host.js';
+import type { WalSingleOp } from '../wal/wal-op.js';
+import type { TreeState } from './tree-state.js';
 
 /** What the overlay knows about a key: its value and version, or `null` when deleted. */
 type Projected = { value: Buffer; version: number } | null;
 
-/** Number of versions the batch consumes (one per write). */
-export function batchWriteCount(ops: readonly AtomicOp[]): number {
-  let n = 0;
-  for (const op of ops) if (op.kind !== 'assertPrefixEmpty' && op.kind !== 'assertVersion') n++;
-  return n;
+/** The batch's writes as the log records them, one per version it uses (guards record nothing). */
+export function batchWalOps(ops: readonly AtomicOp[], trees: readonly TreeState[]): WalSingleOp[] {
+  const out: WalSingleOp[] = [];
+  ops.forEach((op, i) => {
+    const treeId = trees[i]!.id;
+    if (op.kind === 'put' || op.kind === 'putIfAbsent' || op.kind === 'compareAndPut') out.push({ type: 'put', treeId, key: op.key, value: op.value });
+    else if (op.kind === 'delete' || op.kind === 'deleteIfVersion') out.push({ type: 'delete', treeId, key: op.key });
+    else if (op.kind === 'rename') out.push({ type: 'rename', treeId, from: op.key, to: op.to, overwrite: op.overwrite });
+  });
+  return out;
 }
 
 /**

@@ -8,11 +8,9 @@
  */
 import type { WalOp } from '../wal/wal-op.js';
 import type { CatalogState } from './catalog-state.js';
-import type { StoreHost } from './log-redo.js';
+import type { StoreHost } from './tree-state.js';
 
 export interface DbLog {
-  /** Throws READ_ONLY when writes are refused. */
-  checkWritable(): void;
   /** Record a put of the first `keyLen` / `valueLen` bytes; returns its version. */
   appendPut(treeId: number, key: Uint8Array, keyLen: number, value: Uint8Array, valueLen: number): number;
   /** Record an op; returns its version (a batch: the first of one per op). */
@@ -35,8 +33,6 @@ export interface DbLog {
 export class MemoryLog implements DbLog {
   private nextVersion = 1;
   readonly dropWaitsForCheckpoint = false;
-
-  checkWritable(): void {}
 
   appendPut(): number {
     return this.nextVersion++;

@@ -11,22 +11,15 @@
  * Later segments are read from their start; they must follow with no gap.
  */
 import type { FileHandle, Io } from '../io/types.js';
-import { replayHandle } from '../wal/replay.js';
+import { countReplayed, replayHandle, type ReplayCounters } from '../wal/replay.js';
 import type { WalSegments } from '../wal/segments.js';
 import type { WalRecord } from '../wal/wal-op.js';
 import type { WalResumePoint } from '../wal/wal-reader.js';
 
-/** What one `follow` read. */
-export interface FollowResult {
-  /** Records handed to the callback. */
-  records: number;
-  /** Segments read (the one resumed counts). */
-  segments: number;
-  /** Highest sequence number seen (a segment's base when it holds no record yet). */
+/** Where one `follow` ended (what it read is counted into the caller's ReplayCounters). */
+export interface FollowEnd {
+  /** Highest sequence number seen (a segment's base when it holds no record yet); 0 when nothing was read. */
   highWater: number;
-  /** Torn bytes after the last record of each segment read (a live writer's unwritten space counts). */
-  tornTailBytes: number;
-  zeroTailBytes: number;
   /** A segment the position needs is gone: the caller must reload from the newer manifest. */
   missing: string | null;
 }
@@ -52,10 +45,10 @@ export class LogFollower {
    * its records). `liveTail`: a record that does not decode is the writer's
    * write in progress (see WalReader). Without it, a segment torn before its
    * end stops the read there: what follows a record never completed cannot
-   * belong to the log's prefix.
+   * belong to the log's prefix. What it reads is counted into `counts`.
    */
-  follow(listed: readonly number[], liveTail: boolean, onRecord: (r: WalRecord) => void): FollowResult {
-    const out: FollowResult = { records: 0, segments: 0, highWater: 0, tornTailBytes: 0, zeroTailBytes: 0, missing: null };
+  follow(listed: readonly number[], liveTail: boolean, onRecord: (r: WalRecord) => void, counts: ReplayCounters): FollowEnd {
+    const out: FollowEnd = { highWater: 0, missing: null };
     const later = listed.filter((n) => n > this.segment);
     const gap = later.findIndex((n, i) => n !== this.segment + 1 + i);
     if (gap >= 0) return { ...out, missing: this.segments.path(this.segment + 1 + gap) };
@@ -75,11 +68,7 @@ export class LogFollower {
       // Redo copies what it keeps (into frames, into catalog records): the records can borrow the read window.
       const r = replayHandle(this.handle, onRecord, this.at === null ? { liveTail, borrow: true } : { liveTail, borrow: true, from: this.at });
       this.at = { offset: r.endOffset, lastSeq: r.lastSeq };
-      out.segments++;
-      out.records += r.records;
-      out.highWater = Math.max(out.highWater, r.lastSeq, r.baseSeq);
-      out.tornTailBytes += r.tornTailBytes;
-      out.zeroTailBytes += r.zeroTailBytes;
+      out.highWater = Math.max(out.highWater, countReplayed(counts, r));
       if (r.tornTailBytes > r.zeroTailBytes) break;
     }
     return out;

@@ -11,24 +11,15 @@ import { insert } from '../art/insert.js';
 import { erase } from '../art/erase.js';
 import { renameRecord } from '../art/rename.js';
 import type { FramePager } from '../store/frame-pager.js';
-import type { TreeRootLocation } from '../art/tree-core.js';
 import type { WalRecord, WalSingleOp } from '../wal/wal-op.js';
 import type { CatalogLog } from './catalog-log.js';
-import type { CatalogState } from './catalog-state.js';
-import { releaseTree, type TreeState } from './tree-host.js';
+import { installTree, releaseTree, type StoreHost } from './tree-state.js';
 import { CATALOG_TREE_ID } from './tree-ids.js';
-
-/** What the store rebuilds: a DB (or a reader's reload staging area). */
-export interface StoreHost {
-  catalog: CatalogState;
-  readonly trees: Map<number, TreeState>;
-  installTree(name: string, id: number, root?: TreeRootLocation, keyCount?: number): TreeState;
-}
 
 /** Make the host's runtime trees agree with its catalog: install new ones, fence dropped, release finalized. */
 export function syncTrees(host: StoreHost, pager: FramePager): void {
   const cat = host.catalog;
-  for (const [name, id] of cat.live) if (!host.trees.has(id)) host.installTree(name, id);
+  for (const [name, id] of cat.live) if (!host.trees.has(id)) installTree(host, pager, name, id);
   for (const [id, t] of host.trees) {
     if (cat.live.has(t.name) && cat.live.get(t.name) === id) continue;
     if (cat.dropped.has(id)) { t.dropped = true; continue; }

@@ -16,7 +16,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DB } from '../api/db.js';
-import { describe, invalidArgument } from '../api/validate.js';
+import { describe, invalidArgument } from '../errors.js';
 import { createHoltGet } from './holt-get.js';
 import { createHoltScan } from './holt-scan.js';
 import { createHoltStats } from './holt-stats.js';

@@ -17,7 +17,7 @@ import type {
   AbstractPutOptions,
 } from 'abstract-level';
 import { DB } from '../api/db.js';
-import type { DBOptions } from '../api/options.js';
+import type { DBOptions } from '../shapes/options.js';
 import type { Tree } from '../api/tree.js';
 import { inFormat, maybeInFormat, type CursorEntry, type LevelBytes, type Stored } from './bytes.js';
 import { HoltSnapshot } from './holt-snapshot.js';

@@ -1,16 +1,19 @@
 /**
  * DBStats: every live tree's counters, the frame count, and the durable
- * store's counters. No tree is walked, so this stays cheap enough to poll.
+ * store's counters (db/durable-stats.ts). No tree is walked, so this stays
+ * cheap enough to poll.
  *
  * Stats read a DB through `StatsSource`, the few members they need, rather
  * than the DB class: the DB calls in here for `db.stats()`, so knowing the
  * class would make the two modules import each other.
  */
-import type { TreeInfo } from '../api/options.js';
-import type { DBStats, DurableStats, TreeStats } from '../api/stats.js';
-import type { TreeState } from '../db/tree-host.js';
+import type { DBStats, TreeInfo, TreeStats } from '../shapes/stats.js';
+import type { DurableStore } from '../db/durable-store.js';
+import { collectDurableStats } from '../db/durable-stats.js';
+import type { RefreshCounters } from '../db/reader-follow.js';
+import type { TreeState } from '../db/tree-state.js';
 import { collectTreeStats, treeCounters } from './tree-stats.js';
-import { describe, invalidArgument } from '../api/validate.js';
+import { describe, invalidArgument } from '../errors.js';
 
 /** What DB stats are read from: the DB's live trees, its pager's frame count and its durable store (a DB is one). */
 export interface StatsSource {
@@ -20,7 +23,9 @@ export interface StatsSource {
   /** When the oldest open snapshot was taken (Date.now()), or null. */
   readonly oldestSnapshotAt: number | null;
   /** Null for memory databases. */
-  readonly durable: { stats(): DurableStats } | null;
+  readonly durable: DurableStore | null;
+  /** A reader's refreshes (reader-follow.ts); null for a writer or a memory DB. */
+  readonly follow: { readonly counters: RefreshCounters } | null;
 }
 
 /** What `db.stats()` returns (the DB checks that it is open first). */
@@ -34,7 +39,7 @@ export function collectDBStats(db: StatsSource): DBStats {
     savedBytes: v.savedBytes,
     oldestAgeMs: db.oldestSnapshotAt === null ? 0 : Date.now() - db.oldestSnapshotAt,
   };
-  return { trees, frames: db.pager.frameCount, snapshots, durable: db.durable?.stats() ?? null };
+  return { trees, frames: db.pager.frameCount, snapshots, durable: db.durable === null ? null : collectDurableStats(db.durable, db.follow?.counters) };
 }
 
 /**

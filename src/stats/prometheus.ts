@@ -27,8 +27,8 @@
  * | holt_checkpoint_last_round_duration_seconds, holt_checkpoint_debt_* | gauge | durable.checkpoint |
  * | holt_tree_shape_*{tree}, holt_tree_nodes{tree,type}, holt_tree_fill_ratio{tree,stat} | gauge | `shapes` |
  */
-import type { DBStats, NodeCounts, TreeStats } from '../api/stats.js';
-import { describe, invalidArgument, isRecord } from '../api/validate.js';
+import type { DBStats, NodeCounts, TreeStats } from '../shapes/stats.js';
+import { describe, invalidArgument, isRecord } from '../errors.js';
 
 type Labels = Readonly<Record<string, string>>;
 type Sample = readonly [labels: Labels, value: number];

@@ -20,7 +20,7 @@ import {
 import { forEachChild } from '../art/inner-node.js';
 import { hasRef, readRef } from '../art/node-ops.js';
 import type { TreeCore } from '../art/tree-core.js';
-import type { NodeCounts, TreeShape } from '../api/stats.js';
+import type { NodeCounts, TreeShape } from '../shapes/stats.js';
 
 /** Below this fill a non-root frame is a merge candidate (holt-facts §13: 350‰). */
 export const UNDERFILLED_RATIO = 0.35;

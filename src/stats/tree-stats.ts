@@ -2,8 +2,8 @@
  * Per-tree stats: the walker's counters (cheap) and, for `tree.stats()`, the
  * shape walk on top.
  */
-import type { TreeState } from '../db/tree-host.js';
-import type { TreeCounters, TreeStats } from '../api/stats.js';
+import type { TreeState } from '../db/tree-state.js';
+import type { TreeCounters, TreeStats } from '../shapes/stats.js';
 import { walkTreeShape } from './tree-shape.js';
 
 export function treeCounters(state: TreeState): TreeCounters {

@@ -16,6 +16,37 @@ export interface WalReplayResult extends WalScanSummary {
   replayMillis: number;
 }
 
+/** Segments replayed, summed: what opening a DB found (public as OpenStats). */
+export interface ReplayCounters {
+  replayRecords: number;
+  /** Wall time of the whole replay (set by whoever replays, not by `countReplayed`). */
+  replayMillis: number;
+  /** Torn bytes found at the end of WAL segments (recovered silently). */
+  tornTailBytes: number;
+  /** Preallocated zeros a crash left after the last record of WAL segments (not torn data). */
+  zeroTailBytes: number;
+  segmentsReplayed: number;
+}
+
+/** All zero. */
+export function newReplayCounters(): ReplayCounters {
+  return { replayRecords: 0, replayMillis: 0, tornTailBytes: 0, zeroTailBytes: 0, segmentsReplayed: 0 };
+}
+
+/**
+ * Count one replayed segment into `into`; returns the highest sequence number
+ * the segment names (its base when it holds no record), for the caller's
+ * high-water mark. Zeros past the last record are the WAL's preallocation,
+ * left by a crash: counted apart from the torn bytes.
+ */
+export function countReplayed(into: ReplayCounters, r: WalScanSummary): number {
+  into.segmentsReplayed++;
+  into.replayRecords += r.records;
+  into.tornTailBytes += r.tornTailBytes - r.zeroTailBytes;
+  into.zeroTailBytes += r.zeroTailBytes;
+  return Math.max(r.lastSeq, r.baseSeq);
+}
+
 /**
  * Reads `handle` front to back, calling `onRecord` for each complete record.
  * Records at or below the manifest's high-water mark are already in the

@@ -16,7 +16,10 @@
  */
 import { readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { HoltError } from '../errors.js';
 import type { Io } from '../io/types.js';
+import { countReplayed, replayWal, type ReplayCounters } from './replay.js';
+import type { WalRecord } from './wal-op.js';
 import { WalWriter } from './wal-writer.js';
 import { WalTotals } from './wal-totals.js';
 
@@ -39,8 +42,6 @@ export class WalSegments {
   /** The segment a running checkpoint is closing: still counted in stats until retired. */
   retiring: WalWriter | null = null;
   readonly totals = new WalTotals();
-  /** Segment files deleted since open. */
-  deleted = 0;
 
   constructor(dir: string, io: Io, durability: 'default' | 'sync', first: number) {
     this.dir = dir;
@@ -63,15 +64,29 @@ export class WalSegments {
     return out.sort((a, b) => a - b);
   }
 
-  /** Delete every segment numbered below `n` (the manifest covers them). */
-  deleteBefore(n: number): void {
+  /** Delete every segment numbered below `n` (the manifest covers them); returns how many were deleted. */
+  deleteBefore(n: number): number {
+    let deleted = 0;
     for (const s of this.list()) {
       if (s >= n) continue;
       try {
         unlinkSync(this.path(s));
-        this.deleted++;
+        deleted++;
       } catch { /* already gone */ }
     }
+    return deleted;
+  }
+
+  /**
+   * A writer's open: delete the segments below `first` (the manifest covers
+   * them) and start appending to a new one after every segment there is, its
+   * versions continuing after `baseSeq`. Returns how many were deleted.
+   */
+  startAfter(first: number, baseSeq: number): number {
+    const listed = this.list();
+    const deleted = this.deleteBefore(first);
+    this.start(Math.max(first, (listed[listed.length - 1] ?? 0) + 1), baseSeq);
+    return deleted;
   }
 
   /** Start appending to a new segment `n` whose versions continue after `baseSeq`. */
@@ -108,6 +123,25 @@ export class WalSegments {
       await w.close(); // concurrent callers share WalWriter's close promise
       if (this.unclosed[0] === w) this.unclosed.shift();
     }
+  }
+
+  /**
+   * Replay every segment from `first` on, in order, counting into `counts`;
+   * returns the highest sequence number they name (0 when none). Records
+   * borrow the read window: `onRecord` copies what it keeps. A segment
+   * missing before a later one is CORRUPT.
+   */
+  replayFrom(first: number, onRecord: (r: WalRecord) => void, counts: ReplayCounters): number {
+    const live = this.list().filter((n) => n >= first);
+    const gap = live.findIndex((n, i) => n !== first + i);
+    if (gap >= 0) {
+      // There is no newer manifest to start from: the records are gone.
+      const missing = this.path(first + gap);
+      throw new HoltError('CORRUPT', `WAL segment ${missing} is missing but later segments exist`, { file: missing, offset: 0 });
+    }
+    let highWater = 0;
+    for (const n of live) highWater = Math.max(highWater, countReplayed(counts, replayWal({ io: this.io, path: this.path(n), onRecord, borrow: true })));
+    return highWater;
   }
 
   /** Everything appended so far is durable. */

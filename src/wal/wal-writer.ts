@@ -101,10 +101,8 @@ export class WalWriter {
    * with INTERNAL. Throws IO_ERROR/NO_SPACE on I/O failure.
    */
   static open(options: WalWriterOptions): WalWriter {
+    // `durability` is typed: DB.open's options are checked once, at the API edge (checkDBOptions).
     const { io, path } = options;
-    if (options.durability !== undefined && options.durability !== 'default' && options.durability !== 'sync') {
-      throw new HoltError('INVALID_ARGUMENT', `unknown WAL durability ${String(options.durability)}`);
-    }
     let fh: FileHandle;
     try {
       fh = io.open(path, { create: true });

@@ -3,40 +3,14 @@
  * through others) means two owners of one concept, so a new cycle is a design
  * question (docs/DESIGN.md, "Module map"), not something to live with.
  *
- * The graph is read from the source text: every static `import ... from` and
- * `export ... from` of a relative module, type-only imports included (a type
- * import still says one module knows the other). Dynamic `import()` is left
- * out: it is how a module defers loading something optional.
+ * The graph is read from the source text (import-graph.ts), type-only
+ * imports and re-exports included. Folders are checked as layers by
+ * folder-layers.test.ts.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
-
-/** Every .ts file under `dir`, as absolute paths. */
-function sourceFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...sourceFiles(p));
-    else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) out.push(p);
-  }
-  return out.sort();
-}
-
-// `import x from './a.js'`, `import type { T } from '../b.js'`, `export * from './c.js'`,
-// `export { y } from './d.js'`, `import './e.js'`; across line breaks, comments aside.
-const STATIC_IMPORT = /(?:^|[;\n])\s*(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\s+from\s+)?['"](\.{1,2}\/[^'"]+)['"]/g;
-
-/** Relative module specifiers a file imports statically, resolved to .ts paths. */
-export function importsOf(file: string, text: string): string[] {
-  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
-  const out = new Set<string>();
-  for (const m of code.matchAll(STATIC_IMPORT)) out.add(resolve(dirname(file), m[1]!.replace(/\.js$/, '.ts')));
-  return [...out];
-}
+import { importsOf, sourceFiles, SRC } from './import-graph.js';
 
 /** The strongly connected parts of the graph that contain a cycle (sets of modules that reach each other). */
 export function tangledParts(graph: Map<string, string[]>): string[][] {

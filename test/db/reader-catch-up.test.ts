@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DB } from '../../src/index.js';
-import type { DBOptions } from '../../src/api/options.js';
+import type { DBOptions } from '../../src/shapes/options.js';
 import { testDir } from '../support/temp-dir.js';
 import { readManifest } from '../../src/store/manifest.js';
 import type { FilePager } from '../../src/store/file-pager.js';

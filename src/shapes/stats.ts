@@ -6,24 +6,36 @@
  * Reading stats never changes them: collection reads frames through the
  * pager's silent accessor (no cache hit, miss, eviction or recency touch).
  *
+ * Types only. A counter group is defined once, by the module that keeps the
+ * counters (the walker's StructureCounters, the cache's AccessCounters, the
+ * pager's ColdReadCounters, the WAL writer's WalStats, replay's
+ * ReplayCounters, the checkpointer's CheckpointCounters), and the shapes here
+ * are built from those types. The one exception is the reader's refresh
+ * counters: db/ sits above this module, so they are declared here, in
+ * ReaderStats, and db/reader-follow.ts takes its type from it.
+ *
  * `toPrometheus()` (src/stats/prometheus.ts) renders these shapes; its table
  * of series is the reference for which field is a counter and which a gauge.
  */
+import type { StructureCounters } from '../art/tree-core.js';
+import type { AccessCounters } from '../cache/frame-cache.js';
+import type { CheckpointCounters } from '../checkpoint/checkpoint-round.js';
+import type { ColdReadCounters } from '../store/cold-page-reader.js';
+import type { ReplayCounters } from '../wal/replay.js';
 import type { WalStats } from '../wal/wal-writer.js';
-import type { TreeInfo } from './options.js';
+
+/** A live tree, as `db.listTrees()` lists it. */
+export interface TreeInfo {
+  name: string;
+  id: number;
+  /** Live keys in the tree. */
+  keys: number;
+}
 
 /** Per-tree counters, kept by the walker; cheap to read. */
-export interface TreeCounters extends TreeInfo {
+export interface TreeCounters extends TreeInfo, StructureCounters {
   /** Successful mutations since open (puts, deletes, renames). */
   mutations: number;
-  /** Subtrees moved out of a full frame into a new child frame. */
-  spillovers: number;
-  /** Frames rebuilt in place to reclaim dead and free-list bytes. */
-  compactions: number;
-  /** Child frames folded back into their parent. */
-  merges: number;
-  /** Frames this tree gave back (merges and emptied child frames). */
-  framesReleased: number;
 }
 
 /** Count of reachable nodes per node type. */
@@ -134,25 +146,11 @@ export interface CacheStats {
   rssBytes: number;
 }
 
-/** Page-granular point reads (see docs/DESIGN.md, read index). */
-export interface ColdReadStats {
-  /** Frames probed through their read index. */
-  probes: number;
-  /** 4 KiB page reads from the data file (index and leaf pages) and their bytes. */
-  pageReads: number;
-  pageBytesRead: number;
-  /** Pages served from the page cache. */
-  pageHits: number;
-  /** Probes the index could not answer (incomplete or damaged page): the frame was loaded instead. */
-  fallbacks: number;
-}
+/** Page-granular point reads (see docs/DESIGN.md, read index), as the pager counts them. */
+export type ColdReadStats = ColdReadCounters;
 
-/** One access class of the frame cache. */
-export interface CacheAccessStats {
-  hits: number;
-  misses: number;
-  bytesRead: number;
-}
+/** One access class of the frame cache: its hits, misses and bytes read. */
+export type CacheAccessStats = AccessCounters;
 
 /**
  * The write-ahead log, summed over every segment written since open (the
@@ -164,16 +162,8 @@ export interface WalCounters extends WalStats {
   segment: number;
 }
 
-/** What opening the DB found and did. */
-export interface OpenStats {
-  replayRecords: number;
-  replayMillis: number;
-  /** Torn bytes found at the end of WAL segments (recovered silently). */
-  tornTailBytes: number;
-  /** Preallocated zeros a crash left after the last record of WAL segments (not torn data). */
-  zeroTailBytes: number;
-  segmentsReplayed: number;
-}
+/** What opening the DB found and did: its replay of the WAL. */
+export type OpenStats = ReplayCounters;
 
 /** Work a checkpoint would have to do now. */
 export interface CheckpointDebt {
@@ -183,18 +173,8 @@ export interface CheckpointDebt {
   walBytes: number;
 }
 
-export interface CheckpointStats {
-  /** Rounds started (a round with nothing to do is not counted). */
-  attempted: number;
-  succeeded: number;
-  failed: number;
-  framesWritten: number;
-  bytesWritten: number;
-  lastRoundMillis: number;
-  /** WAL segments deleted because a published manifest covers them. */
-  walSegmentsDeleted: number;
-  /** Message of the last failed round, null once a round succeeds. */
-  lastError: string | null;
+/** The checkpointer's counters, and the work waiting for the next round. */
+export interface CheckpointStats extends CheckpointCounters {
   debt: CheckpointDebt;
 }
 
