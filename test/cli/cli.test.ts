@@ -61,7 +61,12 @@ describe('holt CLI', () => {
     expect(holt(['scan', dir, 'fs', '--limit', 'many'])).toMatchObject({ code: 2 });
     expect(holt(['trees', dir]).stdout).toMatch(/^name\s+id\s+keys\n[- ]+\nfs\s+\d+\s+4\n$/);
     expect(JSON.parse(holt(['stats', dir, '--json']).stdout).db.trees[0]).toMatchObject({ name: 'fs', keys: 4 });
-    expect(holt(['stats', dir]).stdout).toMatch(/^db\.trees\[fs\]\.keys\s+4$/m);
+    const table = holt(['stats', dir]).stdout;
+    expect(table).toMatch(/^db\.trees\[fs\]\.keys\s+4$/m);
+    // Which I/O runs and why, and under which runtime.
+    expect(table).toMatch(/^db\.durable\.ioBackend\s+(io_uring|threadpool)$/m);
+    expect(table).toMatch(/^db\.durable\.ioReason\s+(auto|threadpool asked for|node:fs asked for)\b.+$/m);
+    expect(table).toMatch(/^db\.durable\.runtime\s+node \d+\.\d+\.\d+$/m);
     const prom = holt(['stats', dir, '--prometheus']).stdout;
     expect(prom).toMatch(/^# TYPE holt_tree_keys gauge$/m);
     expect(prom).toMatch(/^holt_tree_keys\{tree="fs"\} 4$/m);

@@ -67,7 +67,7 @@ for (const runtime of RUNTIMES) {
       expect(result['ioUringAvailable']).toBe(expectedBackend === 'io_uring');
       expect(result['runtime']).toMatch(new RegExp(`^${runtime.name} \\d`));
       if (runtime.name !== 'node') expect(result['ioReason']).toContain(`auto: ${runtime.name} `);
-    });
+    }, 180_000);
 
     // The default backend, each one asked for, and node:fs: a pending sync keeps the process alive.
     for (const holtIo of ['', 'threadpool', 'fs', ...(runtime.name === 'node' && ioUringAvailable() ? ['io_uring'] : [])]) {
