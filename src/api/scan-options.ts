@@ -31,7 +31,8 @@ const WHAT = 'scan options';
  * encodings as the forms keys and values are handed out in (scan-entry.ts).
  * `borrowValues`: values are views into the frame (Tree.scanBorrowed).
  * Throws INVALID_ARGUMENT (KEY_TOO_LARGE for an over-long bound) before
- * anything is read.
+ * anything is read. The spec is one object reused by every call: the
+ * iterator's constructor reads it, before any other call can.
  */
 export function toScanSpec(options: (ScanOptions & EncodingOptions) | undefined, borrowValues: boolean): ScanSpec {
   const o = optionsObject(options, WHAT, SCAN_OPTIONS);
@@ -52,31 +53,54 @@ export function toScanSpec(options: (ScanOptions & EncodingOptions) | undefined,
     if (optionalOneOf(o, 'keyEncoding', WHAT, ENCODINGS) === 'utf8') keyForm = FORM_UTF8;
     if (optionalOneOf(o, 'valueEncoding', WHAT, ENCODINGS) === 'utf8') valueForm = FORM_UTF8;
   }
-  return {
-    prefix: prefix ?? EMPTY,
-    startAfter,
-    end,
-    delimiter: delim,
-    keysOnly,
-    limit: (limit as number | undefined) ?? Number.POSITIVE_INFINITY,
-    reverse,
-    borrowValues,
-    keyForm,
-    valueForm,
-  };
+  const spec = reusedSpec;
+  spec.prefix = prefix ?? EMPTY;
+  spec.startAfter = startAfter;
+  spec.end = end;
+  spec.delimiter = delim;
+  spec.keysOnly = keysOnly;
+  spec.limit = (limit as number | undefined) ?? Number.POSITIVE_INFINITY;
+  spec.reverse = reverse;
+  spec.borrowValues = borrowValues;
+  spec.keyForm = keyForm;
+  spec.valueForm = valueForm;
+  return spec;
 }
 
 const EMPTY = Buffer.alloc(0);
+const reusedSpec: ScanSpec = {
+  prefix: EMPTY, startAfter: null, end: null, delimiter: -1, keysOnly: false, limit: Number.POSITIVE_INFINITY, reverse: false,
+  borrowValues: false, keyForm: FORM_COPY, valueForm: FORM_COPY,
+};
 const boundScratch = new ByteScratch(MAX_KEY_BYTES);
+
+/**
+ * The encoded copies of string bounds seen lately, by string: a listing
+ * service asks for the same few prefixes over and over, and a string cannot
+ * change, so its bytes are encoded and copied once. The scan never writes
+ * to a bound nor hands one out, so scans may share a copy. Cleared when
+ * full, which bounds what it holds (at most STRING_BOUNDS keys).
+ */
+const stringBounds = new Map<string, Buffer>();
+const STRING_BOUNDS = 256;
 
 /** A key-like bound as the scan's own copy: bytes, at most MAX_KEY_BYTES long like every key it is compared with. */
 function bound(o: Record<string, unknown>, field: string): Buffer | null {
   const v = o[field];
   if (v === undefined) return null;
+  if (typeof v === 'string') {
+    const known = stringBounds.get(v);
+    if (known !== undefined) return known;
+  }
   checkBytes(v, `${WHAT}.${field}`);
   const n = boundScratch.set(v, `${WHAT}.${field}`);
   if (n > MAX_KEY_BYTES) throw new HoltError('KEY_TOO_LARGE', `${WHAT}.${field} is ${n} bytes; the limit is ${MAX_KEY_BYTES}`);
-  return copyOut(boundScratch.bytes, 0, n);
+  if (typeof v !== 'string') return copyOut(boundScratch.bytes, 0, n);
+  // A Buffer of its own rather than a slab slice: a remembered bound should not keep a slab of returned copies alive.
+  const copy = Buffer.from(boundScratch.bytes.subarray(0, n));
+  if (stringBounds.size >= STRING_BOUNDS) stringBounds.clear();
+  stringBounds.set(v, copy);
+  return copy;
 }
 
 /** One byte: a string that is one byte in UTF-8, or an integer 0..255; -1 when absent. */

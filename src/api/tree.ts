@@ -24,7 +24,8 @@ import type { TreeStats } from '../shapes/stats.js';
 import { leafKeyLen, leafKeyStart, leafValueLen, leafVersion } from '../layout/leaf.js';
 import { leafRecord, leafValue } from '../art/read-leaf.js';
 import { checkRename, RENAME_EXISTS, RENAME_MISSING, RENAME_SAME_KEY, renameSource } from '../art/rename.js';
-import { ScanIterator } from '../art/scan.js';
+import { ScanIterator, type ScanCheck } from '../art/scan.js';
+import { utf8Of } from '../art/scan-entry.js';
 import { countKeys } from '../art/count.js';
 import type { TreeHost } from '../db/tree-host.js';
 import type { TreeState } from '../db/tree-state.js';
@@ -60,7 +61,7 @@ export class Tree {
     if (!utf8) return leafValue(found.frame, found.leaf);
     const f = found.frame;
     const vs = leafKeyStart(found.leaf) + leafKeyLen(f, found.leaf);
-    return f.u8.toString('utf8', vs, vs + leafValueLen(f, found.leaf));
+    return utf8Of(f.u8, vs, vs + leafValueLen(f, found.leaf));
   }
 
   /** Key, value and version of `key`, or undefined. */
@@ -189,7 +190,7 @@ export class Tree {
    */
   scan<O extends ScanOptions & EncodingOptions = ScanOptions>(options?: O): ScanIterator<DecodedField<O, 'keyEncoding'>, DecodedField<O, 'valueEncoding'>> {
     this.host.checkReadable(this.state);
-    return new ScanIterator(this.state.core, toScanSpec(options, false), this.scanCheck());
+    return new ScanIterator(this.state.core, toScanSpec(options, false), this.scanCheck);
   }
 
   /**
@@ -208,7 +209,7 @@ export class Tree {
     this.host.checkReadable(this.state);
     const spec = toScanSpec(options, false);
     checkFunction(visit, 'scanEach visitor');
-    return new ScanIterator<DecodedField<O, 'keyEncoding'>, DecodedField<O, 'valueEncoding'>>(this.state.core, spec, this.scanCheck()).each(visit);
+    return new ScanIterator<DecodedField<O, 'keyEncoding'>, DecodedField<O, 'valueEncoding'>>(this.state.core, spec, this.scanCheck).each(visit);
   }
 
   /**
@@ -220,21 +221,18 @@ export class Tree {
    */
   scanBorrowed(options?: ScanOptions): ScanIterator {
     this.host.checkReadable(this.state);
-    return new ScanIterator(this.state.core, toScanSpec(options, true), this.scanCheck());
+    return new ScanIterator(this.state.core, toScanSpec(options, true), this.scanCheck);
   }
 
   /**
    * What a scan checks before each step: the tree is still readable, and a
    * read-only DB was not refreshed under it (its frames are the old state's).
+   * One function for all the tree's scans, each passing the core it began on.
    */
-  private scanCheck(): () => void {
-    const state = this.state;
-    const core = state.core;
-    return () => {
-      this.host.checkReadable(state);
-      if (state.core !== core) throw new HoltError('CLOSED', 'the database was refreshed after this scan began; start a new scan');
-    };
-  }
+  private readonly scanCheck: ScanCheck = (core) => {
+    this.host.checkReadable(this.state);
+    if (this.state.core !== core) throw new HoltError('CLOSED', 'the database was refreshed after this scan began; start a new scan');
+  };
 
   /** Apply a group of operations on this tree all-or-nothing (see DB.atomic). */
   atomic(fn: (batch: AtomicBatchTree) => void): AtomicResult {

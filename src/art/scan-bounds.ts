@@ -46,14 +46,28 @@ export interface ScanBounds {
   empty: boolean;
 }
 
+/** Answers whether a key under `rollup` lies before `end` (the iterator runs a one-key probe). */
+export interface KeyProbe {
+  hasKeyBefore(rollup: Buffer, end: Buffer): boolean;
+}
+
+/** The bounds of the last scan planned without an `end`, which the caller copies before planning again. */
+const reused: ScanBounds = { lb: null, lbInclusive: true, ub: null, pendingRollup: null, empty: false };
+
 /**
- * Plan the bounds of `spec`. `hasKeyBefore(rollup, end)` answers whether a
- * key under `rollup` lies before `end` (the iterator runs a one-key probe).
+ * Plan the bounds of `spec`; `probe` answers for a rollup straddling `end`.
+ * The result is read at once: without an `end` (no probe scan runs, so no
+ * planning nests inside this one) it is one object reused by every call.
  */
-export function planBounds(spec: ScanSpec, hasKeyBefore: (rollup: Buffer, end: Buffer) => boolean): ScanBounds {
+export function planBounds(spec: ScanSpec, probe: KeyProbe): ScanBounds {
   const { prefix, end, reverse } = spec;
   let after = spec.startAfter;
-  const b: ScanBounds = { lb: prefix.length > 0 ? prefix : null, lbInclusive: true, ub: null, pendingRollup: null, empty: false };
+  const b: ScanBounds = end === null ? reused : { lb: null, lbInclusive: true, ub: null, pendingRollup: null, empty: false };
+  b.lb = prefix.length > 0 ? prefix : null;
+  b.lbInclusive = true;
+  b.ub = null;
+  b.pendingRollup = null;
+  b.empty = false;
   // The prefix's own upper bound needs no check: the walk stays in its subtree (clipToPrefix).
   let upper = end;
   // An end inside a rollup (end "a/m", rollup "a/"): the walk meets the rollup's
@@ -64,7 +78,7 @@ export function planBounds(spec: ScanSpec, hasKeyBefore: (rollup: Buffer, end: B
   if (end !== null) {
     const rolled = rollupOf(spec, end);
     if (rolled !== null && rolled.length < end.length) {
-      if (!hasKeyBefore(rolled, end)) upper = minBound(upper, rolled);
+      if (!probe.hasKeyBefore(rolled, end)) upper = minBound(upper, rolled);
       else if (reverse) { endRollup = Buffer.from(rolled); upper = minBound(upper, endRollup); }
     }
   }
@@ -102,21 +116,25 @@ export function planBounds(spec: ScanSpec, hasKeyBefore: (rollup: Buffer, end: B
  */
 function clipToPrefix(b: ScanBounds, p: Buffer, reverse: boolean): void {
   if (p.length === 0) return;
-  const inside = (x: Buffer): boolean => x.length >= p.length && p.compare(x, 0, p.length) === 0;
   if (!reverse) {
     if (b.lb === p) b.lb = null; // starting at the subtree's first key needs no seek
-    else if (b.lb !== null && !inside(b.lb)) b.empty = true; // start-after is past the subtree
-    if (b.ub !== null && !inside(b.ub)) {
+    else if (b.lb !== null && !inside(b.lb, p)) b.empty = true; // start-after is past the subtree
+    if (b.ub !== null && !inside(b.ub, p)) {
       if (Buffer.compare(b.ub, p) <= 0) b.empty = true;
       else b.ub = null;
     }
   } else {
-    if (b.ub !== null && !inside(b.ub)) {
+    if (b.ub !== null && !inside(b.ub, p)) {
       if (Buffer.compare(b.ub, p) <= 0) b.empty = true;
       else b.ub = null;
     }
     b.lb = null; // every key of the subtree is at or above the prefix
   }
+}
+
+/** Whether `x` starts with `p`. */
+function inside(x: Buffer, p: Buffer): boolean {
+  return x.length >= p.length && p.compare(x, 0, p.length) === 0;
 }
 
 /** If `key` falls inside a rollup under the scan's prefix, that rollup. */

@@ -15,6 +15,24 @@
 import type { Frame } from '../layout/frame.js';
 import { copyFrameBytes, copyOut, copyPair, frameView, pairValue } from './read-leaf.js';
 
+/**
+ * `buf[start..end)` decoded as UTF-8. Node's `toString('utf8', start, end)`
+ * checks and normalizes its arguments in JS and then calls the native
+ * `utf8Slice`; keys and values are decoded once per entry, from ranges that
+ * are in bounds by construction, so the check is skipped (where Node has no
+ * `utf8Slice`, `toString` does the same).
+ */
+export const utf8Of: (buf: Buffer, start: number, end: number) => string = utf8Decoder();
+
+function utf8Decoder(): (buf: Buffer, start: number, end: number) => string {
+  type Sliced = { utf8Slice?: (start: number, end: number) => string };
+  const probe = Buffer.from('ab\u00e9') as unknown as Sliced;
+  if (typeof probe.utf8Slice === 'function' && probe.utf8Slice(1, 4) === 'b\u00e9') {
+    return (buf, start, end) => (buf as unknown as Required<Sliced>).utf8Slice(start, end);
+  }
+  return (buf, start, end) => buf.toString('utf8', start, end);
+}
+
 export const FORM_COPY = 0;
 export const FORM_VIEW = 1;
 export const FORM_UTF8 = 2;
@@ -40,14 +58,14 @@ export type ScanEntry<K = Buffer, V = Buffer> = ScanKeyEntry<K, V> | ScanPrefixE
 export function bytesOut(f: Frame, start: number, len: number, form: number): Buffer | string {
   if (form === FORM_COPY) return copyFrameBytes(f, start, len);
   if (form === FORM_VIEW) return frameView(f, start, len);
-  return f.u8.toString('utf8', start, start + len);
+  return utf8Of(f.u8, start, start + len);
 }
 
 /** Bytes of any Buffer (a rollup in the scan's path) in `form`. */
 export function pathOut(path: Buffer, len: number, form: number): Buffer | string {
   if (form === FORM_COPY) return copyOut(path, 0, len);
   if (form === FORM_VIEW) return path.subarray(0, len);
-  return path.toString('utf8', 0, len);
+  return utf8Of(path, 0, len);
 }
 
 /** The value half of the last `pairOut`. */
@@ -72,4 +90,25 @@ export function pairOut(f: Frame, start: number, keyLen: number, valueLen: numbe
 export class ScanEntrySlot {
   readonly key: ScanKeyEntry<Buffer | string, Buffer | string> = { kind: 'key', key: '', value: undefined, version: 0 };
   readonly prefix: ScanPrefixEntry<Buffer | string> = { kind: 'prefix', key: '' };
+}
+
+type AnyEntry = ScanEntry<Buffer | string, Buffer | string>;
+
+/** A key entry: a new object for the iterator (`slot` null), the slot's reused one for scanEach. */
+export function entryOfKey(slot: ScanEntrySlot | null, key: Buffer | string, value: Buffer | string | undefined, version: number): AnyEntry {
+  if (slot === null) {
+    return value === undefined ? { kind: 'key', key, version } : { kind: 'key', key, value, version };
+  }
+  const e = slot.key;
+  e.key = key;
+  e.value = value;
+  e.version = version;
+  return e;
+}
+
+/** A prefix (rollup) entry: new for the iterator, the slot's reused one for scanEach. */
+export function entryOfPrefix(slot: ScanEntrySlot | null, key: Buffer | string): AnyEntry {
+  if (slot === null) return { kind: 'prefix', key };
+  slot.prefix.key = key;
+  return slot.prefix;
 }

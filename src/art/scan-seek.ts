@@ -27,34 +27,62 @@ export function copyBytes(src: Uint8Array, from: number, to: number, dst: Uint8A
 }
 
 /**
- * One path buffer handed from a finished scan to the next: most scans are
- * short, and a fresh 1 KiB path for each would cost a pool allocation every
- * eighth scan.
+ * The stack arrays and path buffer of a finished scan, handed to the next
+ * one: most scans are short, and fresh arrays for each (grown from empty on
+ * the first pushes) and a fresh 1 KiB path cost more allocation than a
+ * delimiter listing of 8 returns. One spare is kept; a scan that finds none
+ * (one running inside another) makes its own.
  */
-let sparePath: Buffer | null = null;
-const NO_PATH = Buffer.alloc(0);
-
-function takePath(): Buffer {
-  const p = sparePath ?? Buffer.allocUnsafe(INITIAL_PATH);
-  sparePath = null;
-  return p;
+interface StackParts {
+  frames: Frame[];
+  offs: number[];
+  depths: number[];
+  cursors: number[];
+  /** Null when the scan that gave it back had grown it past INITIAL_PATH (it is not kept). */
+  path: Buffer | null;
 }
+
+let spare: StackParts | null = null;
+// What a finished scan points at instead of the parts it gave away: it never writes them again.
+const NO_PATH = Buffer.alloc(0);
+const NO_FRAMES: Frame[] = [];
+const NO_NUMBERS: number[] = [];
 
 export abstract class ScanStack {
   protected readonly core: TreeCore;
   protected readonly reverse: boolean;
   // The stack and path grow on demand: most scans stay a few dozen levels deep,
   // and a scan must cost what it returns, not a fixed 16 KiB key's worth of setup.
-  protected frames: Frame[] = [];
-  protected offs: number[] = [];
-  protected depths: number[] = [];
-  protected cursors: number[] = [];
+  protected frames: Frame[];
+  protected offs: number[];
+  protected depths: number[];
+  protected cursors: number[];
   protected sp = 0;
-  protected path = takePath();
+  protected path: Buffer;
+  /** The holder these parts came in (reused when they are given back), or null. */
+  private parts: StackParts | null;
+  /** The pager's `frameChanges` when the stack's frames were last known good (after a step). */
+  protected heldChanges = -1;
 
   constructor(core: TreeCore, reverse: boolean) {
     this.core = core;
     this.reverse = reverse;
+    const p = spare;
+    spare = null;
+    this.parts = p;
+    if (p !== null) {
+      this.frames = p.frames;
+      this.offs = p.offs;
+      this.depths = p.depths;
+      this.cursors = p.cursors;
+      this.path = p.path ?? Buffer.allocUnsafe(INITIAL_PATH);
+    } else {
+      this.frames = [];
+      this.offs = [];
+      this.depths = [];
+      this.cursors = [];
+      this.path = Buffer.allocUnsafe(INITIAL_PATH);
+    }
   }
 
   protected push(f: Frame, off: number, depth: number): void {
@@ -71,17 +99,61 @@ export abstract class ScanStack {
   }
 
   /**
+   * Keep the frames of the stack for this step, or report that one of them
+   * was evicted between steps (its buffer may hold another frame by now) or,
+   * in a snapshot, was changed by a write (the snapshot reads its copy now),
+   * in which case the caller seeks again from the last entry returned.
+   * When the pager reports no eviction or preservation since the last step
+   * and needs no touches to keep frames (memory), there is nothing to check.
+   */
+  protected holdStack(): boolean {
+    const pager = this.core.pager;
+    if (this.heldChanges === pager.frameChanges && !pager.holdsByTouch) return true;
+    let last: Frame | null = null;
+    for (let i = 0; i < this.sp; i++) {
+      const f = this.frames[i]!;
+      if (f === last) continue;
+      if (f.evicted || !pager.isCurrent(f)) return false;
+      pager.touch(f);
+      last = f;
+    }
+    return true;
+  }
+  /**
+   * The scan is over: its stack arrays and path may serve the next scan (this
+   * one never reads or writes them again). Frames are dropped from the stack
+   * first, so a spare keeps no frame alive. Returns false when they were
+   * already given back (a scan is finished once).
+   */
+  protected releaseStack(): boolean {
+    if (this.path === NO_PATH) return false;
+    const frames = this.frames;
+    for (let i = 0; i < frames.length; i++) frames[i] = undefined as unknown as Frame;
+    this.sp = 0;
+    if (spare === null) {
+      const p = this.parts ?? { frames, offs: this.offs, depths: this.depths, cursors: this.cursors, path: null };
+      p.frames = frames;
+      p.offs = this.offs;
+      p.depths = this.depths;
+      p.cursors = this.cursors;
+      p.path = this.path.length === INITIAL_PATH ? this.path : null;
+      spare = p;
+    }
+    this.parts = null;
+    this.frames = NO_FRAMES;
+    this.offs = NO_NUMBERS;
+    this.depths = NO_NUMBERS;
+    this.cursors = NO_NUMBERS;
+    this.path = NO_PATH;
+    return true;
+  }
+
+  /**
    * Make `path` hold at least `min` bytes, keeping its contents. Every write to
    * `path` that is not covered by `push` (the prefix copied in by `seek`, a
    * leaf's rollup bytes) must reserve first: a typed array silently drops
    * writes past its end, which once turned long rollups into zeros.
    */
-  /** The scan is over: its path may serve the next scan (this one never writes it again). */
-  protected releasePath(): void {
-    if (this.path.length === INITIAL_PATH) sparePath = this.path;
-    this.path = NO_PATH;
-  }
-
   protected reservePath(min: number): void {
     if (min <= this.path.length) return;
     const next = Buffer.allocUnsafe(Math.max(min, Math.min(this.path.length * 2, MAX_KEY_BYTES + 1024)));
@@ -190,4 +262,14 @@ export function compareLeaf(f: Frame, off: number, bound: Buffer): number {
     if (d !== 0) return d;
   }
   return kl - bound.length;
+}
+
+/** Compare `path[0..len)` with `bound` in byte order (a loop: rollups are short). */
+export function comparePath(path: Buffer, len: number, bound: Buffer): number {
+  const n = len < bound.length ? len : bound.length;
+  for (let i = 0; i < n; i++) {
+    const d = path[i]! - bound[i]!;
+    if (d !== 0) return d;
+  }
+  return len - bound.length;
 }

@@ -31,11 +31,11 @@ import { readRef } from './node-ops.js';
 import { copyPair, pairValue } from './read-leaf.js';
 import { planBounds, prefixSuccessor, type ScanSpec } from './scan-bounds.js';
 import {
-  bytesOut, FORM_COPY, FORM_VIEW, pairOut, paired, pathOut, ScanEntrySlot, type ScanEntry, type ScanKeyEntry,
-  type ScanPrefixEntry,
+  bytesOut, entryOfKey, entryOfPrefix, FORM_COPY, FORM_VIEW, pairOut, paired, pathOut, ScanEntrySlot, type ScanEntry,
+  type ScanKeyEntry, type ScanPrefixEntry,
 } from './scan-entry.js';
 import { giveResumeKey, takeResumeKey } from './scan-resume.js';
-import { compareLeaf, copyBytes, CUR_DONE_REVERSE, CUR_TERMINAL, ScanStack } from './scan-seek.js';
+import { compareLeaf, comparePath, copyBytes, CUR_DONE_REVERSE, CUR_TERMINAL, ScanStack } from './scan-seek.js';
 import { seekPrefix, subtree } from './seek-prefix.js';
 import type { TreeCore } from './tree-core.js';
 
@@ -44,9 +44,35 @@ export type { ScanEntry, ScanKeyEntry, ScanPrefixEntry } from './scan-entry.js';
 
 type AnyEntry = ScanEntry<Buffer | string, Buffer | string>;
 
+/**
+ * What a scan checks before each step, given the core it started on (the
+ * tree is still readable; a refresh did not swap the core under it). One
+ * function per tree serves all its scans, so a scan allocates no closure.
+ */
+export type ScanCheck = (core: TreeCore) => void;
+
+const NO_CHECK: ScanCheck = () => {};
+
+/**
+ * The last finished iterator, kept reachable for V8's sake, not ours. An
+ * object's hidden class (map) lives only while some object has it, and
+ * optimized code that checks a map is thrown away when a full collection
+ * finds the map dead. Scans are short-lived, so a `global.gc()` between
+ * bursts of listings (a benchmark harness, or a quiet spell in a server
+ * whose old generation gets collected) used to kill the iterator's map and
+ * with it the optimized code of the whole scan path, which then ran
+ * unoptimized until recompiled: a list of 100 measured 5x slower after each
+ * collection. One finished iterator (its stack already given back) keeps the
+ * map alive; it holds its tree's core until the next scan finishes.
+ */
+let shapeKeeper: object | null = null;
+
+/** scanEach's reused entries, handed from one finished `each` to the next (a spare also keeps their maps alive). */
+let spareSlot: ScanEntrySlot | null = null;
+
 /** `K` and `V` are what keys and values come out as: Buffer, or string with `keyEncoding` / `valueEncoding` 'utf8'. */
 export class ScanIterator<K = Buffer, V = Buffer> extends ScanStack implements IterableIterator<ScanEntry<K, V>> {
-  private readonly check: () => void;
+  private readonly check: ScanCheck;
   private readonly prefix: Buffer;
   private readonly delimiter: number;
   private readonly keysOnly: boolean;
@@ -65,8 +91,6 @@ export class ScanIterator<K = Buffer, V = Buffer> extends ScanStack implements I
   /** scanEach's reused entries; null for the iterator, whose entries are new objects. */
   private slot: ScanEntrySlot | null = null;
   private stamp = -1;
-  /** The pager's `frameChanges` when the stack's frames were last known good (after a step). */
-  private heldChanges = -1;
   private emitted = 0;
   private finished = false;
   /** What a step threw part way: every later step throws it again. */
@@ -74,8 +98,12 @@ export class ScanIterator<K = Buffer, V = Buffer> extends ScanStack implements I
   /** Reverse only: a rollup straddling `end` that is listed before anything else. */
   private pendingRollup: Buffer | null;
 
-  /** `spec` comes checked and normalized from the API edge (api/scan-options.ts); `check` runs before every step. */
-  constructor(core: TreeCore, spec: ScanSpec, check: () => void) {
+  /**
+   * `spec` comes checked and normalized from the API edge (api/scan-options.ts)
+   * and is read only here (the edge may reuse it for the next scan); `check`
+   * runs before every step.
+   */
+  constructor(core: TreeCore, spec: ScanSpec, check: ScanCheck = NO_CHECK) {
     super(core, spec.reverse);
     this.check = check;
     this.prefix = spec.prefix;
@@ -85,17 +113,20 @@ export class ScanIterator<K = Buffer, V = Buffer> extends ScanStack implements I
     this.valueForm = spec.valueForm ?? (spec.borrowValues ? FORM_VIEW : FORM_COPY);
     this.copyPairs = this.keyForm === FORM_COPY && this.valueForm === FORM_COPY;
     this.limit = spec.limit;
-    const b = planBounds(spec, (rollup, end) => {
-      const probe: ScanSpec = {
-        prefix: rollup, startAfter: null, end, delimiter: -1, keysOnly: true, limit: 1, reverse: false, borrowValues: false,
-      };
-      return new ScanIterator(core, probe, check).next().done !== true;
-    });
+    const b = planBounds(spec, this);
     this.lb = b.lb;
     this.lbInclusive = b.lbInclusive;
     this.ub = b.ub;
     this.pendingRollup = b.pendingRollup;
     if (b.empty || this.limit === 0) this.finished = true;
+  }
+
+  /** @internal For planBounds: whether a key under `rollup` lies before `end` (a one-key probe scan). */
+  hasKeyBefore(rollup: Buffer, end: Buffer): boolean {
+    const probe: ScanSpec = {
+      prefix: rollup, startAfter: null, end, delimiter: -1, keysOnly: true, limit: 1, reverse: false, borrowValues: false,
+    };
+    return new ScanIterator(this.core, probe, this.check).next().done !== true;
   }
 
   [Symbol.iterator](): this {
@@ -128,7 +159,8 @@ export class ScanIterator<K = Buffer, V = Buffer> extends ScanStack implements I
    * Returns the number of entries visited.
    */
   each(visit: (entry: ScanEntry<K, V>) => unknown): number {
-    this.slot = new ScanEntrySlot();
+    this.slot = spareSlot ?? new ScanEntrySlot();
+    spareSlot = null;
     let n = 0;
     try {
       for (let e = this.step(); e !== null; e = this.step()) {
@@ -137,6 +169,8 @@ export class ScanIterator<K = Buffer, V = Buffer> extends ScanStack implements I
       }
     } finally {
       this.finish();
+      spareSlot = this.slot;
+      this.slot = null;
     }
     return n;
   }
@@ -145,13 +179,13 @@ export class ScanIterator<K = Buffer, V = Buffer> extends ScanStack implements I
   private step(): AnyEntry | null {
     if (this.finished) return null;
     if (this.failure !== null) throw this.failure;
-    this.check();
+    this.check(this.core);
     let entry: AnyEntry | null;
     if (this.pendingRollup !== null) {
       const p = this.pendingRollup;
       this.pendingRollup = null;
       this.resume.rollupFrom(p, p.length);
-      entry = this.prefixEntry(pathOut(p, p.length, this.keyForm));
+      entry = entryOfPrefix(this.slot, pathOut(p, p.length, this.keyForm));
     } else {
       try {
         if (this.stamp !== this.core.stamp || !this.holdStack()) this.seek();
@@ -172,35 +206,13 @@ export class ScanIterator<K = Buffer, V = Buffer> extends ScanStack implements I
     return entry;
   }
 
-  /**
-   * Keep the frames of the stack for this step, or report that one of them
-   * was evicted between steps (its buffer may hold another frame by now) or,
-   * in a snapshot, was changed by a write (the snapshot reads its copy now),
-   * in which case the caller seeks again from the last entry returned.
-   * When the pager reports no eviction or preservation since the last step
-   * and needs no touches to keep frames (memory), there is nothing to check.
-   */
-  private holdStack(): boolean {
-    const pager = this.core.pager;
-    if (this.heldChanges === pager.frameChanges && !pager.holdsByTouch) return true;
-    let last: Frame | null = null;
-    for (let i = 0; i < this.sp; i++) {
-      const f = this.frames[i]!;
-      if (f === last) continue;
-      if (f.evicted || !pager.isCurrent(f)) return false;
-      pager.touch(f);
-      last = f;
-    }
-    return true;
-  }
 
+  /** End the scan (again: a no-op); its stack, path and resume key serve the next scan. */
   private finish(): void {
-    if (this.finished && this.sp === 0) return;
     this.finished = true;
-    for (let i = 0; i < this.sp; i++) this.frames[i] = undefined as unknown as Frame;
-    this.sp = 0;
-    this.releasePath();
+    if (!this.releaseStack()) return;
     giveResumeKey(this.resume);
+    shapeKeeper = this;
   }
 
   /** Rebuild the stack so that the next step yields the first entry within the bounds. */
@@ -348,10 +360,10 @@ export class ScanIterator<K = Buffer, V = Buffer> extends ScanStack implements I
     }
     this.resume.fromFrame(f, ks, kl);
     const version = leafVersion(f, off);
-    if (this.keysOnly) return this.keyEntry(bytesOut(f, ks, kl, this.keyForm), undefined, version);
-    if (this.copyPairs) return this.keyEntry(copyPair(f, ks, kl, leafValueLen(f, off)), pairValue, version);
+    if (this.keysOnly) return entryOfKey(this.slot, bytesOut(f, ks, kl, this.keyForm), undefined, version);
+    if (this.copyPairs) return entryOfKey(this.slot, copyPair(f, ks, kl, leafValueLen(f, off)), pairValue, version);
     const key = pairOut(f, ks, kl, leafValueLen(f, off), this.keyForm, this.valueForm);
-    return this.keyEntry(key, paired.value, version);
+    return entryOfKey(this.slot, key, paired.value, version);
   }
 
   /**
@@ -372,35 +384,6 @@ export class ScanIterator<K = Buffer, V = Buffer> extends ScanStack implements I
     // An edge rollup is met once (its subtree is skipped); only a leaf can repeat the rollup just listed.
     if (leaf !== null && this.resume.isRollupOf(path, len)) return undefined;
     this.resume.rollupInPath(len, leaf, keyStart);
-    return this.prefixEntry(pathOut(path, len, this.keyForm));
+    return entryOfPrefix(this.slot, pathOut(path, len, this.keyForm));
   }
-
-  private keyEntry(key: Buffer | string, value: Buffer | string | undefined, version: number): AnyEntry {
-    const slot = this.slot;
-    if (slot === null) {
-      return value === undefined ? { kind: 'key', key, version } : { kind: 'key', key, value, version };
-    }
-    const e = slot.key;
-    e.key = key;
-    e.value = value;
-    e.version = version;
-    return e;
-  }
-
-  private prefixEntry(key: Buffer | string): AnyEntry {
-    const slot = this.slot;
-    if (slot === null) return { kind: 'prefix', key };
-    slot.prefix.key = key;
-    return slot.prefix;
-  }
-}
-
-/** Compare `path[0..len)` with `bound` in byte order (a loop: rollups are short). */
-function comparePath(path: Buffer, len: number, bound: Buffer): number {
-  const n = len < bound.length ? len : bound.length;
-  for (let i = 0; i < n; i++) {
-    const d = path[i]! - bound[i]!;
-    if (d !== 0) return d;
-  }
-  return len - bound.length;
 }

@@ -14,7 +14,7 @@ function spec(o: Partial<ScanSpec>): ScanSpec {
 }
 
 const show = (x: Buffer | null): string | null => (x === null ? null : x.toString('latin1'));
-const noProbe = (): boolean => { throw new Error('no probe expected'); };
+const noProbe = { hasKeyBefore: (): boolean => { throw new Error('no probe expected'); } };
 
 describe('prefixSuccessor', () => {
   it('increments the last non-0xFF byte and truncates', () => {
@@ -39,10 +39,10 @@ describe('planBounds', () => {
   it('an end inside a rollup asks the probe whether the rollup has a key before the end', () => {
     const s = spec({ delimiter: 0x2f, end: b('a/m') });
     const asked: string[] = [];
-    const none = planBounds(s, (rollup, end) => { asked.push(`${show(rollup)} < ${show(end)}`); return false; });
+    const none = planBounds(s, { hasKeyBefore: (rollup, end) => { asked.push(`${show(rollup)} < ${show(end)}`); return false; } });
     expect(asked).toEqual(['a/ < a/m']);
     expect(show(none.ub)).toBe('a/'); // nothing of the rollup before the end: stop before it
-    const some = planBounds({ ...s, reverse: true }, () => true);
+    const some = planBounds({ ...s, reverse: true }, { hasKeyBefore: () => true });
     expect([show(some.ub), show(some.pendingRollup)]).toEqual(['a/', 'a/']); // listed first going down
   });
 
