@@ -1,0 +1,68 @@
+#include "data_file.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "crc32c.h"
+#include "errors.h"
+#include "format.h"
+
+namespace holtext {
+
+DataFile::DataFile(const std::string& dir, std::unordered_map<uint32_t, uint32_t> slots)
+    : path_(dir + "/data.holt"), slots_(std::move(slots)) {
+  const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) throw HoltFailure("NOT_FOUND", "no database at " + dir);
+    throw HoltFailure("IO_ERROR", "cannot open " + path_ + ": " + std::strerror(errno));
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    const int e = errno;
+    ::close(fd);
+    throw HoltFailure("IO_ERROR", "cannot stat " + path_ + ": " + std::strerror(e));
+  }
+  size_ = static_cast<uint64_t>(st.st_size);
+  if (size_ > 0) {
+    void* m = mmap(nullptr, size_, PROT_READ, MAP_SHARED, fd, 0);
+    if (m == MAP_FAILED) {
+      const int e = errno;
+      ::close(fd);
+      throw HoltFailure("IO_ERROR", "cannot map " + path_ + ": " + std::strerror(e));
+    }
+    map_ = static_cast<const uint8_t*>(m);
+    madvise(m, size_, MADV_WILLNEED);
+  }
+  ::close(fd);  // the mapping keeps the file
+}
+
+DataFile::~DataFile() {
+  if (map_ != nullptr) munmap(const_cast<uint8_t*>(map_), size_);
+}
+
+const uint8_t* DataFile::Frame(uint32_t id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const auto hit = checked_.find(id);
+  if (hit != checked_.end()) return hit->second;
+  const auto slot = slots_.find(id);
+  if (slot == slots_.end()) throw Corrupt(path_, 0, "frame " + std::to_string(id) + " is not in the manifest");
+  const uint64_t off = static_cast<uint64_t>(slot->second) * kSlotBytes;
+  if (off + kFrameSize > size_) throw Corrupt(path_, off, "frame " + std::to_string(id) + " lies past the end of the file (truncated)");
+  const uint8_t* f = map_ + off;
+  if (U32(f) != kFrameMagic) throw Corrupt(path_, off, "bad frame magic in frame " + std::to_string(id));
+  if (U32(f + kHFrameId) != id) throw Corrupt(path_, off + kHFrameId, "frame id " + std::to_string(U32(f + kHFrameId)) + ", expected " + std::to_string(id));
+  static const uint8_t kZero[4] = {0, 0, 0, 0};
+  uint32_t crc = Crc32c(f, kHChecksum);
+  crc = Crc32c(kZero, 4, crc);
+  crc = Crc32c(f + kHChecksum + 4, kFrameSize - kHChecksum - 4, crc);
+  if (crc != U32(f + kHChecksum)) throw Corrupt(path_, off + kHChecksum, "frame " + std::to_string(id) + " checksum mismatch");
+  checked_.emplace(id, f);
+  return f;
+}
+
+}  // namespace holtext

@@ -1,0 +1,181 @@
+#include "tree_scan.h"
+
+#include <cstring>
+
+namespace holtext {
+
+namespace {
+
+int Compare(const uint8_t* a, uint32_t al, const uint8_t* b, uint32_t bl) {
+  const int c = std::memcmp(a, b, al < bl ? al : bl);
+  if (c != 0) return c;
+  return al < bl ? -1 : al > bl ? 1 : 0;
+}
+
+int Compare(const std::string& a, const std::string& b) {
+  return Compare(reinterpret_cast<const uint8_t*>(a.data()), static_cast<uint32_t>(a.size()),
+                 reinterpret_cast<const uint8_t*>(b.data()), static_cast<uint32_t>(b.size()));
+}
+
+bool StartsWith(const uint8_t* k, uint32_t len, const std::string& p) {
+  return len >= p.size() && std::memcmp(k, p.data(), p.size()) == 0;
+}
+
+// The smallest string above every string starting with `p`; false when none exists.
+bool Successor(const std::string& p, std::string* out) {
+  size_t n = p.size();
+  while (n > 0 && static_cast<uint8_t>(p[n - 1]) == 0xff) n--;
+  if (n == 0) return false;
+  *out = p.substr(0, n);
+  (*out)[n - 1] = static_cast<char>(static_cast<uint8_t>((*out)[n - 1]) + 1);
+  return true;
+}
+
+}  // namespace
+
+TreeScan::TreeScan(DbView& db, const TreeView& tree, ScanSpec spec) : spec_(std::move(spec)), tree_(tree) {
+  const std::string& p = spec_.prefix;
+  // scan-bounds.ts: a start-after inside a rollup continues after the whole rollup.
+  auto rollup_of = [&](const std::string& key, std::string* out) {
+    if (spec_.delimiter < 0 || key.size() <= p.size() || key.compare(0, p.size(), p) != 0) return false;
+    const size_t at = key.find(static_cast<char>(spec_.delimiter), p.size());
+    if (at == std::string::npos) return false;
+    *out = key.substr(0, at + 1);
+    return true;
+  };
+  const auto inside = [&](const std::string& x) { return x.size() >= p.size() && x.compare(0, p.size(), p) == 0; };
+  if (!spec_.reverse) {
+    if (spec_.has_start_after) {
+      std::string rolled;
+      if (rollup_of(spec_.start_after, &rolled)) {
+        std::string next;
+        if (!Successor(rolled, &next)) empty_ = true;
+        else if (Compare(next, p) > 0) { has_lb_ = true; lb_ = next; lb_inclusive_ = true; }
+      } else if (Compare(spec_.start_after, p) >= 0) {
+        has_lb_ = true; lb_ = spec_.start_after; lb_inclusive_ = false;
+      }
+      if (has_lb_ && !inside(lb_)) empty_ = true;
+    }
+  } else if (spec_.has_start_after) {
+    std::string after = spec_.start_after;
+    std::string rolled;
+    if (rollup_of(after, &rolled)) after = rolled;
+    if (!inside(after)) {
+      if (Compare(after, p) <= 0) empty_ = true;
+    } else {
+      has_ub_ = true;
+      ub_ = after;
+    }
+  }
+  if (spec_.limit == 0) empty_ = true;
+  if (empty_) return;
+  const NodeAt root = db.BaseRoot(tree);
+  const NodeAt sub = root.off == 0 ? root : SeekPrefix(db.data(), root, reinterpret_cast<const uint8_t*>(p.data()), static_cast<uint32_t>(p.size()));
+  if (sub.off != 0) base_ = std::make_unique<LeafCursor>(db.data(), sub, spec_.reverse);
+  else base_done_ = true;
+  const auto& ov = tree.overlay;
+  if (!spec_.reverse) {
+    ov_ = ov.lower_bound(p);
+    ov_end_ = ov.end();
+  } else {
+    std::string succ;
+    const auto hi = Successor(p, &succ) ? ov.lower_bound(succ) : ov.end();
+    rov_ = std::map<std::string, OverlayEntry>::const_reverse_iterator(hi);
+    rov_end_ = ov.rend();
+  }
+}
+
+bool TreeScan::PullBase() {
+  while (!base_ready_ && !base_done_) {
+    if (!base_->Next(&base_leaf_)) { base_done_ = true; break; }
+    if (StartsWith(base_leaf_.key, base_leaf_.key_len, spec_.prefix)) base_ready_ = true;
+  }
+  return base_ready_;
+}
+
+bool TreeScan::PullOverlay() {
+  if (ov_ready_ || ov_done_) return ov_ready_;
+  const std::string* k;
+  const OverlayEntry* e;
+  if (!spec_.reverse) {
+    if (ov_ == ov_end_) { ov_done_ = true; return false; }
+    k = &ov_->first; e = &ov_->second; ++ov_;
+  } else {
+    if (rov_ == rov_end_) { ov_done_ = true; return false; }
+    k = &rov_->first; e = &rov_->second; ++rov_;
+  }
+  if (!StartsWith(reinterpret_cast<const uint8_t*>(k->data()), static_cast<uint32_t>(k->size()), spec_.prefix)) {
+    ov_done_ = true;
+    return false;
+  }
+  ov_key_ = k;
+  ov_entry_ = e;
+  ov_ready_ = true;
+  return true;
+}
+
+bool TreeScan::NextMerged(ScanRow* row) {
+  for (;;) {
+    const bool b = PullBase();
+    const bool o = PullOverlay();
+    if (!b && !o) return false;
+    int c;
+    if (!o) c = -1;
+    else if (!b) c = 1;
+    else {
+      c = Compare(base_leaf_.key, base_leaf_.key_len, reinterpret_cast<const uint8_t*>(ov_key_->data()), static_cast<uint32_t>(ov_key_->size()));
+      if (spec_.reverse) c = -c;
+    }
+    if (c < 0) {
+      base_ready_ = false;
+      row->key = base_leaf_.key; row->key_len = base_leaf_.key_len;
+      row->value = base_leaf_.value; row->value_len = base_leaf_.value_len;
+      row->version = base_leaf_.version;
+      return true;
+    }
+    if (c == 0) base_ready_ = false;  // the WAL's word on this key replaces the checkpoint's
+    ov_ready_ = false;
+    if (!ov_entry_->live) continue;
+    row->key = reinterpret_cast<const uint8_t*>(ov_key_->data()); row->key_len = static_cast<uint32_t>(ov_key_->size());
+    row->value = reinterpret_cast<const uint8_t*>(ov_entry_->value.data()); row->value_len = static_cast<uint32_t>(ov_entry_->value.size());
+    row->version = ov_entry_->version;
+    return true;
+  }
+}
+
+bool TreeScan::InBounds(const uint8_t* key, uint32_t len) const {
+  if (has_lb_) {
+    const int c = Compare(key, len, reinterpret_cast<const uint8_t*>(lb_.data()), static_cast<uint32_t>(lb_.size()));
+    if (c < 0 || (c == 0 && !lb_inclusive_)) return false;
+  }
+  if (has_ub_ && Compare(key, len, reinterpret_cast<const uint8_t*>(ub_.data()), static_cast<uint32_t>(ub_.size())) >= 0) return false;
+  return true;
+}
+
+bool TreeScan::Next(ScanRow* row) {
+  if (empty_ || emitted_ >= spec_.limit) return false;
+  const uint32_t plen = static_cast<uint32_t>(spec_.prefix.size());
+  while (NextMerged(row)) {
+    if (!InBounds(row->key, row->key_len)) continue;
+    row->is_prefix = false;
+    if (spec_.delimiter >= 0 && row->key_len > plen) {
+      const void* at = std::memchr(row->key + plen, spec_.delimiter, row->key_len - plen);
+      if (at != nullptr) {
+        const uint32_t len = static_cast<uint32_t>(static_cast<const uint8_t*>(at) - row->key) + 1;
+        if (has_rollup_ && rollup_.size() == len && std::memcmp(rollup_.data(), row->key, len) == 0) continue;
+        rollup_.assign(reinterpret_cast<const char*>(row->key), len);
+        has_rollup_ = true;
+        row->is_prefix = true;
+        row->key = reinterpret_cast<const uint8_t*>(rollup_.data());
+        row->key_len = len;
+        row->value = nullptr;
+        row->value_len = 0;
+      }
+    }
+    emitted_++;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace holtext
