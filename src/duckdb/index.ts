@@ -10,7 +10,9 @@
  *   await connection.runAndReadAll("SELECT key FROM holt_scan('objects', 'bucket-01/')");
  *
  * Registers holt_scan, holt_trees, holt_stats, holt_get and the macros in
- * `sql/` on that connection (docs/SQL.md describes each). Functions are bound
+ * `sql/` on that connection (docs/SQL.md describes each). `holtExtensionPath()`
+ * names the native `holt` extension, which any DuckDB client can LOAD to read
+ * a directory's files without this process (holt_read, holt_read_trees). Functions are bound
  * to `db` for the connection's lifetime; closing the DB makes later queries
  * fail with a CLOSED error rather than crash.
  */
@@ -25,6 +27,7 @@ import { installMacros } from './macros.js';
 import { checkRegisterOptions, type RegisterHoltOptions } from './options.js';
 
 export type { RegisterHoltOptions, ScanEvent, ScanObserver } from './options.js';
+export { holtExtensionPath } from './extension-path.js';
 
 /**
  * Register Holt's SQL functions and macros on `connection`, bound to `db`.
