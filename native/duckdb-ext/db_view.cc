@@ -23,13 +23,13 @@ uint64_t EntryId(const std::string& v, uint8_t state, const std::string& where) 
 
 }  // namespace
 
-DbView::DbView(const std::string& dir) : dir_(dir), claim_(dir) {}
+DbView::DbView(const std::string& dir, const std::string& only_tree) : dir_(dir), only_tree_(only_tree), claim_(dir) {}
 
-std::shared_ptr<DbView> DbView::Open(const std::string& dir) {
+std::shared_ptr<DbView> DbView::Open(const std::string& dir, const std::string& only_tree) {
   // A writer's checkpoint may delete the segment after the manifest this view
   // read: read the newer manifest then (a reader's reload).
   for (int attempt = 0;; attempt++) {
-    std::shared_ptr<DbView> v(new DbView(dir));
+    std::shared_ptr<DbView> v(new DbView(dir, only_tree));
     v->Load();
     bool moved_on = false;
     v->Replay(&moved_on);
@@ -100,6 +100,11 @@ void DbView::ApplyRecord(const WalRecord& r) {
 }
 
 void DbView::ApplyOp(const WalOp& op, uint64_t seq) {
+  if (op.tree_id != kCatalogTreeId) {
+    const auto it = trees_.find(op.tree_id);
+    if (it == trees_.end()) return;  // a tree finalized later in the log
+    if (!only_tree_.empty() && it->second.name != only_tree_) return;
+  }
   const std::string a(reinterpret_cast<const char*>(op.a), op.a_len);
   if (op.tree_id == kCatalogTreeId) {
     if (op.type == kOpPut) catalog_records_[a] = std::string(reinterpret_cast<const char*>(op.b), op.b_len);
@@ -107,9 +112,7 @@ void DbView::ApplyOp(const WalOp& op, uint64_t seq) {
     catalog_changed_ = true;
     return;
   }
-  const auto it = trees_.find(op.tree_id);
-  if (it == trees_.end()) return;  // a tree finalized later in the log
-  TreeView& t = it->second;
+  TreeView& t = trees_.find(op.tree_id)->second;
   const double version = static_cast<double>(seq);
   switch (op.type) {
     case kOpPut: {

@@ -37,7 +37,9 @@ struct TreeView {
 
 class DbView {
  public:
-  static std::shared_ptr<DbView> Open(const std::string& dir);
+  // `only_tree`: when not empty, the WAL is applied to the tree of that name
+  // alone (a scan of one tree need not copy the others' records).
+  static std::shared_ptr<DbView> Open(const std::string& dir, const std::string& only_tree = "");
 
   // The live tree named `name`, or nullptr.
   const TreeView* Find(const std::string& name) const;
@@ -52,7 +54,7 @@ class DbView {
   DataFile& data() { return *data_; }
 
  private:
-  explicit DbView(const std::string& dir);
+  DbView(const std::string& dir, const std::string& only_tree);
   void Load();
   void Replay(bool* moved_on);
   void ApplyRecord(const struct WalRecord& r);
@@ -63,6 +65,7 @@ class DbView {
   bool CurrentValue(TreeView& t, const std::string& key, std::string* value);
 
   std::string dir_;
+  std::string only_tree_;
   ReaderClaim claim_;
   Manifest manifest_;
   std::unique_ptr<DataFile> data_;

@@ -6,7 +6,7 @@
 //             max_keys := , reverse := )
 //       key VARCHAR, key_bytes BLOB, value BLOB, version BIGINT, is_prefix BOOLEAN
 //       (the columns of the JS bridge's holt_scan, src/duckdb/holt-scan.ts)
-//   holt_trees(dir)
+//   holt_read_trees(dir)
 //       name VARCHAR, id BIGINT, keys BIGINT
 //
 // Both read the directory's files as a read-only DB.open would (db_view.h).
@@ -113,7 +113,7 @@ void ReadBindFn(duckdb_bind_info info) {
       Value v(duckdb_bind_get_named_parameter(info, "reverse"));
       if (!v.Null()) bind->spec.reverse = duckdb_get_bool(v.v);
     }
-    bind->db = DbView::Open(dir);
+    bind->db = DbView::Open(dir, tree);
     bind->tree = bind->db->Find(tree);
     if (bind->tree == nullptr) {
       std::string quoted = "\"" + tree + "\"";
@@ -211,7 +211,7 @@ void ReadFn(duckdb_function_info info, duckdb_data_chunk out) {
   }
 }
 
-// ---- holt_trees(dir) ----
+// ---- holt_read_trees(dir) ----
 
 struct TreeRow {
   std::string name;
@@ -246,7 +246,7 @@ void TreesBindFn(duckdb_bind_info info) {
     duckdb_bind_set_cardinality(info, rows->size(), true);
     duckdb_bind_set_bind_data(info, rows.release(), [](void* p) { delete static_cast<std::vector<TreeRow>*>(p); });
   } catch (const std::exception& e) {
-    duckdb_bind_set_error(info, Message("holt_trees", e).c_str());
+    duckdb_bind_set_error(info, Message("holt_read_trees", e).c_str());
   }
 }
 
@@ -297,7 +297,7 @@ bool Register(duckdb_connection connection) {
   duckdb_destroy_table_function(&read);
 
   duckdb_table_function trees = duckdb_create_table_function();
-  duckdb_table_function_set_name(trees, "holt_trees");
+  duckdb_table_function_set_name(trees, "holt_read_trees");
   duckdb_table_function_add_parameter(trees, varchar);
   duckdb_table_function_set_bind(trees, TreesBindFn);
   duckdb_table_function_set_init(trees, TreesInitFn);
@@ -318,7 +318,7 @@ bool Register(duckdb_connection connection) {
 
 DUCKDB_EXTENSION_ENTRYPOINT(duckdb_connection connection, duckdb_extension_info info, struct duckdb_extension_access* access) {
   if (!holtext::Register(connection)) {
-    access->set_error(info, "holt: could not register holt_read and holt_trees");
+    access->set_error(info, "holt: could not register holt_read and holt_read_trees");
     return false;
   }
   return true;

@@ -25,9 +25,12 @@ bool ReadWholeFile(const std::string& path, std::string* out) {
     ::close(fd);
     throw HoltFailure("IO_ERROR", "cannot stat " + path + ": " + std::strerror(e));
   }
-  out->resize(static_cast<size_t>(st.st_size));
+  // Read to end of file, not to st_size: /proc files report size 0, and a
+  // WAL segment may grow while it is read (what follows is the next read's).
+  out->resize(static_cast<size_t>(st.st_size) + 4096);
   size_t got = 0;
-  while (got < out->size()) {
+  for (;;) {
+    if (got == out->size()) out->resize(out->size() * 2);
     const ssize_t r = ::pread(fd, &(*out)[got], out->size() - got, static_cast<off_t>(got));
     if (r < 0 && errno == EINTR) continue;
     if (r < 0) {
@@ -35,7 +38,7 @@ bool ReadWholeFile(const std::string& path, std::string* out) {
       ::close(fd);
       throw HoltFailure("IO_ERROR", "cannot read " + path + ": " + std::strerror(e));
     }
-    if (r == 0) break;  // shrunk meanwhile: what was read is the file
+    if (r == 0) break;
     got += static_cast<size_t>(r);
   }
   out->resize(got);
