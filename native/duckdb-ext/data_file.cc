@@ -45,7 +45,25 @@ DataFile::~DataFile() {
   if (map_ != nullptr) munmap(const_cast<uint8_t*>(map_), size_);
 }
 
-const uint8_t* DataFile::Frame(uint32_t id) {
+namespace {
+
+constexpr uint32_t kPage = 4096;
+constexpr uint32_t kIndexMagic = 0x58495248;  // "HRIX"
+constexpr uint32_t kIndexCrc = 12;
+constexpr uint32_t kIndexPageCrcs = 16;
+constexpr uint32_t kHSpaceUsed = 0x18;
+
+// CRC32C of `n` bytes with the 4 bytes at `field` counted as zero.
+uint32_t CrcWithZeroField(const uint8_t* p, uint32_t n, uint32_t field) {
+  static const uint8_t kZero[4] = {0, 0, 0, 0};
+  uint32_t crc = Crc32c(p, field);
+  crc = Crc32c(kZero, 4, crc);
+  return Crc32c(p + field + 4, n - field - 4, crc);
+}
+
+}  // namespace
+
+DataFile::Image DataFile::Frame(uint32_t id) {
   std::lock_guard<std::mutex> lock(mu_);
   const auto hit = checked_.find(id);
   if (hit != checked_.end()) return hit->second;
@@ -56,13 +74,26 @@ const uint8_t* DataFile::Frame(uint32_t id) {
   const uint8_t* f = map_ + off;
   if (U32(f) != kFrameMagic) throw Corrupt(path_, off, "bad frame magic in frame " + std::to_string(id));
   if (U32(f + kHFrameId) != id) throw Corrupt(path_, off + kHFrameId, "frame id " + std::to_string(U32(f + kHFrameId)) + ", expected " + std::to_string(id));
-  static const uint8_t kZero[4] = {0, 0, 0, 0};
-  uint32_t crc = Crc32c(f, kHChecksum);
-  crc = Crc32c(kZero, 4, crc);
-  crc = Crc32c(f + kHChecksum + 4, kFrameSize - kHChecksum - 4, crc);
-  if (crc != U32(f + kHChecksum)) throw Corrupt(path_, off + kHChecksum, "frame " + std::to_string(id) + " checksum mismatch");
-  checked_.emplace(id, f);
-  return f;
+  Image image{f, kFrameSize};
+  const uint8_t* dir = f + kFrameSize;
+  const bool indexed = off + kFrameSize + kPage <= size_ && U32(dir) == kIndexMagic && U32(dir + 4) == id &&
+                       U32(dir + kIndexCrc) == CrcWithZeroField(dir, kPage, kIndexCrc);
+  const uint32_t used = U32(f + kHSpaceUsed);
+  if (indexed && used >= kDataStart && used <= kFrameSize) {
+    // Only what the walk can reach: the header page and the data area's pages below the bump cursor.
+    image.limit = used;
+    for (uint32_t page = 0; page * kPage < used; page++) {
+      if (page != 0 && page * kPage < kDataStart) page = kDataStart / kPage;
+      if (Crc32c(f + page * kPage, kPage) != U32(dir + kIndexPageCrcs + 4 * page)) {
+        throw Corrupt(path_, off + page * kPage, "frame " + std::to_string(id) + " page " + std::to_string(page) + " checksum mismatch");
+      }
+    }
+  } else if (CrcWithZeroField(f, kFrameSize, kHChecksum) != U32(f + kHChecksum)) {
+    throw Corrupt(path_, off + kHChecksum, "frame " + std::to_string(id) + " checksum mismatch");
+  }
+  madvise(const_cast<uint8_t*>(f) - (reinterpret_cast<uintptr_t>(f) & 4095), image.limit, MADV_SEQUENTIAL);
+  checked_.emplace(id, image);
+  return image;
 }
 
 }  // namespace holtext

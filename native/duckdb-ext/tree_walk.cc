@@ -11,13 +11,29 @@ namespace {
 
 uint8_t TypeOf(const NodeAt& n) { return n.frame[n.off + kTypeOffset]; }
 
-// A ref inside `n`'s frame as a node; refs that leave the data area are damage.
+// A ref inside `n`'s frame as a node; refs that leave the checked data area are damage.
 NodeAt Child(DataFile& data, const NodeAt& n, uint16_t ref) {
-  NodeAt c{n.frame, n.frame_id, DecodeRef(ref)};
-  if (ref != 0 && (c.off < kDataStart || c.off + 8 > kFrameSize)) {
+  NodeAt c{n.frame, n.frame_id, DecodeRef(ref), n.limit};
+  if (ref != 0 && (c.off < kDataStart || c.off + 8 > n.limit)) {
     throw Corrupt(data.path(), n.off, "frame " + std::to_string(n.frame_id) + ": child ref " + std::to_string(ref) + " outside the data area");
   }
   return c;
+}
+
+// The node's body lies inside the frame's checked bytes (its type's size; leaves and prefixes by their lengths).
+void CheckFits(DataFile& data, const NodeAt& n, uint8_t type) {
+  const uint8_t* p = n.frame + n.off;
+  uint64_t size;
+  switch (type) {
+    case kNodeLeaf: size = kLeafHeader + static_cast<uint64_t>(U16(p + kLeafKeyLen)) + U32(p + kLeafValueLen); break;
+    case kNodePrefix: size = kPrefixBytes + static_cast<uint64_t>(U16(p + kPrefixLen)); break;
+    case kNode4: size = 16; break;
+    case kNode16: size = 56; break;
+    case kNode48: size = 360; break;
+    case kNode256: size = 520; break;
+    default: size = 8; break;
+  }
+  if (n.off + size > n.limit) throw Corrupt(data.path(), n.off, "frame " + std::to_string(n.frame_id) + ": node runs past the frame's data");
 }
 
 NodeAt Cross(DataFile& data, const NodeAt& n) {
@@ -28,7 +44,7 @@ void ReadLeaf(DataFile& data, const NodeAt& n, LeafView* out) {
   const uint8_t* p = n.frame + n.off;
   out->key_len = U16(p + kLeafKeyLen);
   out->value_len = U32(p + kLeafValueLen);
-  if (static_cast<uint64_t>(n.off) + kLeafHeader + out->key_len + out->value_len > kFrameSize) {
+  if (static_cast<uint64_t>(n.off) + kLeafHeader + out->key_len + out->value_len > n.limit) {
     throw Corrupt(data.path(), n.off, "frame " + std::to_string(n.frame_id) + ": leaf runs past the frame");
   }
   out->version = F64(p + kLeafVersion);
@@ -67,10 +83,11 @@ uint16_t ChildFor(DataFile& data, const NodeAt& n, uint8_t type, uint8_t b) {
 }  // namespace
 
 NodeAt RootOf(DataFile& data, uint32_t frame_id, uint32_t index) {
-  const uint8_t* f = data.Frame(frame_id);
+  const DataFile::Image image = data.Frame(frame_id);
+  const uint8_t* f = image.bytes;
   if (index >= kMaxRoots) throw Corrupt(data.path(), 0, "root index " + std::to_string(index) + " out of range");
   const uint16_t ref = index == 0 ? U16(f + kHRootRef) : U16(f + kHExtraRoots + 2 * (index - 1));
-  NodeAt n{f, frame_id, 0};
+  NodeAt n{f, frame_id, 0, image.limit};
   return Child(data, n, ref);
 }
 
@@ -78,6 +95,7 @@ bool Lookup(DataFile& data, NodeAt n, const uint8_t* key, uint32_t len, LeafView
   uint32_t depth = 0;
   while (n.off != 0) {
     const uint8_t type = TypeOf(n);
+    CheckFits(data, n, type);
     const uint8_t* p = n.frame + n.off;
     switch (type) {
       case kNodeLeaf:
@@ -108,13 +126,13 @@ NodeAt SeekPrefix(DataFile& data, NodeAt n, const uint8_t* prefix, uint32_t len)
   uint32_t depth = 0;
   while (n.off != 0 && depth < len) {
     const uint8_t type = TypeOf(n);
+    CheckFits(data, n, type);
     const uint8_t* p = n.frame + n.off;
     switch (type) {
       case kNodeLeaf:
         return n;
       case kNodePrefix: {
         const uint32_t plen = U16(p + kPrefixLen);
-        if (n.off + kPrefixBytes + plen > kFrameSize) throw Corrupt(data.path(), n.off, "prefix runs past the frame");
         for (uint32_t i = 0; i < plen && depth + i < len; i++) {
           if (p[kPrefixBytes + i] != prefix[depth + i]) return NodeAt{};
         }
@@ -186,6 +204,7 @@ bool LeafCursor::Next(LeafView* out) {
       NodeAt n = pending_;
       pending_ = NodeAt{};
       const uint8_t type = TypeOf(n);
+      if (type != kNodeLeaf) CheckFits(data_, n, type);  // ReadLeaf checks a leaf
       const uint8_t* p = n.frame + n.off;
       switch (type) {
         case kNodeLeaf:
@@ -203,7 +222,7 @@ bool LeafCursor::Next(LeafView* out) {
           int start = -1;
           if (reverse_) start = (type == kNode4 || type == kNode16) ? count : 256;
           if (stack_.size() > kMaxKeyBytes + 64) throw Corrupt(data_.path(), n.off, "tree deeper than any key");
-          stack_.push_back(Level{n.frame, n.frame_id, n.off, type, start});
+          stack_.push_back(Level{n.frame, n.frame_id, n.limit, n.off, type, start});
           break;
         }
         case kNodeEmptyRoot:
@@ -219,7 +238,7 @@ bool LeafCursor::Next(LeafView* out) {
       stack_.pop_back();
       continue;
     }
-    pending_ = Child(data_, NodeAt{top.frame, top.frame_id, top.off}, ref);
+    pending_ = Child(data_, NodeAt{top.frame, top.frame_id, top.off, top.limit}, ref);
   }
 }
 

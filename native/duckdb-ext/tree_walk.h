@@ -18,6 +18,7 @@ struct NodeAt {
   const uint8_t* frame = nullptr;
   uint32_t frame_id = 0;
   uint32_t off = 0;  // 0: no node (an empty tree or subtree)
+  uint32_t limit = 0;  // the frame's checked bytes end here (DataFile::Image)
 };
 
 // One record as a cursor hands it out: views into the frame image.
@@ -50,6 +51,7 @@ class LeafCursor {
   struct Level {
     const uint8_t* frame;
     uint32_t frame_id;
+    uint32_t limit;
     uint32_t off;
     uint8_t type;
     int pos;

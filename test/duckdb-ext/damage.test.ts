@@ -8,6 +8,8 @@ import { openSync, closeSync, readSync, writeSync, truncateSync, statSync } from
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB } from '../../src/index.js';
+import { FRAME_SIZE } from '../../src/layout/frame-header.js';
+import { SLOT_BYTES } from '../../src/layout/read-index.js';
 import { testDir } from '../support/temp-dir.js';
 import { openExt, type Ext } from './helpers.js';
 
@@ -55,7 +57,17 @@ describe('holt_read on damaged directories', () => {
   it('a flipped byte in a frame is CORRUPT naming data.holt and the offset', async () => {
     const dir = await makeDir();
     flipByte(join(dir, 'data.holt'), 0xb000 + 100);
-    await expect(query(dir)).rejects.toThrow(/holt_read: .*data\.holt: frame \d+ checksum mismatch at byte \d+ \(CORRUPT\)/);
+    await expect(query(dir)).rejects.toThrow(/holt_read: .*data\.holt: frame \d+ page 11 checksum mismatch at byte 45056 \(CORRUPT\)/);
+  });
+
+  it('a damaged read index only means the whole image is checked against the frame checksum', async () => {
+    const dir = await makeDir();
+    const indexOf = (slot: number): number => slot * (SLOT_BYTES) + FRAME_SIZE;
+    flipByte(join(dir, 'data.holt'), indexOf(0) + 200); // a page CRC in slot 0's index directory
+    const r = (await ext.connection.runAndReadAll(`SELECT count(*) FROM holt_read('${dir}', 'objects', '')`)).getRows();
+    expect(r[0]![0]).toBe(3050n);
+    flipByte(join(dir, 'data.holt'), 0xb000 + 100);
+    await expect(query(dir)).rejects.toThrow(/data\.holt: frame \d+ checksum mismatch at byte 16 \(CORRUPT\)/);
   });
 
   it('a truncated data file is CORRUPT', async () => {

@@ -164,7 +164,9 @@ describe.each(contexts)('wrong arguments to holt/duckdb on $kind', ({ open }) =>
   });
 
   it('every export and every registered SQL function has a row matching its parameters', async () => {
-    expect(Object.keys(bridge).sort()).toEqual(['registerHolt']);
+    expect(Object.keys(bridge).sort()).toEqual(['holtExtensionPath', 'registerHolt']);
+    // holtExtensionPath takes no arguments: nothing to get wrong (test/duckdb-ext/ covers it).
+    expect(parameterCount(bridge.holtExtensionPath)).toBe(0);
     expect(parameterCount(registerHolt)).toBe(REGISTER_PARAMS.length);
     const fns = await holtFunctions(c.connection);
     expect(fns.map((f) => f.name).sort()).toEqual(Object.keys(SQL_ROWS).sort());
