@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 
 #include "crc32c.h"
@@ -36,7 +37,6 @@ DataFile::DataFile(const std::string& dir, std::unordered_map<uint32_t, uint32_t
       throw HoltFailure("IO_ERROR", "cannot map " + path_ + ": " + std::strerror(e));
     }
     map_ = static_cast<const uint8_t*>(m);
-    madvise(m, size_, MADV_WILLNEED);
   }
   ::close(fd);  // the mapping keeps the file
 }
@@ -75,6 +75,11 @@ DataFile::Image DataFile::Frame(uint32_t id) {
   if (U32(f) != kFrameMagic) throw Corrupt(path_, off, "bad frame magic in frame " + std::to_string(id));
   if (U32(f + kHFrameId) != id) throw Corrupt(path_, off + kHFrameId, "frame id " + std::to_string(U32(f + kHFrameId)) + ", expected " + std::to_string(id));
   Image image{f, kFrameSize};
+  // Map the whole slot (image and index) in one call rather than a fault per page.
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#endif
+  madvise(const_cast<uint8_t*>(f), std::min<uint64_t>(kSlotBytes, size_ - off), MADV_POPULATE_READ);
   const uint8_t* dir = f + kFrameSize;
   const bool indexed = off + kFrameSize + kPage <= size_ && U32(dir) == kIndexMagic && U32(dir + 4) == id &&
                        U32(dir + kIndexCrc) == CrcWithZeroField(dir, kPage, kIndexCrc);
@@ -91,7 +96,6 @@ DataFile::Image DataFile::Frame(uint32_t id) {
   } else if (CrcWithZeroField(f, kFrameSize, kHChecksum) != U32(f + kHChecksum)) {
     throw Corrupt(path_, off + kHChecksum, "frame " + std::to_string(id) + " checksum mismatch");
   }
-  madvise(const_cast<uint8_t*>(f) - (reinterpret_cast<uintptr_t>(f) & 4095), image.limit, MADV_SEQUENTIAL);
   checked_.emplace(id, image);
   return image;
 }
