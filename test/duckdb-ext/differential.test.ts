@@ -11,18 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB } from '../../src/index.js';
 import { MAX_KEY_BYTES } from '../../src/layout/leaf.js';
 import { testDir } from '../support/temp-dir.js';
+import { rng } from '../durability/helpers.js';
 import { argCombos, extRows, openExt, tsRows, type Ext } from './helpers.js';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Writes a random history into `db`; returns sample keys per tree (for the argument combinations). */
 function writeHistory(db: DB, seed: number, phase: number): void {
