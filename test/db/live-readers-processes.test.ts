@@ -25,8 +25,10 @@ afterAll(() => t.cleanup());
 
 interface Run { child: ChildProcess; lines: string[]; done: Promise<{ code: number | null; signal: string | null; stderr: string }> }
 
-function run(script: string, durationMs: number, dir = t.dir): Run {
-  const child = spawn(process.execPath, [script, DIST, dir, String(durationMs)], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** `holdStdin`: the child's stdin stays open until the test ends it (the writer waits for that). */
+function run(script: string, durationMs: number, dir = t.dir, holdStdin = false): Run {
+  const stdin = holdStdin ? 'pipe' : 'ignore';
+  const child = spawn(process.execPath, [script, DIST, dir, String(durationMs)], { stdio: [stdin, 'pipe', 'pipe'] });
   const lines: string[] = [];
   createInterface({ input: child.stdout! }).on('line', (l) => lines.push(l));
   let stderr = '';
@@ -47,7 +49,7 @@ async function until(cond: () => boolean, ms: number): Promise<void> {
 
 describe('reader processes beside a writer process', () => {
   it('every refreshed state is a committed one; a killed reader releases its claim', async () => {
-    const writer = run(WRITER, 9000);
+    const writer = run(WRITER, 9000, t.dir, true);
     await until(() => writer.lines.includes('R'), 30_000);
     const readers = [run(READER, 6000), run(READER, 6000), run(READER, 60_000)];
     // The CLI's SQL over the live directory: one consistent state (the accounts add up).
@@ -67,6 +69,8 @@ describe('reader processes beside a writer process', () => {
       expect(Number(refreshes)).toBeGreaterThan(10);
       expect(Number(step)).toBeGreaterThan(0);
     }
+    // Every reader has exited: the writer may now take its last checkpoints.
+    writer.child.stdin!.end();
     const w = await writer.done;
     expect(w.code, w.stderr).toBe(0);
     const stats = JSON.parse(writer.lines.find((l) => l.startsWith('S '))!.slice(2)) as { retainedSlots: number };
