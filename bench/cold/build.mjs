@@ -10,7 +10,7 @@
 
 import fs from 'node:fs';
 import { childJob, writeResult } from './child-process.mjs';
-import { DATASET_VERSION, dataSet, loadOrder } from './dataset.mjs';
+import { DATASET_VERSION, dataBytes, dataSet, loadOrder } from './dataset.mjs';
 import { diskUsage, readDataManifest, staleReason, writeDataManifest } from './data-manifest.mjs';
 import { loadColdEngine } from './engines/index.mjs';
 import { distFingerprint } from './dist-fingerprint.mjs';
@@ -38,12 +38,7 @@ if (reason === undefined && existing) {
   const started = performance.now();
   await engine.build(job.dir, { data, order: loadOrder(data), buildCacheMB: job.buildCacheMB });
   const buildMs = performance.now() - started;
-  let keyBytes = 0;
-  let valueBytes = 0;
-  for (let i = 0; i < data.keys; i++) {
-    keyBytes += data.key(i).length;
-    valueBytes += data.value(i).length;
-  }
+  const { keyBytes, valueBytes } = dataBytes(data);
   const usage = diskUsage(job.dir);
   /** @type {import('./data-manifest.mjs').DataManifest} */
   const manifest = {

@@ -21,16 +21,17 @@ import { commandInGroup } from './cgroup.mjs';
 
 /**
  * Runs `script` with `job` and waits for it; kills it (by its own pid) after timeoutMs.
+ * `env`: variables added to this process's environment for the child (HOLT_BENCH_DIST).
  * @param {string} script
  * @param {Record<string, unknown>} job
- * @param {{ timeoutMs: number, group?: import('./cgroup.mjs').MemoryGroup, nodeArgs?: string[] }} options
+ * @param {{ timeoutMs: number, group?: import('./cgroup.mjs').MemoryGroup, nodeArgs?: string[], env?: Record<string, string> }} options
  * @returns {Promise<ChildOutcome>}
  */
-export async function runChild(script, job, { timeoutMs, group, nodeArgs = [] }) {
+export async function runChild(script, job, { timeoutMs, group, nodeArgs = [], env }) {
   const resultFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'holt-cold-')), 'result.json');
   const argv = [process.execPath, ...nodeArgs, script, JSON.stringify({ ...job, resultFile })];
   const { file, args } = group ? commandInGroup(group, argv) : { file: argv[0], args: argv.slice(1) };
-  const child = spawn(file, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(file, args, { stdio: ['ignore', 'inherit', 'inherit'], env: env ? { ...process.env, ...env } : process.env });
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;

@@ -67,6 +67,20 @@ export function dataSet(keys, seed) {
   };
 }
 
+/**
+ * Total key and value bytes of the data set (what a full scan must return).
+ * @param {DataSet} data
+ */
+export function dataBytes(data) {
+  let keyBytes = 0;
+  let valueBytes = 0;
+  for (let i = 0; i < data.keys; i++) {
+    keyBytes += data.key(i).length;
+    valueBytes += data.value(i).length;
+  }
+  return { keyBytes, valueBytes };
+}
+
 /** Buckets that hold at least one key (fewer than 32 only for tiny data sets). */
 export function bucketCount(/** @type {DataSet} */ data) {
   return Math.ceil(data.keys / data.perBucket);
@@ -94,6 +108,25 @@ export function hotSet(data) {
   const picked = [];
   for (let i = 0; i < data.keys; i++) if (mix(data.seed, i, 7) % 100 === 0) picked.push(i);
   return Uint32Array.from(picked);
+}
+
+/** Runs of consecutive keys in `hotRanges`. */
+export const HOT_RANGES = 32;
+
+/**
+ * A hot set of 1% of the keys as HOT_RANGES runs of consecutive keys, spread evenly over the
+ * key space: popular directories rather than popular objects. Each run is a frame or two of
+ * Holt's, so this hot set fits a cache that the scattered `hotSet` (a key in every frame)
+ * cannot.
+ * @param {DataSet} data
+ * @returns {Uint32Array}
+ */
+export function hotRanges(data) {
+  const run = Math.max(1, Math.floor(data.keys / 100 / HOT_RANGES));
+  const stride = Math.floor(data.keys / HOT_RANGES);
+  const out = new Uint32Array(run * HOT_RANGES);
+  for (let r = 0; r < HOT_RANGES; r++) for (let i = 0; i < run; i++) out[r * run + i] = r * stride + Math.floor(stride / 2) + i;
+  return out;
 }
 
 /**

@@ -7,6 +7,7 @@
  *  2. steady    `steady` more uniform random gets
  *  3. hot       gets over a fixed 1% of the keys: warm-up passes until a pass reads (almost)
  *               nothing or stops improving, then `hot` timed gets
+ *     hotRanges the same over a 1% hot set of 32 runs of consecutive keys (dataset.mjs hotRanges)
  *  4. scan      page cache dropped, every key and value in order (rows/s)
  *  5. hotAfter  the same `hot` gets again: what the scan did to the hot set
  *  6. list      page cache dropped, first 100 keys with values under a random bucket
@@ -21,7 +22,7 @@
 import { createRng, deriveSeed } from '../lib/prng.mjs';
 import { AnswerLog } from './answers.mjs';
 import { childJob, writeResult } from './child-process.mjs';
-import { bucketCount, dataSet, DELIMITER, drawFrom, hotSet, LIST_PREFIX_ROOT, uniformIndices } from './dataset.mjs';
+import { bucketCount, dataSet, DELIMITER, drawFrom, hotRanges, hotSet, LIST_PREFIX_ROOT, uniformIndices } from './dataset.mjs';
 import { readDataManifest } from './data-manifest.mjs';
 import { loadColdEngine } from './engines/index.mjs';
 import { dropPageCache } from './page-cache.mjs';
@@ -58,6 +59,8 @@ const coldStream = uniformIndices(data, 'cold', counts.cold);
 const steadyStream = uniformIndices(data, 'steady', counts.steady);
 const hot = hotSet(data);
 const hotStream = drawFrom(data, hot, 'hot', counts.hot);
+const ranges = hotRanges(data);
+const rangeStream = drawFrom(data, ranges, 'hot-ranges', counts.hot);
 const buckets = bucketCount(data);
 const listRng = createRng(deriveSeed(data.seed, 'list'));
 const listBuckets = Uint32Array.from({ length: counts.list }, () => listRng.int(buckets));
@@ -114,17 +117,27 @@ const gets = (stream, label) =>
 phase('cold', () => gets(coldStream, 'cold'));
 phase('steady', () => gets(steadyStream, 'steady'));
 
-// Warm the hot set: whole passes over it in a fresh random order each time.
-/** @type {number[]} */
-const warmPasses = [];
-for (let pass = 0; pass < counts.hotMaxPasses; pass++) {
-  const order = drawFrom(data, hot, `hot-warm-${pass}`, hot.length);
-  const perGet = bytesPerOp(order.length, (n) => db.get(data.key(order[n])));
-  warmPasses.push(perGet);
-  if (perGet < WARM_BYTES_PER_GET) break;
-  if (pass > 0 && perGet > WARM_PLATEAU * warmPasses[pass - 1]) break;
-}
+/**
+ * Warm a hot set with whole passes over it in a fresh random order each time, until a pass
+ * reads (almost) nothing or stops improving; returns the bytes read per get of each pass.
+ * @param {Uint32Array} set @param {string} label
+ */
+const warm = (set, label) => {
+  /** @type {number[]} */
+  const passes = [];
+  for (let pass = 0; pass < counts.hotMaxPasses; pass++) {
+    const order = drawFrom(data, set, `${label}-${pass}`, set.length);
+    const perGet = bytesPerOp(order.length, (n) => db.get(data.key(order[n])));
+    passes.push(perGet);
+    if (perGet < WARM_BYTES_PER_GET) break;
+    if (pass > 0 && perGet > WARM_PLATEAU * passes[pass - 1]) break;
+  }
+  return passes;
+};
+const warmPasses = warm(hot, 'hot-warm');
 phase('hot', () => ({ ...gets(hotStream, 'hot'), warmPassBytesPerGet: warmPasses }));
+const rangeWarmPasses = warm(ranges, 'hot-ranges-warm');
+phase('hotRanges', () => ({ ...gets(rangeStream, 'hotRanges'), warmPassBytesPerGet: rangeWarmPasses }));
 
 drop();
 phase('scan', () => {

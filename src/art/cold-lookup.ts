@@ -94,11 +94,11 @@ function probeBucket(cold: ColdReader, id: number, dir: Uint8Array, key: Uint8Ar
     if (dv.getUint32(at, true) !== hash) continue;
     const off = dv.getUint32(at + 4, true);
     if (off + LEAF_HEADER_SIZE > FRAME_SIZE) return fellBack(cold);
-    let f = cold.readColdRange(id, off, off + LEAF_HEADER_SIZE, dir);
+    let f = cold.readColdRange(id, off, off + LEAF_HEADER_SIZE, dir, false);
     if (f.u8[off + 1] !== NODE_LEAF) return fellBack(cold);
     const end = off + bodySize(f, off);
     if (end > FRAME_SIZE) return fellBack(cold);
-    f = cold.readColdRange(id, off, end, dir);
+    f = cold.readColdRange(id, off, end, dir, false);
     if (leafKeyEquals(f, off, key, keyLen)) {
       found.frame = f;
       found.leaf = off;
@@ -115,18 +115,18 @@ function probeBucket(cold: ColdReader, id: number, dir: Uint8Array, key: Uint8Ar
  * the next frame.
  */
 function walkPages(cold: ColdReader, id: number, dir: Uint8Array, key: Uint8Array, keyLen: number): number {
-  let f = cold.readColdRange(id, 0, PAGE_SIZE, dir); // the header page: root refs
+  let f = cold.readColdRange(id, 0, PAGE_SIZE, dir, true); // the header page: root refs
   let off = f.rootAt(coldExit.root);
   let depth = coldExit.depth;
   for (let steps = 0; steps < 2 * keyLen + 16; steps++) {
     if (off < PAGE_SIZE || off + LEAF_HEADER_SIZE > FRAME_SIZE) return fellBack(cold);
-    f = cold.readColdRange(id, off, off + LEAF_HEADER_SIZE, dir);
+    f = cold.readColdRange(id, off, off + LEAF_HEADER_SIZE, dir, true);
     const type = f.u8[off + 1]!;
     if (type === NODE_EMPTY_ROOT) return COLD_ABSENT;
     if (type < NODE_LEAF || type > NODE_EMPTY_ROOT) return fellBack(cold);
     const end = off + bodySize(f, off);
     if (end > FRAME_SIZE) return fellBack(cold);
-    f = cold.readColdRange(id, off, end, dir);
+    f = cold.readColdRange(id, off, end, dir, true);
     let ref: number;
     switch (type) {
       case NODE_LEAF:

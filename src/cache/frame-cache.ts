@@ -38,6 +38,7 @@ import type { Frame } from '../layout/frame.js';
 import type { BufferPool, PoolBuffer } from './buffer-pool.js';
 import { FrequencySketch } from './frequency-sketch.js';
 import { IdLists } from './id-lists.js';
+import { PageCache } from './page-cache.js';
 
 export const CLASS_SCAN = 0;
 export const CLASS_PROBATION = 1;
@@ -57,6 +58,10 @@ export interface FrameCacheCounters {
   admissionProtections: number;
   /** Route anchors demoted to their class because a shallower routing frame took their place in the quarter of the pool. */
   anchorDemotions: number;
+  /** Frames loaded whole because their page touches paid for them (the rest of the point misses read pages). */
+  framesPromoted: number;
+  /** Frames evicted to give their buffer to the page cache (scan, probation or cold frames only). */
+  framesToPages: number;
 }
 
 /** Victim lists, drawn from in this order (anchors last, by depth, deepest first). */
@@ -71,14 +76,22 @@ const L_PROTECTED = 2;
  */
 export const VICTIM_SAMPLE = 8;
 /**
- * Point reads of a non-resident frame (in the sketch's window) before it is
- * loaded whole: the sketch's saturation value. A whole frame costs 128 page
- * reads and a page walk of a routing frame two to four, so only frames read
- * tens of times are worth it. Measured at 4M keys, cacheMB 64 (bench/cold):
- * 3 -> 82 KiB read per cold get, 8 -> 77 KiB, 15 -> 51 KiB; steady gets
- * about 15 KiB at each.
+ * Page touches (cold reads' page lookups, hits or reads) of a frame that is
+ * not resident, within the sketch's window, before it is loaded whole: a
+ * frame costs 128 pages of the budget, so it comes in once its use has
+ * paid for them. Under uniform reads over data larger than the cache a leaf
+ * frame rarely gets there and reads stay a few pages; a routing frame every
+ * read passes does at once, and so do the frames of a hot set.
  */
-const READS_BEFORE_WHOLE = 15;
+const PAGE_TOUCHES_TO_PAY = 128;
+/**
+ * Frame ids the sketch tells apart, per pool buffer: it counts frames served
+ * from pages too, and its window (10 x width increments) must be long enough
+ * for a hot frame's page touches to add up to PAGE_TOUCHES_TO_PAY.
+ */
+const SKETCHED_FRAMES_PER_BUFFER = 8;
+/** The page cache keeps this share of the pool (at least one chunk) whatever frames want: the pages every cold read needs (read-index directories, routing nodes) stay cached under any hot set. */
+const PAGE_FLOOR_SHARE = 1 / 8;
 /**
  * Share of the pool a scan may fill with its own frames before it recycles
  * them: a scan that recycled one buffer would read a packed frame again each
@@ -117,13 +130,20 @@ export class FrameCache {
   readonly counters: FrameCacheCounters = {
     point: { hits: 0, misses: 0, bytesRead: 0 },
     scan: { hits: 0, misses: 0, bytesRead: 0 },
-    evictions: 0, admissionProtections: 0, anchorDemotions: 0,
+    evictions: 0, admissionProtections: 0, anchorDemotions: 0, framesPromoted: 0, framesToPages: 0,
   };
+  /** 4 KiB pages of non-resident frames, in buffers of the same pool (one budget). */
+  readonly pages: PageCache;
+  /** Page touches per frame id within the sketch's window (halved when it ages). */
+  private touches: Uint16Array = new Uint16Array(64);
+  private agesSeen = 0;
 
   constructor(pool: BufferPool) {
     this.pool = pool;
-    this.sketch = new FrequencySketch(pool.capacity);
+    // Frames read through pages are counted as well as resident ones: several times the pool.
+    this.sketch = new FrequencySketch(pool.capacity * SKETCHED_FRAMES_PER_BUFFER);
     this.anchorBudget = Math.max(1, Math.floor(pool.capacity / 4));
+    this.pages = PageCache.over(pool, Math.max(1, Math.floor(pool.capacity * PAGE_FLOOR_SHARE)), () => this.bufferForPages());
     this.lists.addList(); // L_SCAN
     this.lists.addList(); // L_PROBATION
     this.lists.addList(); // L_PROTECTED
@@ -135,6 +155,7 @@ export class FrameCache {
 
   beginOperation(): void {
     this.opStamp++;
+    this.pages.beginOperation();
   }
 
   /** Keep `f` for the running operation (an iterator resuming in frames it holds). */
@@ -176,20 +197,65 @@ export class FrameCache {
 
   /**
    * Count a point read of `id`, which is not resident, and say whether to
-   * load it whole (true) or read its pages (false). Loading pays off when the
-   * pool has room, or when `id` is used more than the frame it would push out
-   * (the TinyLFU test): under uniform reads over data larger than the cache
-   * that is rarely so, and every read stays a few pages.
+   * load it whole (true) or read its pages (false). Loading pays off once
+   * the frame's page touches paid for its 128 pages, and then only into a
+   * free buffer, in place of a frame read once or used much less (the
+   * TinyLFU test), or in place of a chunk of pages above the page cache's
+   * floor: a hot set whose frames fit the budget ends up in whole frames.
    */
   shouldLoadWhole(id: number): boolean {
     this.sketch.increment(id);
-    const freq = this.sketch.frequency(id);
-    if (freq < READS_BEFORE_WHOLE) return false;
-    if (this.pool.hasRoom) return true;
-    const victim = this.chooseVictim(CLASS_PROBATION);
-    if (victim === undefined) return false;
-    // Frames read once (scan, probation) make way; a protected one only for a frame used more.
-    return victim.cacheClass !== CLASS_PROTECTED || freq > this.sketch.frequency(victim.id);
+    this.ageTouches();
+    if (id >= this.touches.length || this.touches[id]! < PAGE_TOUCHES_TO_PAY) return false;
+    if (this.pool.hasRoom || this.victimGivesWay(this.chooseVictim(CLASS_PROBATION), id) || this.pages.chunkCount > this.pages.floorChunks) {
+      this.counters.framesPromoted++;
+      return true;
+    }
+    return false;
+  }
+
+  /** A cold read of frame `id` touched one of its pages or of its read index. */
+  notePageTouch(id: number): void {
+    if (id >= this.touches.length) {
+      let n = this.touches.length;
+      while (n <= id) n *= 2;
+      const t = new Uint16Array(n);
+      t.set(this.touches);
+      this.touches = t;
+    }
+    if (this.touches[id]! < 0xffff) this.touches[id]!++;
+  }
+
+  /** When the sketch aged, page touches age too: O(frame ids) once per window of 10 x width increments. */
+  private ageTouches(): void {
+    if (this.sketch.ages === this.agesSeen) return;
+    this.agesSeen = this.sketch.ages;
+    for (let i = 0; i < this.touches.length; i++) this.touches[i] = this.touches[i]! >>> 1;
+  }
+
+  /**
+   * `v` may leave for frame `id`: it was read once (scan, probation), or is
+   * used less than half as often (equally hot frames must not evict each
+   * other back and forth on the sketch's noise).
+   */
+  private victimGivesWay(v: Frame | undefined, id: number): boolean {
+    return v !== undefined && (v.cacheClass !== CLASS_PROTECTED || 2 * this.sketch.frequency(v.id) < this.sketch.frequency(id));
+  }
+
+  /**
+   * A buffer for the page cache to grow by: a free one, or the buffer of a
+   * frame that is worth less than pages (loaded by a scan, or cold in the
+   * sketch); null otherwise, and the page cache recycles its own pages.
+   */
+  private bufferForPages(): PoolBuffer | null {
+    const free = this.pool.take();
+    if (free !== null) return free;
+    const v = this.chooseVictim(CLASS_PROBATION);
+    // A frame a point read loaded paid for its pages (or was written): only cold ones give way.
+    if (v === undefined || (v.cacheClass !== CLASS_SCAN && this.sketch.frequency(v.id) > 1)) return null;
+    this.counters.evictions++;
+    this.counters.framesToPages++;
+    return this.remove(v);
   }
 
   /** Resident without any bookkeeping (silent readers). */
@@ -211,6 +277,12 @@ export class FrameCache {
     const free = this.pool.take();
     if (free !== null) return free;
     const victim = this.chooseVictim(cls);
+    const cheap = cls === CLASS_SCAN ? victim?.cacheClass === CLASS_SCAN : this.victimGivesWay(victim, id);
+    if (!cheap) {
+      // Nothing cheaper than a frame in use: a chunk of pages above the floor goes first.
+      const chunk = this.pages.releaseChunk();
+      if (chunk !== null) return chunk;
+    }
     if (victim === undefined) return this.pool.lend();
     if (cls !== CLASS_SCAN && victim.cacheClass === CLASS_PROTECTED && this.sketch.frequency(victim.id) > this.sketch.frequency(id)) {
       // TinyLFU admission: the frame making room was used more than the newcomer.

@@ -21,6 +21,8 @@ export class FrequencySketch {
   private readonly counters: Uint8Array;
   private readonly sampleSize: number;
   private additions = 0;
+  /** Times the counters were halved (others age their own window with it). */
+  ages = 0;
 
   /** `expectedItems`: about how many distinct ids are worth telling apart (the cache's capacity). */
   constructor(expectedItems: number) {
@@ -63,5 +65,6 @@ export class FrequencySketch {
     const c = this.counters;
     for (let i = 0; i < c.length; i++) c[i] = c[i]! >>> 1;
     this.additions = Math.floor(this.additions / 2);
+    this.ages++;
   }
 }

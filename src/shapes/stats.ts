@@ -118,10 +118,16 @@ export interface CacheStats {
   scan: CacheAccessStats;
   /** Point misses admitted on probation because the frame they displaced was used more (TinyLFU). */
   admissionProtections: number;
-  /** Resident routing frames (frames with Crossings), kept ahead of leaf frames within a quarter of the pool. */
+  /** Resident routing frames (frames with Crossings when they came in). */
   routeAnchorFrames: number;
-  /** Routing frames evicted because they outgrew their quarter of the pool. */
+  /** Route anchors: the shallowest routing frames, kept ahead of every other frame within a quarter of the pool. */
+  anchorFrames: number;
+  /** Anchors demoted to their class because a shallower routing frame took their place. */
   anchorDemotions: number;
+  /** Point misses loaded whole because the frame's page touches paid for its 128 pages (the others read pages). */
+  framesPromoted: number;
+  /** Frames evicted to give their buffer to the page cache (frames read once, or cold). */
+  framesToPages: number;
   /** Aligned frame buffers the pool has allocated (never more than `budgetFrames`). */
   poolBuffers: number;
   /** Pool buffers not holding a frame or an image. */
@@ -139,9 +145,21 @@ export interface CacheStats {
   inflightFrames: number;
   /** Point reads of frames not in memory answered from read-index pages (4 KiB reads) instead of whole frames. */
   coldReads: ColdReadStats;
-  /** Capacity and occupancy, in 4 KiB pages, of the page cache those reads use (an eighth of cacheMB). */
+  /**
+   * Capacity and occupancy, in 4 KiB pages, of the page cache those reads
+   * use. It has no share of its own: its pages live in pool buffers
+   * (`pageCacheChunks`, 128 pages each), taken from free buffers or from
+   * frames read once, and given back to frames whose use pays for them.
+   */
   pageCachePages: number;
   pageCacheResident: number;
+  pageCacheChunks: number;
+  /** Pages evicted from the page cache for others (CLOCK). */
+  pageEvictions: number;
+  /** Leaf pages read and not cached because it was their first touch. */
+  leafPagesDeferred: number;
+  /** Page chunks given back to the pool for whole frames. */
+  pageChunksReleased: number;
   /** The whole process's resident set size, to compare with `budgetBytes`. */
   rssBytes: number;
 }

@@ -7,13 +7,18 @@
  * index's directory and bucket pages, then only the pages of the leaf it leads
  * to (art/cold-lookup.ts walks them). This class owns what that needs:
  *
- *   pages     the PageCache of data-file pages read this way, keyed by byte
- *             offset. A slot's bytes never change while a manifest names it,
- *             so a cached page stays true until its slot is reused; the pager
- *             calls `forgetSlots` before that.
+ *   pages     the frame cache's PageCache of data-file pages read this way,
+ *             keyed by byte offset (in pool buffers: one budget with frames).
+ *             A slot's bytes never change while a manifest names it, so a
+ *             cached page stays true until its slot is reused; the pager
+ *             calls `forgetSlots` before that, and when a frame comes in whole.
  *   scratch   one frame-sized buffer where a cold read places the pages it
  *             read at their offsets in the frame, valid until the next cold
- *             read (the rest of it is stale bytes of earlier reads).
+ *             read (the rest of it is stale bytes of earlier reads). Which
+ *             pages of which slot it holds in the running operation is kept
+ *             (`scratchBase`, `scratchPages`), so a leaf read as header then
+ *             body, or a walk coming back to a page, finds it in place: a leaf
+ *             page is cached on its second touch, which must not be the same read.
  *   counters  what cold reads did (stats).
  *
  * The frame cache decides whether a frame is better loaded whole
@@ -26,7 +31,7 @@ import { PAGE_SIZE, indexPageValid, listedPageCrc } from '../layout/read-index.j
 import type { FileHandle, Io } from '../io/types.js';
 import { wholeAlignedBuffer } from '../cache/buffer-pool.js';
 import type { FrameCache } from '../cache/frame-cache.js';
-import { PageCache } from '../cache/page-cache.js';
+import type { PageCache } from '../cache/page-cache.js';
 import { crc32c } from '../checksum/crc32c.js';
 import { readFrameBytes } from './checked-read.js';
 import type { ColdReader } from './frame-pager.js';
@@ -54,15 +59,26 @@ export class ColdPageReader implements ColdReader {
   private readonly dataPath: string;
   private readonly slots: SlotMap;
   private readonly cache: FrameCache;
+  /** The slot offset whose pages `scratch` holds in this operation (-1: none), and which (bits). */
+  private scratchBase = -1;
+  private readonly scratchPages = new Uint32Array(FRAME_SIZE / PAGE_SIZE / 32);
+  /** Index pages read when the page cache has no slot to give: one for the directory, one for a bucket. */
+  private readonly indexScratch: Uint8Array;
 
-  /** A reader of `data` (at `dataPath`) that caches up to `pageCapacity` pages. */
-  constructor(io: Io, data: FileHandle, dataPath: string, slots: SlotMap, cache: FrameCache, pageCapacity: number) {
+  /** A reader of `data` (at `dataPath`) caching pages in `cache`'s page cache. */
+  constructor(io: Io, data: FileHandle, dataPath: string, slots: SlotMap, cache: FrameCache) {
     this.data = data;
     this.dataPath = dataPath;
     this.slots = slots;
     this.cache = cache;
-    this.pages = new PageCache(io, pageCapacity);
+    this.pages = cache.pages;
     this.scratch = new Frame(0, wholeAlignedBuffer(io, FRAME_SIZE).bytes);
+    this.indexScratch = io.allocAligned(2 * PAGE_SIZE);
+  }
+
+  /** A new operation: the scratch frame's pages are not to be reused across operations. */
+  beginOperation(): void {
+    this.scratchBase = -1;
   }
 
   isResident(id: number): boolean {
@@ -90,10 +106,13 @@ export class ColdPageReader implements ColdReader {
    */
   readIndexPage(id: number, page: number): Uint8Array | null {
     const at = slotOffset(this.slots.slotOf(id)) + FRAME_SIZE + page * PAGE_SIZE;
+    this.cache.notePageTouch(id);
     const cached = this.pages.get(at);
     if (cached !== undefined) { this.counters.pageHits++; return cached; }
-    const r = this.pages.reserve(at);
-    const buf = r?.page ?? new Uint8Array(this.scratch.bytes, 0, PAGE_SIZE);
+    const r = this.pages.reserve(at, true);
+    // No slot to be had (everything cached is in use): a scratch page of its own, so that
+    // the directory, a bucket and the frame's own pages never overwrite each other.
+    const buf = r?.page ?? this.indexScratch.subarray(page === 0 ? 0 : PAGE_SIZE, page === 0 ? PAGE_SIZE : 2 * PAGE_SIZE);
     let n: number;
     try {
       n = this.data.pread(buf, at, PAGE_SIZE);
@@ -115,12 +134,20 @@ export class ColdPageReader implements ColdReader {
    * (whole 4 KiB pages, from the page cache or the data file); the rest of it
    * is stale. Pages read from disk must match the CRCs listed in the
    * read-index directory `dir`. Valid until the next cold read.
+   * `navigation`: the pages lead on (nodes of a walk), cached at once;
+   * otherwise they hold a leaf, cached on their second touch.
    */
-  readColdRange(id: number, from: number, to: number, dir: Uint8Array): Frame {
+  readColdRange(id: number, from: number, to: number, dir: Uint8Array, navigation: boolean): Frame {
     const base = slotOffset(this.slots.slotOf(id));
     const u8 = this.scratch.u8;
+    if (base !== this.scratchBase) {
+      this.scratchBase = base;
+      this.scratchPages.fill(0);
+    }
     let p = Math.floor(from / PAGE_SIZE) * PAGE_SIZE;
     while (p < to) {
+      if (this.inScratch(p)) { p += PAGE_SIZE; continue; }
+      this.holdInScratch(id, p);
       const cached = this.pages.get(base + p);
       if (cached !== undefined) {
         this.counters.pageHits++;
@@ -130,15 +157,25 @@ export class ColdPageReader implements ColdReader {
       }
       // A run of pages not in the cache: one read straight into place.
       let end = p + PAGE_SIZE;
-      while (end < to && this.pages.get(base + end) === undefined) end += PAGE_SIZE;
-      readFrameBytes(this.data, this.dataPath, id, u8.subarray(p, end), base + p, end - p);
-      this.counters.pageReads++;
-      this.counters.pageBytesRead += end - p;
-      for (let q = p; q < end; q += PAGE_SIZE) {
-        if (crc32c(u8, q, q + PAGE_SIZE) !== listedPageCrc(dir, q / PAGE_SIZE)) {
-          throw new HoltError('CORRUPT', `${this.dataPath}: page checksum mismatch for frame ${id} at byte ${base + q}`, { file: this.dataPath, offset: base + q });
+      while (end < to && !this.inScratch(end) && !this.pages.has(base + end)) {
+        this.holdInScratch(id, end);
+        end += PAGE_SIZE;
+      }
+      try {
+        readFrameBytes(this.data, this.dataPath, id, u8.subarray(p, end), base + p, end - p);
+        this.counters.pageReads++;
+        this.counters.pageBytesRead += end - p;
+        for (let q = p; q < end; q += PAGE_SIZE) {
+          if (crc32c(u8, q, q + PAGE_SIZE) !== listedPageCrc(dir, q / PAGE_SIZE)) {
+            throw new HoltError('CORRUPT', `${this.dataPath}: page checksum mismatch for frame ${id} at byte ${base + q}`, { file: this.dataPath, offset: base + q });
+          }
         }
-        const r = this.pages.reserve(base + q);
+      } catch (e) {
+        this.scratchBase = -1; // the pages in place are not to be trusted
+        throw e;
+      }
+      for (let q = p; q < end; q += PAGE_SIZE) {
+        const r = this.pages.reserve(base + q, navigation);
         if (r === undefined) continue;
         r.page.set(u8.subarray(q, q + PAGE_SIZE));
         this.pages.commit(base + q, r);
@@ -146,6 +183,18 @@ export class ColdPageReader implements ColdReader {
       p = end;
     }
     return this.scratch;
+  }
+
+  private inScratch(p: number): boolean {
+    const page = p / PAGE_SIZE;
+    return (this.scratchPages[page >>> 5]! & (1 << (page & 31))) !== 0;
+  }
+
+  /** Page at `p` of frame `id` is being placed in the scratch frame: a touch for the frame cache. */
+  private holdInScratch(id: number, p: number): void {
+    const page = p / PAGE_SIZE;
+    this.scratchPages[page >>> 5]! |= 1 << (page & 31);
+    this.cache.notePageTouch(id);
   }
 
   /** `slots` are about to hold other images: their cached pages would lie. */

@@ -43,8 +43,6 @@ import type { CapturedImage, CapturedRound } from './captured-round.js';
 
 /** The fewest frames a cache holds, whatever cacheMB says: a walk holds a few at once. */
 export const MIN_CACHE_FRAMES = 8;
-/** Share of cacheMB given to the 4 KiB page cache of cold point reads. */
-const PAGE_CACHE_SHARE = 1 / 8;
 
 /** Writes the read index of a frame image (art/read-index.ts; injected so store/ stays below art/). */
 export type ReadIndexBuilder = (frame: Frame, out: Uint8Array) => void;
@@ -85,18 +83,17 @@ export class FilePager implements FramePager {
     this.slots = new SlotMap(dataPath, slots, nextSlot, generation);
     this.nextFrameId = nextFrameId;
     this.buildIndex = buildIndex;
-    // One budget: an eighth for cold-read pages, the rest for whole frames.
-    const budget = cacheMB * 1024 * 1024;
-    const pageBytes = Math.floor((budget * PAGE_CACHE_SHARE) / PAGE_SIZE) * PAGE_SIZE;
-    const capacity = Math.max(MIN_CACHE_FRAMES, Math.floor((budget - pageBytes) / FRAME_SIZE));
+    // One budget: whole frames and 4 KiB pages share the pool's buffers (see FrameCache).
+    const capacity = Math.max(MIN_CACHE_FRAMES, Math.floor((cacheMB * 1024 * 1024) / FRAME_SIZE));
     this.cache = new FrameCache(new BufferPool(io, capacity, FRAME_SIZE));
-    this.cold = new ColdPageReader(io, data, dataPath, this.slots, this.cache, pageBytes / PAGE_SIZE);
+    this.cold = new ColdPageReader(io, data, dataPath, this.slots, this.cache);
     this.pages = this.cold.pages;
     this.coldReads = this.cold.counters;
   }
 
   beginOperation(): void {
     this.cache.beginOperation();
+    this.cold.beginOperation();
     this.writing = false;
   }
 
@@ -173,6 +170,9 @@ export class FilePager implements FramePager {
     this.cache.countMiss(cls, FRAME_SIZE);
     const f = new Frame(id, buf.bytes);
     this.cache.admit(f, buf, this.cache.incomingClass, stamp);
+    // Whole in memory for point reads: its pages would only hold budget twice (no cold walk
+    // holds them now). A scan's frame passes through; the pages point reads use stay.
+    if (cls !== CLASS_SCAN) this.cold.forgetSlots([slot]);
     return f;
   }
 

@@ -96,6 +96,8 @@ export interface ColdReader {
    * Frame `id`'s bytes [from, to) at their offsets in a scratch frame, valid
    * until the next cold read; pages read from disk are checked against the
    * CRCs the directory page `dir` lists (CORRUPT, with file and offset, if not).
+   * `navigation`: nodes a walk passes through (cached at once), not a leaf
+   * (cached on its second touch).
    */
-  readColdRange(id: number, from: number, to: number, dir: Uint8Array): Frame;
+  readColdRange(id: number, from: number, to: number, dir: Uint8Array, navigation: boolean): Frame;
 }

@@ -82,7 +82,8 @@ describe('cold reads', () => {
     const db = DB.open(t.dir, { cacheMB: 8, checkpoint: false });
     const tree = db.openTree('objects');
     const hot = [1, 17, 33, 49, 65].map(keyOf);
-    for (let round = 0; round < 5; round++) for (const k of hot) tree.get(k);
+    // Long enough for the frames' page touches to pay for them (FrameCache: 128 touches).
+    for (let round = 0; round < 40; round++) for (const k of hot) tree.get(k);
     const before = db.stats().durable!.disk.bytesRead;
     for (let round = 0; round < 50; round++) for (const k of hot) expect(tree.get(k)).toBeDefined();
     expect(db.stats().durable!.disk.bytesRead).toBe(before);
@@ -94,7 +95,8 @@ describe('cold reads', () => {
     const tree = db.openTree('objects');
     // A hot set a few frames wide, read until it is resident and protected.
     const hot = Array.from({ length: 40 }, (_, j) => keyOf(j * 7));
-    for (let round = 0; round < 8; round++) for (const k of hot) tree.get(k);
+    // (long enough that the hot frames' page touches paid for them: promotions are over).
+    for (let round = 0; round < 30; round++) for (const k of hot) tree.get(k);
     const warm = db.stats().durable!.cache;
     let n = 0;
     for (const e of tree.scan({ keysOnly: true })) if (e.kind === 'key') n++;
@@ -105,8 +107,10 @@ describe('cold reads', () => {
     for (const k of hot) tree.get(k);
     const after = db.stats().durable!;
     console.log('scan resistance', JSON.stringify({ hotFramesRead: (after.disk.bytesRead - bytesBefore) / FRAME_SIZE, warmResident: warm.residentFrames, scanMisses: afterScan.scan.misses }));
-    // At most the few frames the scan itself stood in at once may have left.
-    expect(after.disk.bytesRead - bytesBefore).toBeLessThanOrEqual(2 * FRAME_SIZE);
+    // At most the few frames the scan itself stood in at once may have left: its window
+    // (an eighth of the 16-buffer pool) and the frame it walks, read back whole, and a few
+    // pages read on the way to them.
+    expect(after.disk.bytesRead - bytesBefore).toBeLessThanOrEqual(3 * FRAME_SIZE + 8 * 4096);
     await db.close();
   });
 });

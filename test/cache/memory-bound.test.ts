@@ -39,4 +39,28 @@ describe('memory bounded by cacheMB', () => {
     // The baseline already holds the full pool; nothing may grow with more misses.
     expect(r.peak - r.baseline).toBeLessThan(OVERHEAD_MB);
   }, 300_000);
+
+  it('a hot set after a uniform phase becomes frame-resident within the same budget', () => {
+    type Cache = Record<string, number> & { point: Record<string, number>; coldReads: Record<string, number> };
+    const r = child('hot') as { wrong: number; peak: number; afterUniform: Cache; warm: Cache; end: Cache };
+    const { afterUniform: u, warm: w, end: e } = r;
+    console.log('hot set', JSON.stringify({
+      peakMB: r.peak.toFixed(1), uniform: { resident: u.residentFrames, routing: u.routeAnchorFrames, pages: u.pageCacheResident, promoted: u.framesPromoted },
+      warm: { resident: w.residentFrames, pages: w.pageCacheResident, promoted: w.framesPromoted, evictions: w.evictions, chunksReleased: w.pageChunksReleased },
+      lastPass: { probes: e.coldReads.probes - w.coldReads.probes, pageHits: e.coldReads.pageHits - w.coldReads.pageHits, misses: e.point.misses - w.point.misses, bytesRead: e.bytesRead - w.bytesRead },
+    }));
+    expect(r.wrong).toBe(0);
+    // The uniform phase read pages: the data is far larger than the budget.
+    expect(u.coldReads.probes).toBeGreaterThan(1000);
+    // The hot set's frames were promoted whole, displacing pages or frames no longer used...
+    expect(w.framesPromoted).toBeGreaterThan(u.framesPromoted);
+    expect(w.evictions + w.pageChunksReleased).toBeGreaterThan(u.evictions + u.pageChunksReleased);
+    // ...so the last 4,000 hot gets walk resident frames only: no cold probe, no page, no read.
+    expect(e.coldReads.probes - w.coldReads.probes).toBe(0);
+    expect(e.coldReads.pageHits - w.coldReads.pageHits).toBe(0);
+    expect(e.bytesRead - w.bytesRead).toBe(0);
+    // One budget: frames and page chunks together within the pool.
+    expect(e.residentFrames + e.pageCacheChunks).toBeLessThanOrEqual(e.budgetFrames);
+    expect(e.overdraftsTotal).toBe(0);
+  }, 300_000);
 });
