@@ -81,7 +81,7 @@ describe('FilePager over a real data file', () => {
       expect(p.isResident(id)).toBe(false);
       const dir = p.cold.readIndexPage(id, 0)!;
       expect(dir).not.toBeNull();
-      expect(p.cold.readColdRange(id, MARK_AT, MARK_AT + 1, dir).u8[MARK_AT]).toBe(0x40 + id);
+      expect(p.cold.readColdRange(id, MARK_AT, MARK_AT + 1, dir, false).u8[MARK_AT]).toBe(0x40 + id);
       expect(p.frame(id).u8[MARK_AT]).toBe(0x40 + id);
       expect(p.isResident(id)).toBe(true);
     }
@@ -93,10 +93,11 @@ describe('FilePager over a real data file', () => {
     const { s, frames, ids } = await storeWithFrames(1);
     const p = reopen(s, frames);
     const dir = p.cold.readIndexPage(ids[0]!, 0)!;
-    p.cold.readColdRange(ids[0]!, MARK_AT, MARK_AT + 1, dir);
+    p.cold.readColdRange(ids[0]!, MARK_AT, MARK_AT + 1, dir, true); // a navigation page: cached at once
     const reads = p.coldReads.pageReads;
     const hits = p.coldReads.pageHits;
-    expect(p.cold.readColdRange(ids[0]!, MARK_AT, MARK_AT + 1, dir).u8[MARK_AT]).toBe(0x40 + ids[0]!);
+    p.beginOperation(); // within one operation the page would still be in the scratch frame
+    expect(p.cold.readColdRange(ids[0]!, MARK_AT, MARK_AT + 1, dir, true).u8[MARK_AT]).toBe(0x40 + ids[0]!);
     expect(p.coldReads.pageReads).toBe(reads);
     expect(p.coldReads.pageHits).toBe(hits + 1);
   });
@@ -114,7 +115,7 @@ describe('FilePager over a real data file', () => {
     expect(thrown(() => p.frameSilently(bad))).toMatchObject({ code: 'CORRUPT', file: s.path, offset: base });
     // Page by page: the page's listed CRC fails, reported at the page's offset.
     const dir = p.cold.readIndexPage(bad, 0)!;
-    const paged = thrown(() => p.cold.readColdRange(bad, MARK_AT, MARK_AT + 1, dir));
+    const paged = thrown(() => p.cold.readColdRange(bad, MARK_AT, MARK_AT + 1, dir, true));
     expect(paged).toMatchObject({ code: 'CORRUPT', file: s.path, offset: base + 2 * PAGE_SIZE });
     // Neither was cached: the next read fails again; the other frame is fine.
     expect(thrown(() => p.frame(bad)).code).toBe('CORRUPT');
@@ -139,7 +140,7 @@ describe('FilePager over a real data file', () => {
     const dir = p.cold.readIndexPage(id, 0)!;
     truncateSync(s.path, base + PAGE_SIZE);
     expect(thrown(() => p.frame(id))).toMatchObject({ code: 'CORRUPT', file: s.path, offset: base + PAGE_SIZE });
-    expect(thrown(() => p.cold.readColdRange(id, PAGE_SIZE, 3 * PAGE_SIZE, dir))).toMatchObject({ code: 'CORRUPT', file: s.path, offset: base + PAGE_SIZE });
+    expect(thrown(() => p.cold.readColdRange(id, PAGE_SIZE, 3 * PAGE_SIZE, dir, false))).toMatchObject({ code: 'CORRUPT', file: s.path, offset: base + PAGE_SIZE });
   });
 
   it('reports a failing read as IO_ERROR with the data file and the offset', async () => {
@@ -150,7 +151,7 @@ describe('FilePager over a real data file', () => {
     const dir = p.cold.readIndexPage(id, 0)!;
     failing = true;
     expect(thrown(() => p.frame(id))).toMatchObject({ code: 'IO_ERROR', file: s.path, offset: slotOffset(frames.get(id)!) });
-    expect(thrown(() => p.cold.readColdRange(id, MARK_AT, MARK_AT + 1, dir)).code).toBe('IO_ERROR');
+    expect(thrown(() => p.cold.readColdRange(id, MARK_AT, MARK_AT + 1, dir, false)).code).toBe('IO_ERROR');
     // An index page is an accelerator: unreadable, the caller loads the frame.
     expect(p.cold.readIndexPage(id, 1)).toBeNull();
     failing = false;
@@ -190,7 +191,7 @@ describe('slot reuse', () => {
     const { s, frames, ids } = await storeWithFrames(2);
     const [kept, gone] = ids as [number, number];
     const dir = s.pager.cold.readIndexPage(gone, 0)!;
-    s.pager.cold.readColdRange(gone, MARK_AT, MARK_AT + 1, dir);
+    s.pager.cold.readColdRange(gone, MARK_AT, MARK_AT + 1, dir, true);
     const cached = s.pager.pages.size;
     s.pager.releaseFrame(gone);
     await round(s);
@@ -201,7 +202,7 @@ describe('slot reuse', () => {
     f.u8[MARK_AT] = 0x77;
     expect((await round(s)).get(f.id)).toBe(frames.get(gone));
     const p = reopen(s, new Map([[kept, frames.get(kept)!], [f.id, frames.get(gone)!]]));
-    expect(p.cold.readColdRange(f.id, MARK_AT, MARK_AT + 1, p.cold.readIndexPage(f.id, 0)!).u8[MARK_AT]).toBe(0x77);
+    expect(p.cold.readColdRange(f.id, MARK_AT, MARK_AT + 1, p.cold.readIndexPage(f.id, 0)!, true).u8[MARK_AT]).toBe(0x77);
   });
 
   it('frees the slots of a rolled-back round at once: no manifest ever named them', async () => {
