@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DB } from '../../src/api/db.js';
-import { HoltError } from '../../src/errors.js';
 import type { AtomicBatch } from '../../src/api/atomic-batch.js';
 import type { Tree } from '../../src/api/tree.js';
+import { expectCode } from '../support/thrown.js';
 
 function snapshot(t: Tree): string[] {
   return t.scan().toArray().map((e) => `${e.key.toString()}=${e.kind === 'key' ? `${e.value?.toString()}@${e.version}` : ''}`);
@@ -152,10 +152,7 @@ describe('atomic batches', () => {
       [(b) => { b.tree('x').put('k', null as unknown as string); }, 'INVALID_ARGUMENT'],
     ];
     for (const [fn, code] of cases) {
-      let err: unknown;
-      try { db.atomic(fn); } catch (e) { err = e; }
-      expect(err, code).toBeInstanceOf(HoltError);
-      expect((err as HoltError).code).toBe(code);
+      expectCode(() => db.atomic(fn), code);
       expect(snapshot(t)).toEqual(before);
     }
     // An empty prefix is a fine guard: it asks whether the tree is empty.

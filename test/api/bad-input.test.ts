@@ -21,6 +21,7 @@ import type { AtomicRecorder } from '../../src/api/atomic-batch.js';
 import type { ScanIterator } from '../../src/art/scan.js';
 import { dump } from '../durability/helpers.js';
 import { tempDir } from '../support/temp-dir.js';
+import { thrown } from '../support/thrown.js';
 import { cases, coverage, noParams, param, type Param as TableParam, type Row as TableRow } from '../support/bad-input-table.js';
 import { objectMethods, publicMembers, type Member } from '../support/public-surface.js';
 import {
@@ -278,20 +279,10 @@ function seed(db: DB): number {
   return v;
 }
 
-function thrown(fn: () => unknown): unknown {
-  try {
-    const r = fn();
-    if (r instanceof Promise) r.catch(() => {});
-    return r instanceof Promise ? new Error('returned a promise instead of throwing') : undefined;
-  } catch (e) {
-    return e;
-  }
-}
-
 /** Run every case of `row` on `c`: each must throw `HoltError` with its code and leave the data as it was. */
 function runRow(c: Ctx, row: Row, before: string): void {
   for (const { what, args, code = 'INVALID_ARGUMENT' } of cases(row, c)) {
-    const e = thrown(() => row.call(c, args));
+    const e = thrown(() => row.call(c, args), what);
     expect(e, `${what} did not throw a HoltError`).toBeInstanceOf(HoltError);
     expect((e as HoltError).code, `${what}: ${(e as Error).message}`).toBe(code);
     expect(snapshot(c.db), `${what} changed stored data`).toBe(before);

@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DB } from '../../src/api/db.js';
-import { HoltError } from '../../src/errors.js';
 import type { Tree } from '../../src/api/tree.js';
+import { expectCode } from '../support/thrown.js';
 
 function state(t: Tree): string {
   return JSON.stringify(t.scan().toArray().map((e) => [e.key.toString('hex'), e.kind === 'key' ? [e.value?.toString('hex'), e.version] : null]));
-}
-
-function expectCode(fn: () => unknown, code: string): void {
-  let err: unknown;
-  try { fn(); } catch (e) { err = e; }
-  expect(err, `expected ${code}`).toBeInstanceOf(HoltError);
-  expect((err as HoltError).code).toBe(code);
 }
 
 describe('argument errors leave the tree unchanged', () => {

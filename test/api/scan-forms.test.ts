@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { DB } from '../../src/api/db.js';
 import type { Tree } from '../../src/api/tree.js';
 import type { ScanEntry, ScanOptions } from '../../src/api/types.js';
-import { Rng } from '../art/oracle.js';
+import { Rng } from '../support/rng.mjs';
 
 const b = (s: string): Buffer => Buffer.from(s, 'latin1');
 

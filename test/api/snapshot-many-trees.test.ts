@@ -10,6 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { DB } from '../../src/index.js';
 import type { Snapshot } from '../../src/api/snapshot.js';
+import { Rng } from '../support/rng.mjs';
 import { testDir } from '../support/temp-dir.js';
 
 
@@ -30,15 +31,14 @@ function check(snap: Snapshot, want: Oracle, when: string): void {
 }
 
 async function run(db: DB, seed: number, checkpoint: () => Promise<void>): Promise<number> {
-  let x = seed;
-  const rnd = (n: number): number => { x = (Math.imul(x, 1103515245) + 12345) >>> 0; return x % n; };
+  const rng = new Rng(seed);
   const oracle: Oracle = new Map();
   const snaps: { snap: Snapshot; want: Oracle; at: number }[] = [];
   const names = Array.from({ length: 150 }, (_, i) => `tenant-${i}`);
   for (const n of names.slice(0, 120)) { db.tree(n).put('k0', 'v0'); oracle.set(n, new Map([['k0', 'v0']])); }
   for (let step = 0; step < 4000; step++) {
-    const name = names[rnd(names.length)]!;
-    const roll = rnd(1000);
+    const name = names[rng.int(names.length)]!;
+    const roll = rng.int(1000);
     if (roll < 8) {
       snaps.push({ snap: db.snapshot(), want: copy(oracle), at: step });
       // Read a few trees through it now; the others are first read after they changed.
@@ -52,18 +52,18 @@ async function run(db: DB, seed: number, checkpoint: () => Promise<void>): Promi
       const t = db.openTree(name);
       if (roll < 30) {
         // Growth: past 1,024 keys a tree leaves its shared frame; big values fill shared frames until they split.
-        for (let i = 0; i < 300; i++) { const k = `g${rnd(5000)}`; const v = 'x'.repeat(rnd(400)); t.put(k, v); m.set(k, v); }
+        for (let i = 0; i < 300; i++) { const k = `g${rng.int(5000)}`; const v = 'x'.repeat(rng.int(400)); t.put(k, v); m.set(k, v); }
       } else if (roll < 120) {
         // A batch across two trees.
-        const other = [...oracle.keys()][rnd(oracle.size)]!;
-        const k = `b${rnd(20)}`; const v = `w${step}`;
+        const other = [...oracle.keys()][rng.int(oracle.size)]!;
+        const k = `b${rng.int(20)}`; const v = `w${step}`;
         db.atomic((b) => { b.tree(name).put(k, v); b.tree(other).delete('k0'); });
         m.set(k, v); oracle.get(other)!.delete('k0');
       } else if (roll < 700) {
-        const k = `k${rnd(50)}`; const v = `v${step}`;
+        const k = `k${rng.int(50)}`; const v = `v${step}`;
         t.put(k, v); m.set(k, v);
       } else {
-        const k = `k${rnd(50)}`;
+        const k = `k${rng.int(50)}`;
         t.delete(k); m.delete(k);
       }
     }

@@ -8,7 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { DB } from '../../src/index.js';
 import type { Snapshot } from '../../src/index.js';
-import { Oracle, Rng, scanOracle, show } from '../art/oracle.js';
+import { Oracle, scanOracle, show } from '../art/oracle.js';
+import { Rng } from '../support/rng.mjs';
 import { testDir } from '../support/temp-dir.js';
 
 interface Taken { snap: Snapshot; oracles: Map<string, Oracle>; step: number }

@@ -15,7 +15,8 @@ import type { Tree } from '../../src/api/tree.js';
 import type { ScanEntry, ScanOptions } from '../../src/api/types.js';
 import { MAX_KEY_BYTES } from '../../src/layout/leaf.js';
 import { tempDir } from '../support/temp-dir.js';
-import { Oracle, Rng, scanOracle, show, showRecord, startsWith } from './oracle.js';
+import { Oracle, scanOracle, show, showRecord, startsWith } from './oracle.js';
+import { Rng } from '../support/rng.mjs';
 
 /** Head lengths around every power-of-two a buffer could stop growing at. */
 const HEAD_LENGTHS = [1, 255, 256, 1023, 1024, 1025, 2047, 2048, 2049, 3000, 4095, 4097, 8191, 8193, MAX_KEY_BYTES - 64];

@@ -6,9 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DB } from '../../src/api/db.js';
-import { isHoltError } from '../../src/errors.js';
 import type { Tree } from '../../src/api/tree.js';
-import { genKey, genValue, Oracle, Rng, show, showRecord } from './oracle.js';
+import { genKey, genValue, Oracle, show, showRecord } from './oracle.js';
+import { Rng } from '../support/rng.mjs';
+import { expectCode } from '../support/thrown.js';
 
 interface Run {
   tree: Tree;
@@ -41,15 +42,6 @@ function pickVersion(rng: Rng, run: Run, current: number | undefined): number {
   return rng.int(run.lastVersion + 3);
 }
 
-function expectThrows(fn: () => unknown, code: string, where: string): void {
-  try {
-    fn();
-  } catch (e) {
-    if (isHoltError(e) && e.code === code) return;
-    throw new Error(`${where}: expected ${code}, got ${String(e)}`);
-  }
-  throw new Error(`${where}: expected ${code}, nothing thrown`);
-}
 
 function step(rng: Rng, run: Run, i: number): void {
   const { tree: t, oracle: o } = run;
@@ -100,11 +92,11 @@ function step(rng: Rng, run: Run, i: number): void {
     const src = o.get(from);
     const w = `${where} rename ${from.toString('hex').slice(0, 40)} -> ${to.toString('hex').slice(0, 40)} ow=${overwrite}`;
     if (src === undefined) {
-      expectThrows(() => t.rename(from, to, { overwrite }), 'NOT_FOUND', w);
+      expectCode(() => t.rename(from, to, { overwrite }), 'NOT_FOUND', w);
     } else if (from.equals(to)) {
       expect(t.rename(from, to, { overwrite }), w).toBe(src.version);
     } else if (!overwrite && o.has(to)) {
-      expectThrows(() => t.rename(from, to, { overwrite }), 'ALREADY_EXISTS', w);
+      expectCode(() => t.rename(from, to, { overwrite }), 'ALREADY_EXISTS', w);
     } else {
       const ver = newVersion(run, t.rename(from, to, { overwrite }), w);
       o.delete(from);

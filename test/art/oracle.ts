@@ -1,35 +1,14 @@
 /**
- * Test oracles: a sorted map with the semantics a Tree promises, a seeded
- * PRNG, and key/value generators shaped to stress the tree.
+ * Test oracles: a sorted map with the semantics a Tree promises, and
+ * key/value generators (drawing from test/support/rng.mjs) shaped to stress the tree.
  */
 import type { HoltRecord, ScanEntry, ScanOptions } from '../../src/api/types.js';
+import type { Rng } from '../support/rng.mjs';
 
 export interface OracleRecord {
   key: Buffer;
   value: Buffer;
   version: number;
-}
-
-/** Deterministic PRNG (mulberry32) so a failing seed can be replayed. */
-export class Rng {
-  private s: number;
-  constructor(seed: number) { this.s = seed >>> 0; }
-  next(): number {
-    this.s = (this.s + 0x6d2b79f5) >>> 0;
-    let t = this.s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(n: number): number { return Math.floor(this.next() * n); }
-  range(lo: number, hi: number): number { return lo + this.int(hi - lo + 1); }
-  pick<T>(xs: readonly T[]): T { return xs[this.int(xs.length)]!; }
-  chance(p: number): boolean { return this.next() < p; }
-  bytes(n: number, alphabet?: readonly number[]): Buffer {
-    const b = Buffer.alloc(n);
-    for (let i = 0; i < n; i++) b[i] = alphabet === undefined ? this.int(256) : this.pick(alphabet);
-    return b;
-  }
 }
 
 /** The sorted-map model of one tree. */

@@ -1,21 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { DB } from '../../src/index.js';
+import { Rng } from '../support/rng.mjs';
 
 // Regression: 200k random 32-byte keys (the kv bench) once failed with
 // "spillover: no subtree that can move": packed frames filled up with roots too
 // small to split. Full packed frames now split between two frames.
 describe('random binary keys', () => {
   it('200k random 32-byte keys: insert, read back, verify, delete all', () => {
-    let seed = 0x2545f491;
-    const next = (): number => {
-      seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5;
-      return seed >>> 0;
-    };
+    const rng = new Rng(0x2545f491);
     const N = 200_000;
     const keys: Buffer[] = [];
     for (let i = 0; i < N; i++) {
       const k = Buffer.allocUnsafe(32);
-      for (let j = 0; j < 32; j += 4) k.writeUInt32LE(next(), j);
+      for (let j = 0; j < 32; j += 4) k.writeUInt32LE(rng.u32(), j);
       keys.push(k);
     }
     const value = Buffer.alloc(64, 0x5a);

@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { DB } from '../../src/api/db.js';
 import type { Tree } from '../../src/api/tree.js';
 import type { ScanEntry, ScanOptions } from '../../src/api/types.js';
-import { Oracle, Rng, show, startsWith } from './oracle.js';
+import { Oracle, show, startsWith } from './oracle.js';
+import { Rng } from '../support/rng.mjs';
+import { thrown } from '../support/thrown.js';
 
 function fill(t: Tree, o: Oracle, keys: readonly Buffer[], value: (k: Buffer, i: number) => Buffer = (k) => k): void {
   keys.forEach((k, i) => {
@@ -301,9 +303,7 @@ describe('scan failures', () => {
     const frameForScan = pager.frameForScan.bind(pager);
     let seen = 0;
     pager.frameForScan = (id: number) => { if (++seen > 0) throw failure; return frameForScan(id); };
-    let thrown: unknown;
-    try { for (let i = 0; i < 100; i++) it.next(); } catch (e) { thrown = e; }
-    expect(thrown).toBe(failure);
+    expect(thrown(() => { for (let i = 0; i < 100; i++) it.next(); })).toBe(failure);
     pager.frameForScan = frameForScan;
     expect(() => it.next()).toThrow(failure);
     expect(() => it.next()).toThrow(failure);

@@ -6,11 +6,11 @@
  * memory cgroups and the page-cache drop.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../support/temp-dir.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RUN = join(ROOT, 'bench', 'cold', 'run.mjs');
@@ -19,8 +19,8 @@ const PHASES = ['cold', 'steady', 'hot', 'scan', 'hotAfter', 'list', 'listDir'];
 /** The peers live in bench/node_modules (`npm install --prefix bench`); without them there is nothing to compare. */
 const peersInstalled = ['better-sqlite3', 'lmdb'].every((p) => existsSync(join(ROOT, 'bench', 'node_modules', p, 'package.json')));
 
-const dir = mkdtempSync(join(tmpdir(), 'holt-cold-smoke-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const { dir, cleanup } = tempDir('cold-smoke');
+afterAll(cleanup);
 
 interface Run {
   engine: string;

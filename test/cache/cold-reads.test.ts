@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB } from '../../src/index.js';
 import { FRAME_SIZE } from '../../src/layout/frame-header.js';
+import { Rng } from '../support/rng.mjs';
 import { tempDir } from '../support/temp-dir.js';
 
 const KEYS = 60_000;
@@ -15,11 +16,6 @@ const valueOf = (i: number): string => `{"size":${i},"etag":"${(Math.imul(i, 265
 
 const t = tempDir('cold');
 afterAll(() => t.cleanup());
-
-function rand(seed: number): (n: number) => number {
-  let x = seed >>> 0;
-  return (n) => { x = (Math.imul(x, 1103515245) + 12345) >>> 0; return x % n; };
-}
 
 describe('cold reads', () => {
   beforeAll(async () => {
@@ -33,11 +29,11 @@ describe('cold reads', () => {
     const db = DB.open(t.dir, { cacheMB: 4, checkpoint: false });
     const tree = db.openTree('objects');
     expect(db.stats().frames).toBeGreaterThan(3 * db.stats().durable!.cache.budgetFrames);
-    const r = rand(11);
+    const r = new Rng(11);
     const before = db.stats().durable!.disk.bytesRead;
     const N = 2000;
     for (let n = 0; n < N; n++) {
-      const i = r(KEYS);
+      const i = r.int(KEYS);
       expect(tree.get(keyOf(i))?.toString()).toBe(valueOf(i));
     }
     const s = db.stats().durable!;
@@ -47,7 +43,7 @@ describe('cold reads', () => {
     expect(perGet).toBeLessThan(32 * 1024);
     // getRecord, getVersion and has take the same path and agree with get.
     for (let n = 0; n < 200; n++) {
-      const i = r(KEYS);
+      const i = r.int(KEYS);
       const rec = tree.getRecord(keyOf(i))!;
       expect(rec.key.toString()).toBe(keyOf(i));
       expect(rec.value.toString()).toBe(valueOf(i));
@@ -60,11 +56,11 @@ describe('cold reads', () => {
   it('absent keys are answered from the index without loading their frame', async () => {
     const db = DB.open(t.dir, { cacheMB: 4, checkpoint: false });
     const tree = db.openTree('objects');
-    const r = rand(5);
+    const r = new Rng(5);
     const loadsBefore = db.stats().durable!.cache.point.misses;
     let absent = 0;
     for (let n = 0; n < 300; n++) {
-      const i = r(KEYS);
+      const i = r.int(KEYS);
       // Same path as a live key (so the walk reaches the same leaf frame), another file name.
       const k = keyOf(i).replace('.bin', '.tmp');
       expect(tree.get(k)).toBeUndefined();

@@ -12,6 +12,7 @@ import { CLASS_PROBATION, CLASS_SCAN, FrameCache, VICTIM_SAMPLE } from '../../sr
 import { loadIo } from '../../src/io/index.js';
 import { Frame } from '../../src/layout/frame.js';
 import { FRAME_SIZE } from '../../src/layout/frame-header.js';
+import { Rng } from '../support/rng.mjs';
 
 const io = loadIo();
 
@@ -50,17 +51,16 @@ function decisionCost(capacity: number): Cost {
     cache.beginOperation();
     cache.pointHit(f.id);
   }
-  let x = 12345;
-  const rand = (n: number): number => { x = (Math.imul(x, 1103515245) + 12345) >>> 0; return x % n; };
+  const rng = new Rng(12345);
   let max = 0;
   let total = 0;
   const decisions = 4000;
   for (let n = 0; n < decisions; n++) {
     cache.beginOperation();
     const before = cache.examined;
-    const op = rand(10);
+    const op = rng.int(10);
     if (op < 4) {
-      const f = frames[rand(frames.length)]!;
+      const f = frames[rng.int(frames.length)]!;
       if (!f.evicted) cache.pointHit(f.id);
       else cache.shouldLoadWhole(f.id);
     } else if (op < 8) {

@@ -2,6 +2,7 @@
 // than its cache and reports its RSS, sampled through the workload, as JSON.
 // Runs the built package (dist/), as a user's process would.
 import { DB } from '../../dist/index.js';
+import { Rng } from '../support/rng.mjs';
 
 const [mode, dir, cacheMBArg, keysArg] = process.argv.slice(2);
 const cacheMB = Number(cacheMBArg);
@@ -43,10 +44,9 @@ if (mode === 'build') {
 } else {
   const db = DB.open(dir, { cacheMB, checkpoint: false });
   const t = db.tree('objects');
-  let x = 7;
-  const rand = (n) => { x = (Math.imul(x, 1103515245) + 12345) >>> 0; return x % n; };
+  const rng = new Rng(7);
   // Warm up until the pool is full, then take the baseline.
-  for (let i = 0; i < 3000; i++) t.get(keyOf(rand(KEYS)));
+  for (let i = 0; i < 3000; i++) t.get(keyOf(rng.int(KEYS)));
   globalThis.gc?.();
   const baseline = rssMB();
   let peak = baseline;
@@ -54,7 +54,7 @@ if (mode === 'build') {
   let wrong = 0;
   for (let round = 0; round < 3; round++) {
     for (let i = 0; i < 4000; i++) {
-      const k = rand(KEYS);
+      const k = rng.int(KEYS);
       if (t.get(keyOf(k))?.toString() !== valueOf(k)) wrong++;
       if ((i & 255) === 0) sample();
     }

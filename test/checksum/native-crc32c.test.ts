@@ -11,20 +11,10 @@ import {
   crc32c, crc32cJs, nativeCrc32cActive, NATIVE_CRC32C_MIN_BYTES, useNativeCrc32c,
 } from '../../src/checksum/crc32c.js';
 import { nativeBinding } from '../../src/io/native-binding.js';
+import { Rng } from '../support/rng.mjs';
+import { thrown } from '../support/thrown.js';
 
 const binding = nativeBinding();
-
-/** Deterministic LCG (Numerical Recipes constants), so a failure reproduces. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) ^ (s >>> 16)) >>> 0;
-}
-
-function randomBytes(n: number, next: () => number): Uint8Array {
-  const b = new Uint8Array(n);
-  for (let i = 0; i < n; i++) b[i] = next() & 0xff;
-  return b;
-}
 
 describe.skipIf(binding === null)('native crc32c', () => {
   const b = binding!;
@@ -47,11 +37,11 @@ describe.skipIf(binding === null)('native crc32c', () => {
       });
 
       it('equals the JS version for every length 0..5000 at random offsets and seeds', () => {
-        const next = rng(0x5eed);
-        const data = randomBytes(5000 + 64, next);
+        const rng = new Rng(0x5eed);
+        const data = rng.bytes(5000 + 64);
         for (let n = 0; n <= 5000; n++) {
-          const from = next() % 64;
-          const seed = n % 3 === 0 ? 0 : next();
+          const from = rng.u32() % 64;
+          const seed = n % 3 === 0 ? 0 : rng.u32();
           const got = native(data, from, from + n, seed);
           const want = crc32cJs(data, from, from + n, seed);
           if (got !== want) expect({ n, from, seed, got }).toEqual({ n, from, seed, got: want });
@@ -59,10 +49,10 @@ describe.skipIf(binding === null)('native crc32c', () => {
       });
 
       it('equals the JS version on large buffers and subarrays (byteOffset honoured)', () => {
-        const next = rng(42);
+        const rng = new Rng(42);
         for (const n of [12287, 12288, 12289, 3 * 4096 * 7 + 5, 524288, 524288 + 13, 2 * 1024 * 1024 + 3]) {
-          const data = randomBytes(n + 16, next);
-          const seed = next();
+          const data = rng.bytes(n + 16);
+          const seed = rng.u32();
           expect(native(data, 0, n, 0)).toBe(crc32cJs(data, 0, n, 0));
           expect(native(data, 7, n + 7, seed)).toBe(crc32cJs(data, 7, n + 7, seed));
           const sub = data.subarray(3, n + 3);
@@ -71,11 +61,11 @@ describe.skipIf(binding === null)('native crc32c', () => {
       });
 
       it('continues a checksum across calls, in any split and mixed with the JS version', () => {
-        const next = rng(7);
-        const data = randomBytes(100_000, next);
+        const rng = new Rng(7);
+        const data = rng.bytes(100_000);
         const whole = crc32cJs(data);
         for (let k = 0; k < 200; k++) {
-          const cut = next() % (data.length + 1);
+          const cut = rng.u32() % (data.length + 1);
           expect(native(data, cut, data.length, native(data, 0, cut, 0))).toBe(whole);
           expect(native(data, cut, data.length, crc32cJs(data, 0, cut))).toBe(whole);
           expect(crc32cJs(data, cut, data.length, native(data, 0, cut, 0))).toBe(whole);
@@ -83,7 +73,7 @@ describe.skipIf(binding === null)('native crc32c', () => {
       });
 
       it('detects a flipped bit anywhere', () => {
-        const data = randomBytes(524288, rng(9));
+        const data = new Rng(9).bytes(524288);
         const clean = native(data, 0, data.length, 0);
         for (const at of [0, 1, 4095, 4096, 12288, 262143, 524287]) {
           data[at]! ^= 0x10;
@@ -118,14 +108,10 @@ describe.skipIf(binding === null)('native crc32c', () => {
           [buf, 0, 4, '1'],
         ];
         for (const args of bad) {
-          let error: unknown;
-          try {
-            (native as (...a: unknown[]) => number)(...args);
-          } catch (e) {
-            error = e;
-          }
-          expect(error, `args ${String(args.length)}: ${args.map((a) => typeof a).join(',')}`).toBeInstanceOf(Error);
-          expect((error as { code?: string }).code).toBe('ERR_INVALID_ARG');
+          const what = `args ${String(args.length)}: ${args.map((a) => typeof a).join(',')}`;
+          const error = thrown(() => (native as (...a: unknown[]) => number)(...args), what);
+          expect(error, what).toBeInstanceOf(Error);
+          expect(error.code).toBe('ERR_INVALID_ARG');
         }
       });
     });
@@ -133,7 +119,7 @@ describe.skipIf(binding === null)('native crc32c', () => {
 
   it('src/checksum uses the addon for long ranges once src/io has loaded it, and JS otherwise', () => {
     expect(nativeCrc32cActive()).toBe(true);
-    const data = randomBytes(10_000, rng(11));
+    const data = new Rng(11).bytes(10_000);
     let calls = 0;
     useNativeCrc32c((buf, from, to, seed) => {
       calls++;

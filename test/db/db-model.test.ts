@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { DB, HoltError, type AtomicBatch, type Tree } from '../../src/index.js';
+import { DB, type AtomicBatch, type Tree } from '../../src/index.js';
+import { Rng } from '../support/rng.mjs';
 import { tempDir, type TempDir } from '../support/temp-dir.js';
+import { expectCode } from '../support/thrown.js';
 
 /**
  * Model-based test of the multi-tree DB: random sequences of tree create/drop,
@@ -14,27 +16,8 @@ type Model = Map<string, Map<string, Rec>>; // live tree name -> key -> record
 const NAMES = ['objects', 'inodes', 'uploads'];
 const KEYS = ['a', 'a/1', 'a/2', 'b/x', 'b/y', 'c', 'c/d/e'];
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
-
 const dirs: TempDir[] = [];
 afterAll(() => { for (const d of dirs) d.cleanup(); });
-
-function expectCode(fn: () => unknown, code: string): void {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(HoltError);
-    expect((e as HoltError).code).toBe(code);
-    return;
-  }
-  throw new Error(`expected ${code}`);
-}
 
 function compare(db: DB, model: Model): void {
   expect(db.listTrees().map((t) => t.name)).toEqual([...model.keys()].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y))));
@@ -103,8 +86,7 @@ describe('multi-tree DB against a model', () => {
 
 /** Like runSequence, but a close step really closes and reopens the directory. */
 async function runWithReopen(seed: number, steps: number): Promise<void> {
-  const r = rng(seed * 7919);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const r = new Rng(seed * 7919);
   const t = tempDir('db-model');
   dirs.push(t);
   const dir = t.dir;
@@ -118,13 +100,13 @@ async function runWithReopen(seed: number, steps: number): Promise<void> {
 
   for (let step = 0; step < steps; step++) {
     const live = [...model.keys()];
-    const roll = r();
+    const roll = r.next();
     if (roll < 0.08) {
-      const name = pick(NAMES);
+      const name = r.pick(NAMES);
       if (model.has(name)) expectCode(() => db.createTree(name), 'TREE_EXISTS');
       else { db.createTree(name); model.set(name, new Map()); }
     } else if (roll < 0.12) {
-      const name = pick(NAMES);
+      const name = r.pick(NAMES);
       if (!model.has(name)) expectCode(() => db.dropTree(name), 'TREE_NOT_FOUND');
       else {
         stale.push(db.openTree(name));
@@ -144,10 +126,10 @@ async function runWithReopen(seed: number, steps: number): Promise<void> {
     } else if (live.length === 0) {
       continue;
     } else if (roll < 0.6) {
-      const name = pick(live);
+      const name = r.pick(live);
       const t = db.openTree(name);
-      const key = pick(KEYS);
-      if (r() < 0.7) {
+      const key = r.pick(KEYS);
+      if (r.next() < 0.7) {
         const value = `${seed}:${step}`;
         const v = t.put(key, value);
         bump(v);
@@ -157,14 +139,14 @@ async function runWithReopen(seed: number, steps: number): Promise<void> {
         model.get(name)!.delete(key);
       }
     } else {
-      const n = 1 + Math.floor(r() * 4);
+      const n = 1 + r.int(4);
       const ops: { tree: string; kind: string; key: string; value?: string; version?: number | null }[] = [];
       for (let i = 0; i < n; i++) {
-        const tree = pick(live);
-        const key = pick(KEYS);
+        const tree = r.pick(live);
+        const key = r.pick(KEYS);
         const cur = model.get(tree)!.get(key);
-        const kind = pick(['put', 'delete', 'putIfAbsent', 'compareAndPut', 'deleteIfVersion', 'assertVersion', 'assertPrefixEmpty']);
-        const version = kind === 'assertVersion' && r() < 0.3 ? null : cur !== undefined && r() < 0.7 ? cur.version : 1 + Math.floor(r() * 5);
+        const kind = r.pick(['put', 'delete', 'putIfAbsent', 'compareAndPut', 'deleteIfVersion', 'assertVersion', 'assertPrefixEmpty']);
+        const version = kind === 'assertVersion' && r.next() < 0.3 ? null : cur !== undefined && r.next() < 0.7 ? cur.version : 1 + r.int(5);
         ops.push({ tree, kind, key: kind === 'assertPrefixEmpty' ? key.slice(0, 2) : key, value: `${seed}:${step}:${i}`, version });
       }
       const expected = modelBatch(model, ops);

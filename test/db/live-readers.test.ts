@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DB } from '../../src/index.js';
 import { tempDir } from '../support/temp-dir.js';
 import { writerIsLive } from '../../src/db/writer-presence.js';
+import { thrown } from '../support/thrown.js';
 
 const dirs: (() => void)[] = [];
 afterAll(() => { for (const c of dirs) c(); });
@@ -147,10 +148,10 @@ describe('readers beside a live writer', () => {
     const seg = ls(dir).filter((n) => n.startsWith('wal-')).sort().pop()!;
     const next = `wal-${String(Number(seg.slice(4, 10)) + 1).padStart(6, '0')}.log`;
     renameSync(join(dir, seg), join(dir, next));
-    const e1 = (() => { try { DB.open(dir, { readOnly: true }); } catch (e) { return e as { code?: string; file?: string }; } return null; })();
+    const e1 = thrown(() => DB.open(dir, { readOnly: true }));
     expect(e1?.code).toBe('CORRUPT');
     expect(e1?.file).toBe(join(dir, seg));
-    const e2 = (() => { try { DB.open(dir); } catch (e) { return e as { code?: string }; } return null; })();
+    const e2 = thrown(() => DB.open(dir));
     expect(e2?.code).toBe('CORRUPT');
   });
 });

@@ -7,6 +7,8 @@
 // writes noise (puts, deletes, big values that spill frames) and
 // checkpoints often. Prints "R" once the first state is durable, then "S <json>"
 // with its reader stats when it is done.
+import { Rng } from '../support/rng.mjs';
+
 const [distUrl, dir, durationArg] = process.argv.slice(2);
 const { DB } = await import(distUrl);
 
@@ -26,30 +28,29 @@ db.atomic((batch) => {
 await db.checkpoint();
 process.stdout.write('R\n');
 
-let x = 12345;
-const rnd = (n) => { x = (Math.imul(x, 1103515245) + 12345) >>> 0; return x % n; };
+const rng = new Rng(12345);
 const deadline = Date.now() + Number(durationArg);
 let step = 0;
 while (Date.now() < deadline) {
   for (let k = 0; k < 50; k++) {
     step++;
-    const [ft, tt] = [rnd(2) === 0 ? 'acct-a' : 'acct-b', rnd(2) === 0 ? 'acct-a' : 'acct-b'];
-    const [fi, ti] = [rnd(ACCOUNTS), rnd(ACCOUNTS)];
+    const [ft, tt] = [rng.int(2) === 0 ? 'acct-a' : 'acct-b', rng.int(2) === 0 ? 'acct-a' : 'acct-b'];
+    const [fi, ti] = [rng.int(ACCOUNTS), rng.int(ACCOUNTS)];
     if (ft === tt && fi === ti) continue;
     const from = Number((ft === 'acct-a' ? a : b).get(`acct/${fi}`));
     const to = Number((tt === 'acct-a' ? a : b).get(`acct/${ti}`));
-    const amount = Math.min(from, rnd(30));
+    const amount = Math.min(from, rng.int(30));
     const r = db.atomic((batch) => {
       batch.tree(ft).put(`acct/${fi}`, String(from - amount));
       batch.tree(tt).put(`acct/${ti}`, String(to + amount));
       batch.tree('meta').put('step', String(step));
     });
     if (!r.ok) throw new Error('batch failed');
-    const nk = `n/${rnd(3000)}`;
-    if (rnd(4) === 0) noise.delete(nk);
-    else noise.put(nk, 'z'.repeat(rnd(8) === 0 ? 20000 : 100));
+    const nk = `n/${rng.int(3000)}`;
+    if (rng.int(4) === 0) noise.delete(nk);
+    else noise.put(nk, 'z'.repeat(rng.int(8) === 0 ? 20000 : 100));
   }
-  if (rnd(5) === 0) await db.checkpoint();
+  if (rng.int(5) === 0) await db.checkpoint();
   else await db.sync();
 }
 // The test closes our stdin once its readers have exited (at once when stdin is

@@ -5,23 +5,23 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PersistentMap } from '../../src/db/persistent-map.js';
+import { Rng } from '../support/rng.mjs';
 
 const sorted = (m: ReadonlyMap<number, number>): [number, number][] => [...m].sort((a, b) => a[0] - b[0]);
 
 describe('PersistentMap', () => {
   it('every version reads as the plain map it models, under random updates and reads of any version', () => {
-    let x = 7;
-    const rnd = (n: number): number => { x = (Math.imul(x, 1103515245) + 12345) >>> 0; return x % n; };
+    const rng = new Rng(7);
     const versions: [PersistentMap<number, number>, Map<number, number>][] = [[new PersistentMap(), new Map()]];
     for (let i = 0; i < 20_000; i++) {
       // Mostly the newest version (the catalog's use), sometimes any older one.
-      const [pm, m] = versions[rnd(4) === 0 ? rnd(versions.length) : versions.length - 1]!;
-      const k = rnd(50);
+      const [pm, m] = versions[rng.int(4) === 0 ? rng.int(versions.length) : versions.length - 1]!;
+      const k = rng.int(50);
       const nm = new Map(m);
       let npm: PersistentMap<number, number>;
-      if (rnd(3) === 0) { npm = pm.delete(k); nm.delete(k); } else { const v = rnd(1000); npm = pm.set(k, v); nm.set(k, v); }
+      if (rng.int(3) === 0) { npm = pm.delete(k); nm.delete(k); } else { const v = rng.int(1000); npm = pm.set(k, v); nm.set(k, v); }
       versions.push([npm, nm]);
-      const [cp, cm] = versions[rnd(versions.length)]!;
+      const [cp, cm] = versions[rng.int(versions.length)]!;
       expect(cp.size).toBe(cm.size);
       expect(sorted(cp)).toEqual(sorted(cm));
       expect(cp.get(k)).toBe(cm.get(k));

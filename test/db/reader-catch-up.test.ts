@@ -10,18 +10,11 @@
 import { describe, expect, it } from 'vitest';
 import { DB } from '../../src/index.js';
 import type { DBOptions } from '../../src/shapes/options.js';
+import { Rng } from '../support/rng.mjs';
 import { testDir } from '../support/temp-dir.js';
 import { readManifest } from '../../src/store/manifest.js';
 import type { FilePager } from '../../src/store/file-pager.js';
 
-
-function prng(seed: number): (n: number) => number {
-  let x = seed >>> 0 || 1;
-  return (n) => {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
-    return x % n;
-  };
-}
 
 /** Every live tree of `db` as name -> (key -> value@version). */
 function contents(db: DB): Map<string, Map<string, string>> {
@@ -34,12 +27,12 @@ function contents(db: DB): Map<string, Map<string, string>> {
   return out;
 }
 
-interface Refreshes { catchUps: number; reloads: number; records: number; inherited: number; rebases: number }
+interface Refreshes { catchUps: number; reloads: number; records: number; inherited: number; rebases: number; checkpoints: number }
 
 /** `lagRounds`: the reader refreshes only every so many rounds (the writer checkpoints past it meanwhile). */
 async function model(seed: number, rebaseMs: number, cacheMB: number, lagRounds = 1): Promise<Refreshes> {
   const dir = testDir('catch-up');
-  const rnd = prng(seed);
+  const rng = new Rng(seed);
   const w = DB.open(dir, { checkpoint: false, cacheMB });
   w.tree('t0').put('seed', String(seed));
   // Written once: its frames stay unchanged, so a reload can keep them.
@@ -48,12 +41,13 @@ async function model(seed: number, rebaseMs: number, cacheMB: number, lagRounds 
   await w.sync();
   const r = DB.open(dir, { readOnly: true, cacheMB, readerRebaseMs: rebaseMs } as DBOptions);
   const names = ['t0', 't1', 't2', 't3'];
-  const key = (): string => `d${rnd(6)}/k${rnd(300)}`;
-  const value = (): string => 'v'.repeat(rnd(8) === 0 ? 9000 : 1 + rnd(120)) + rnd(1000);
+  const key = (): string => `d${rng.int(6)}/k${rng.int(300)}`;
+  const value = (): string => 'v'.repeat(rng.int(8) === 0 ? 9000 : 1 + rng.int(120)) + rng.int(1000);
+  let checkpoints = 0;
   for (let round = 0; round < 60; round++) {
-    for (let i = 0, n = 1 + rnd(400); i < n; i++) {
-      const name = names[rnd(names.length)]!;
-      const roll = rnd(100);
+    for (let i = 0, n = 1 + rng.int(400); i < n; i++) {
+      const name = names[rng.int(names.length)]!;
+      const roll = rng.int(100);
       if (roll < 2) {
         if (w.listTrees().some((t) => t.name === name)) w.dropTree(name);
         else w.createTree(name);
@@ -65,19 +59,19 @@ async function model(seed: number, rebaseMs: number, cacheMB: number, lagRounds 
       else if (roll < 88) {
         const from = key();
         const to = key();
-        if (from !== to && t.has(from) && (!t.has(to) || rnd(2) === 0)) t.rename(from, to, { overwrite: true });
+        if (from !== to && t.has(from) && (!t.has(to) || rng.int(2) === 0)) t.rename(from, to, { overwrite: true });
       }
       else {
         const live = w.listTrees().map((info) => info.name);
         w.atomic((b) => {
-          for (let j = 0, m = 1 + rnd(6); j < m; j++) {
-            const bt = b.tree(live[rnd(live.length)]!);
-            if (rnd(3) === 0) bt.delete(key()); else bt.put(key(), value());
+          for (let j = 0, m = 1 + rng.int(6); j < m; j++) {
+            const bt = b.tree(live[rng.int(live.length)]!);
+            if (rng.int(3) === 0) bt.delete(key()); else bt.put(key(), value());
           }
         });
       }
     }
-    if (rnd(lagRounds === 1 ? 4 : 2) === 0) await w.checkpoint(); else await w.sync();
+    if (rng.int(lagRounds === 1 ? 4 : 2) === 0) { checkpoints++; await w.checkpoint(); } else await w.sync();
     if (round % lagRounds !== lagRounds - 1) continue;
     r.refresh();
     expect(contents(r), `seed ${seed} round ${round}`).toEqual(contents(w));
@@ -85,17 +79,19 @@ async function model(seed: number, rebaseMs: number, cacheMB: number, lagRounds 
   const s = r.stats().durable!.readers;
   await r.close();
   await w.close();
-  return { catchUps: s.catchUps, reloads: s.reloads, records: s.recordsApplied, inherited: s.framesInherited, rebases: s.rebases };
+  return { catchUps: s.catchUps, reloads: s.reloads, records: s.recordsApplied, inherited: s.framesInherited, rebases: s.rebases, checkpoints };
 }
 
 describe('reader refresh: catch-up and reload', () => {
   it('catch-ups across checkpoints (segments switched and deleted under the reader, rebased in place) match the writer exactly', async () => {
     for (const [seed, cacheMB] of [[1, 64], [2, 64], [3, 2]] as const) {
       const s = await model(seed, 60_000, cacheMB);
-      expect(s.reloads).toBe(0);
-      expect(s.catchUps).toBe(60);
-      expect(s.rebases).toBeGreaterThan(5);
-      expect(s.records).toBeGreaterThan(1000);
+      expect(s.reloads, `seed ${seed}`).toBe(0);
+      expect(s.catchUps, `seed ${seed}`).toBe(60);
+      // Several checkpoints were followed by an in-place rebase (one moving a frame the reader may read is not).
+      expect(s.rebases, `seed ${seed}`).toBeGreaterThanOrEqual(5);
+      expect(s.rebases, `seed ${seed}`).toBeLessThanOrEqual(s.checkpoints);
+      expect(s.records, `seed ${seed}`).toBeGreaterThan(1000);
     }
   });
 

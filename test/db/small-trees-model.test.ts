@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { DB } from '../../src/index.js';
 import { GRADUATE_KEYS } from '../../src/art/shared-frame.js';
-import { rng } from '../durability/helpers.js';
+import { Rng } from '../support/rng.mjs';
 import { testDir } from '../support/temp-dir.js';
 
 type Oracle = Map<string, Map<string, string>>;
@@ -28,16 +28,16 @@ function check(db: DB, oracle: Oracle): void {
 describe('small trees model', () => {
   it('random ops over ~50 trees agree with a Map oracle across reopens and crashes', async () => {
     const dir = testDir('small-trees-model');
-    const r = rng(1717);
+    const r = new Rng(1717);
     const oracle: Oracle = new Map();
     const options = { checkpoint: false as const, cacheMB: 4 };
     let db = DB.open(dir, options);
-    const pickName = (): string => `tree-${Math.floor(r() * 50)}`;
-    const pickKey = (): string => `k${Math.floor(r() * 40)}`;
+    const pickName = (): string => `tree-${r.int(50)}`;
+    const pickKey = (): string => `k${r.int(40)}`;
     for (let round = 0; round < 8; round++) {
       for (let step = 0; step < 1500; step++) {
         const name = pickName();
-        const p = r();
+        const p = r.next();
         const live = oracle.get(name);
         if (live === undefined) {
           if (p < 0.5) { db.createTree(name); oracle.set(name, new Map()); }
@@ -49,7 +49,7 @@ describe('small trees model', () => {
           oracle.delete(name);
         } else if (p < 0.55) {
           const k = pickKey();
-          const v = `${name}:${step}:${'v'.repeat(Math.floor(r() * 60))}`;
+          const v = `${name}:${step}:${'v'.repeat(r.int(60))}`;
           t.put(k, v);
           live.set(k, v);
         } else if (p < 0.7) {

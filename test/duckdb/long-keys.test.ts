@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanOptions } from '../../src/api/types.js';
 import { MAX_KEY_BYTES } from '../../src/layout/leaf.js';
-import { Oracle, Rng, scanOracle } from '../art/oracle.js';
+import { Oracle, scanOracle } from '../art/oracle.js';
+import { Rng } from '../support/rng.mjs';
 import { openBridge, type Bridge } from './helpers.js';
 
 const LENGTHS = [1, 1023, 1024, 1025, 2047, 2048, 2049, 4097, 8193, MAX_KEY_BYTES - 2];

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { DB } from '../../src/index.js';
 import { openBridge } from './helpers.js';
+import { Rng } from '../support/rng.mjs';
 
 const KEYS = 20_000;
 const EACH = 50;
@@ -21,12 +22,11 @@ describe('holt_scan over a tree being written', () => {
     // Move amounts between random accounts as fast as the event loop allows;
     // DuckDB's worker thread calls back into this loop for every chunk.
     const writer = (async () => {
-      let x = 1;
+      const rng = new Rng(1);
       while (running) {
         for (let k = 0; k < 200; k++) {
-          x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-          const a = `acct/${String(x % KEYS).padStart(6, '0')}`;
-          const b = `acct/${String((x >>> 8) % KEYS).padStart(6, '0')}`;
+          const a = `acct/${String(rng.int(KEYS)).padStart(6, '0')}`;
+          const b = `acct/${String(rng.int(KEYS)).padStart(6, '0')}`;
           if (a === b) continue;
           db.atomic((batch) => {
             const va = Number(t.get(a)!.toString());

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB } from '../../src/index.js';
-import { rng } from './helpers.js';
+import { Rng } from '../support/rng.mjs';
 import { tempDir } from '../support/temp-dir.js';
 
 const KEYS = 200_000;
@@ -29,13 +29,13 @@ describe('bounded cache', () => {
     const db = DB.open(t.dir, { cacheMB: 8, checkpoint: false });
     const budget = (8 * 1024 * 1024) / FRAME;
     const tree = db.openTree('t');
-    const r = rng(5);
+    const r = new Rng(5);
     let maxResident = 0;
     // Random gets over ~100 frames with a 16-frame budget: they read pages of
     // frames that are not resident (cold reads) or load hot ones whole, and
     // never hold more than the budget; the scan below reads every frame.
     for (let n = 0; n < 1500; n++) {
-      const i = Math.floor(r() * KEYS);
+      const i = r.int(KEYS);
       expect(tree.get(keyOf(i))?.toString()).toBe(valueOf(i));
       if ((n & 15) === 0) maxResident = Math.max(maxResident, db.stats().durable!.cache.residentFrames);
     }

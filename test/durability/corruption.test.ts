@@ -11,7 +11,8 @@ import { loadIo } from '../../src/io/index.js';
 import { READ_INDEX_BYTES, SLOT_BYTES } from '../../src/layout/read-index.js';
 import { decodeManifest } from '../../src/store/manifest.js';
 import { replayWal } from '../../src/wal/replay.js';
-import { hashDir, thrown } from './helpers.js';
+import { thrown } from '../support/thrown.js';
+import { hashDir } from './helpers.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const root = tempDir('corrupt');

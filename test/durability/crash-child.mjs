@@ -19,6 +19,7 @@
 // The parent SIGKILLs this process at a random moment, then checks that every
 // acknowledged op survived and that nothing unannounced appeared.
 import { writeSync } from 'node:fs';
+import { Rng } from '../support/rng.mjs';
 
 const [distUrl, dir, seedArg, durability, cacheArg, mode] = process.argv.slice(2);
 const { DB } = await import(distUrl);
@@ -37,14 +38,7 @@ if (mode === 'prefill') {
   process.exit(0);
 }
 
-let a = Number(seedArg) >>> 0;
-const rnd = () => {
-  a = (a + 0x6d2b79f5) >>> 0;
-  let t = a;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const rng = new Rng(Number(seedArg));
 /** A 1 ms sleep while the pipe is full (fd 1 may be non-blocking: EAGAIN). */
 const pause = new Int32Array(new SharedArrayBuffer(4));
 const out = (s) => {
@@ -64,12 +58,12 @@ const bigTree = cacheMB === undefined ? null : db.openTree('big');
 const trees = { t: db.tree('t'), u: db.tree('u') };
 out('R');
 let announced = 0;
-const key = () => `k/${Math.floor(rnd() * 3000).toString().padStart(4, '0')}`;
-const val = () => `${seedArg}:${announced}:${'v'.repeat(Math.floor(rnd() * 300))}`;
+const key = () => `k/${rng.int(3000).toString().padStart(4, '0')}`;
+const val = () => `${seedArg}:${announced}:${'v'.repeat(rng.int(300))}`;
 
 function readBig() {
   for (let j = 0; j < 3; j++) {
-    const i = Math.floor(rnd() * BIG_KEYS);
+    const i = rng.int(BIG_KEYS);
     const v = bigTree.get(bigKey(i))?.toString();
     if (v !== bigValue(i)) throw new Error(`big key ${i}: wrong value (${v === undefined ? 'missing' : v.length + ' bytes'})`);
   }
@@ -77,9 +71,9 @@ function readBig() {
 
 function step() {
   if (bigTree !== null) readBig();
-  const tn = rnd() < 0.7 ? 't' : 'u';
+  const tn = rng.next() < 0.7 ? 't' : 'u';
   const t = trees[tn];
-  const p = rnd();
+  const p = rng.next();
   let op;
   if (p < 0.6) op = { t: 'put', tree: tn, k: key(), v: val() };
   else if (p < 0.75) {
@@ -93,8 +87,8 @@ function step() {
     op = { t: 'ren', tree: tn, from, to };
   } else {
     const ops = [];
-    for (let i = 0, n = 1 + Math.floor(rnd() * 6); i < n; i++) {
-      ops.push(rnd() < 0.8 ? { t: 'put', tree: rnd() < 0.5 ? 't' : 'u', k: key(), v: val() } : { t: 'del', tree: rnd() < 0.5 ? 't' : 'u', k: key() });
+    for (let i = 0, n = 1 + rng.int(6); i < n; i++) {
+      ops.push(rng.next() < 0.8 ? { t: 'put', tree: rng.next() < 0.5 ? 't' : 'u', k: key(), v: val() } : { t: 'del', tree: rng.next() < 0.5 ? 't' : 'u', k: key() });
     }
     op = { t: 'batch', ops };
   }
@@ -116,7 +110,7 @@ function step() {
 }
 
 for (let round = 0; ; round++) {
-  const n = 1 + Math.floor(rnd() * 40);
+  const n = 1 + rng.int(40);
   for (let i = 0; i < n; i++) step();
   if (round % 5 === 0) db.checkpoint().catch((e) => { out('E ' + e.code + ' ' + e.message); });
   const target = announced;

@@ -11,7 +11,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DB } from '../../src/index.js';
-import { rng, verifyAll } from './helpers.js';
+import { Rng } from '../support/rng.mjs';
+import { verifyAll } from './helpers.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const DIST = new URL('../../dist/index.js', import.meta.url).href;
@@ -134,7 +135,7 @@ describe('SIGKILL at random points', () => {
   const campaign = (name: string, budgetMs: number, cacheMB: number | undefined, seed: number): void => it(name, async () => {
     const t = tempDir('crash');
     dirs.push(t.cleanup);
-    const r = rng(seed);
+    const r = new Rng(seed);
     if (cacheMB !== undefined) prefill(t.dir);
     let model: Model = new Map();
     if (cacheMB !== undefined) {
@@ -145,9 +146,9 @@ describe('SIGKILL at random points', () => {
     const started = Date.now();
     const totals = { cycles: 0, acked: 0, announced: 0, unackedRecovered: 0, killedBeforeReady: 0, checkpointsSeen: 0, diskReads: 0, evictions: 0 };
     while (Date.now() - started < budgetMs || totals.cycles < 5) {
-      const durability = r() < 0.25 ? 'sync' : 'fast';
-      const killAfter = Math.floor(r() * r() * 600);
-      const c = await runChild(t.dir, Math.floor(r() * 2 ** 31), durability, killAfter, cacheMB);
+      const durability = r.next() < 0.25 ? 'sync' : 'fast';
+      const killAfter = Math.floor(r.next() * r.next() * 600);
+      const c = await runChild(t.dir, Math.floor(r.next() * 2 ** 31), durability, killAfter, cacheMB);
       totals.cycles++;
       if (!c.ready) totals.killedBeforeReady++;
       totals.acked += c.acked;
@@ -165,7 +166,7 @@ describe('SIGKILL at random points', () => {
       // Continue from the recovered state (as a prefix it is a valid history).
       model = got;
       // Alternate: close cleanly (checkpoint) or abandon (leave the WAL to the next child).
-      if (r() < 0.5) await db.close();
+      if (r.next() < 0.5) await db.close();
       else db.durable!.abandon();
     }
     console.log('crash cycles', JSON.stringify({ cacheMB, ...totals }));

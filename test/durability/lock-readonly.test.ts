@@ -7,7 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DB } from '../../src/index.js';
-import { dump, hashDir, rejected, thrown } from './helpers.js';
+import { rejected, thrown } from '../support/thrown.js';
+import { dump, hashDir } from './helpers.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const DIST = new URL('../../dist/index.js', import.meta.url).href;

@@ -6,7 +6,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DB } from '../../src/index.js';
 import type { DBOptions } from '../../src/index.js';
-import { dump, rng, verifyAll } from './helpers.js';
+import { Rng } from '../support/rng.mjs';
+import { dump, verifyAll } from './helpers.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const cleanups: (() => void)[] = [];
@@ -21,18 +22,18 @@ const NO_BG: DBOptions = { checkpoint: false };
 
 /** A deterministic mixed workload over three trees; checkpoints every `cpEvery` steps when set. */
 async function workload(db: DB, seed: number, steps: number, cpEvery?: number): Promise<void> {
-  const r = rng(seed);
+  const r = new Rng(seed);
   const names = ['objects', 'meta', 'a/b'];
   for (let i = 0; i < steps; i++) {
-    const t = db.tree(names[Math.floor(r() * names.length)]!);
-    const k = `k/${Math.floor(r() * 400).toString().padStart(4, '0')}/${'x'.repeat(Math.floor(r() * 40))}`;
-    const p = r();
-    if (p < 0.55) t.put(k, `v${i}-${'y'.repeat(Math.floor(r() * 200))}`);
+    const t = db.tree(names[r.int(names.length)]!);
+    const k = `k/${r.int(400).toString().padStart(4, '0')}/${'x'.repeat(r.int(40))}`;
+    const p = r.next();
+    if (p < 0.55) t.put(k, `v${i}-${'y'.repeat(r.int(200))}`);
     else if (p < 0.7) t.delete(k);
     else if (p < 0.8) {
       if (t.has(k)) t.rename(k, `${k}~r${i}`, { overwrite: true });
     } else if (p < 0.95) {
-      const other = names[Math.floor(r() * names.length)]!;
+      const other = names[r.int(names.length)]!;
       db.tree(other);
       db.atomic((b) => {
         b.tree(t.name).put(`${k}/batch`, `b${i}`);

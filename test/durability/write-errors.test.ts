@@ -6,7 +6,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DB } from '../../src/index.js';
 import { loadIo } from '../../src/io/index.js';
-import { dump, faultyIo, openWithIo, rejected, verifyAll, type WriteFaults } from './helpers.js';
+import { faultyIo, type Faults } from '../support/fault-io.js';
+import { rejected } from '../support/thrown.js';
+import { dump, openWithIo, verifyAll } from './helpers.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const cleanups: (() => void)[] = [];
@@ -20,9 +22,9 @@ function dir(): string {
 const isWal = (p: string): boolean => /wal-\d+\.log$/.test(p);
 const isData = (p: string): boolean => p.endsWith('data.holt');
 
-function setup(match: (p: string) => boolean): { d: string; faults: WriteFaults; db: DB } {
+function setup(match: (p: string) => boolean): { d: string; faults: Faults; db: DB } {
   const d = dir();
-  const faults: WriteFaults = { match, injected: 0 };
+  const faults: Faults = { match, injected: 0 };
   const db = openWithIo(d, faultyIo(loadIo(), faults), { checkpoint: false });
   return { d, faults, db };
 }
@@ -83,7 +85,7 @@ describe('ENOSPC on the WAL', () => {
 
   it('a checkpoint whose old segment cannot be flushed (new segment healthy) leaves sync() failing until the fault clears', async () => {
     const d = dir();
-    const faults: WriteFaults = { match: () => false, injected: 0 };
+    const faults: Faults = { match: () => false, injected: 0 };
     const db = openWithIo(d, faultyIo(loadIo(), faults), { checkpoint: false });
     fill(db, 0, 300);
     await db.sync();

@@ -8,7 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { resolveBackend, selectIo } from '../../src/io/backend.js';
 import { ioUringAvailable, isIoError, loadIo } from '../../src/io/index.js';
 import type { NativeBinding } from '../../src/io/native-binding.js';
-import { removeDir, tempDir, thrown } from './helpers.js';
+import { testDir } from '../support/temp-dir.js';
+import { thrown } from '../support/thrown.js';
 
 /** The compiled entry children and workers import; the vitest global setup builds dist/ first. */
 const DIST_IO = pathToFileURL(fileURLToPath(new URL('../../dist/io/index.js', import.meta.url))).href;
@@ -94,57 +95,49 @@ describe('backend selection', () => {
 
 describe.runIf(ioUringAvailable())('io_uring and the event loop', () => {
   it('an idle ring does not keep the process alive, and a child exits after its reads', () => {
-    const dir = tempDir();
-    try {
-      const script = `
-        const { loadIo } = await import(${JSON.stringify(DIST_IO)});
-        const io = loadIo({ backend: 'io_uring' });
-        const h = io.open(${JSON.stringify(path.join(dir, 'f'))}, { create: true });
-        await h.pwriteAsync(new Uint8Array(4096).fill(1), 0);
-        const n = await Promise.all(h.submit([{ op: 'read', buf: new Uint8Array(4096), offset: 0 }]));
-        process.stdout.write(io.backend + ' ' + n[0]);
-      `;
-      const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 10_000 });
-      expect(child.error).toBeUndefined();
-      expect(child.stderr).toBe('');
-      expect(child.stdout).toBe('io_uring 4096');
-      expect(child.status).toBe(0);
-    } finally {
-      removeDir(dir);
-    }
+    const dir = testDir('io');
+    const script = `
+      const { loadIo } = await import(${JSON.stringify(DIST_IO)});
+      const io = loadIo({ backend: 'io_uring' });
+      const h = io.open(${JSON.stringify(path.join(dir, 'f'))}, { create: true });
+      await h.pwriteAsync(new Uint8Array(4096).fill(1), 0);
+      const n = await Promise.all(h.submit([{ op: 'read', buf: new Uint8Array(4096), offset: 0 }]));
+      process.stdout.write(io.backend + ' ' + n[0]);
+    `;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 10_000 });
+    expect(child.error).toBeUndefined();
+    expect(child.stderr).toBe('');
+    expect(child.stdout).toBe('io_uring 4096');
+    expect(child.status).toBe(0);
   });
 
   // Terminating a worker while its ring still has reads in flight can crash the
   // process at exit (a known issue, docs/IO.md): this test lets the reads settle first.
   it('each worker thread gets its own ring, and a worker whose reads have settled terminates cleanly', async () => {
-    const dir = tempDir();
-    try {
-      const file = path.join(dir, 'f');
-      fs.writeFileSync(file, Buffer.alloc(1 << 20, 7));
-      const script = `
-        const { parentPort } = require('node:worker_threads');
-        import(${JSON.stringify(DIST_IO)}).then(async ({ loadIo }) => {
-          const h = loadIo({ backend: 'io_uring' }).open(${JSON.stringify(file)}, { readOnly: true });
-          const first = await h.preadManyAsync([{ buf: new Uint8Array(4096), offset: 0 }]);
-          for (let k = 0; k < 20; k++) await Promise.all(h.submit(Array.from({ length: 64 }, (_, i) => ({ op: 'read', buf: new Uint8Array(4096), offset: i * 4096 }))));
-          parentPort.postMessage(first[0]);
-        });
-      `;
-      for (let round = 0; round < 3; round++) {
-        const worker = new Worker(script, { eval: true });
-        const first = await new Promise((resolve, reject) => {
-          worker.once('message', resolve);
-          worker.once('error', reject);
-        });
-        expect(first).toBe(4096);
-        await worker.terminate();
-      }
-      // The main thread's own ring is untouched by the workers' teardown.
-      const h = loadIo({ backend: 'io_uring' }).open(file, { readOnly: true });
-      expect(await h.preadManyAsync([{ buf: new Uint8Array(16), offset: 0 }])).toEqual([16]);
-      h.close();
-    } finally {
-      removeDir(dir);
+    const dir = testDir('io');
+    const file = path.join(dir, 'f');
+    fs.writeFileSync(file, Buffer.alloc(1 << 20, 7));
+    const script = `
+      const { parentPort } = require('node:worker_threads');
+      import(${JSON.stringify(DIST_IO)}).then(async ({ loadIo }) => {
+        const h = loadIo({ backend: 'io_uring' }).open(${JSON.stringify(file)}, { readOnly: true });
+        const first = await h.preadManyAsync([{ buf: new Uint8Array(4096), offset: 0 }]);
+        for (let k = 0; k < 20; k++) await Promise.all(h.submit(Array.from({ length: 64 }, (_, i) => ({ op: 'read', buf: new Uint8Array(4096), offset: i * 4096 }))));
+        parentPort.postMessage(first[0]);
+      });
+    `;
+    for (let round = 0; round < 3; round++) {
+      const worker = new Worker(script, { eval: true });
+      const first = await new Promise((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+      expect(first).toBe(4096);
+      await worker.terminate();
     }
+    // The main thread's own ring is untouched by the workers' teardown.
+    const h = loadIo({ backend: 'io_uring' }).open(file, { readOnly: true });
+    expect(await h.preadManyAsync([{ buf: new Uint8Array(16), offset: 0 }])).toEqual([16]);
+    h.close();
   });
 });

@@ -21,7 +21,8 @@ import {
   ARRAYS, BOOLEANS, NOT_BYTES, NOT_COUNT, NOT_OPTIONS, NOT_STRING, NULL, NUMBERS, OBJECTS, STRINGS, SYMBOL, UNDEFINED,
   asField, except, type Wrong,
 } from '../support/wrong-values.js';
-import { implementations, removeDir, tempDir } from './helpers.js';
+import { tempDir, type TempDir } from '../support/temp-dir.js';
+import { implementations } from './helpers.js';
 
 interface Ctx {
   io: Io;
@@ -193,9 +194,12 @@ describe.each(implementations)('wrong arguments to holt/io ($label)', ({ name, i
   let before: string;
   const rows = [...rowsFor(CLASSES[name][0], CLASSES[name][1]), ...MODULE_ROWS];
 
+  let tmp: TempDir;
+
   beforeAll(() => {
     c.io = getIo();
-    c.dir = tempDir();
+    tmp = tempDir('io');
+    c.dir = tmp.dir;
     fs.writeFileSync(path.join(c.dir, 'data.bin'), Buffer.alloc(8192, 0x5a));
     c.h = c.io.open(path.join(c.dir, 'data.bin'));
     before = snapshot(c);
@@ -203,7 +207,7 @@ describe.each(implementations)('wrong arguments to holt/io ($label)', ({ name, i
 
   afterAll(() => {
     c.h.close();
-    removeDir(c.dir);
+    tmp.cleanup();
   });
 
   it('every public member has a row, every row a member, and rows match the declared parameters', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { IO_ALIGNMENT, isIoError } from '../../src/io/index.js';
-import { implementations, nativeImplementations, pattern, perTest, rejected, sameBytes, thrown } from './helpers.js';
+import { rejected, thrown } from '../support/thrown.js';
+import { implementations, nativeImplementations, pattern, perTest, sameBytes } from './helpers.js';
 
 /**
  * Batched async I/O, the same cases on every backend: `preadManyAsync`

@@ -2,7 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IO_ALIGNMENT, isIoError, loadIo, type FileHandle, type Io } from '../../src/io/index.js';
-import { nativeImplementations, pattern, removeDir, sameBytes, tempDir, thrown } from './helpers.js';
+import { testDir } from '../support/temp-dir.js';
+import { thrown } from '../support/thrown.js';
+import { nativeImplementations, pattern, sameBytes } from './helpers.js';
 
 const FRAME = 512 * 1024;
 
@@ -15,14 +17,13 @@ describe.each(nativeImplementations)('O_DIRECT ($label)', ({ io: getIo }) => {
   beforeEach(() => {
     io = getIo();
     expect(io.kind).toBe('native');
-    dir = tempDir();
+    dir = testDir('io');
     file = path.join(dir, 'blobs.dat');
     h = io.open(file, { create: true, direct: true });
   });
 
   afterEach(() => {
     h.close();
-    removeDir(dir);
   });
 
   it('is really active on a directory on the real disk', () => {
@@ -120,21 +121,17 @@ describe.each(nativeImplementations)('O_DIRECT ($label)', ({ io: getIo }) => {
   it.skipIf(!fs.existsSync('/dev/shm'))('opens on /dev/shm (tmpfs) with direct asked for, whatever the kernel says', () => {
     // tmpfs answers EINVAL for O_DIRECT before Linux 6.6 and accepts it after;
     // either way the open succeeds and `direct` tells the truth.
-    const shm = fs.mkdtempSync('/dev/shm/holt-io-');
+    const shm = testDir('io', '/dev/shm');
+    const t = io.open(path.join(shm, 'f'), { create: true, direct: true });
     try {
-      const t = io.open(path.join(shm, 'f'), { create: true, direct: true });
-      try {
-        expect(typeof t.direct).toBe('boolean');
-        const buf = pattern(IO_ALIGNMENT, 4, io.allocAligned(IO_ALIGNMENT));
-        expect(t.pwrite(buf, 0)).toBe(IO_ALIGNMENT);
-        const back = io.allocAligned(IO_ALIGNMENT);
-        expect(t.pread(back, 0)).toBe(IO_ALIGNMENT);
-        expect(back).toEqual(buf);
-      } finally {
-        t.close();
-      }
+      expect(typeof t.direct).toBe('boolean');
+      const buf = pattern(IO_ALIGNMENT, 4, io.allocAligned(IO_ALIGNMENT));
+      expect(t.pwrite(buf, 0)).toBe(IO_ALIGNMENT);
+      const back = io.allocAligned(IO_ALIGNMENT);
+      expect(t.pread(back, 0)).toBe(IO_ALIGNMENT);
+      expect(back).toEqual(buf);
     } finally {
-      removeDir(shm);
+      t.close();
     }
   });
 

@@ -1,7 +1,9 @@
 import * as path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { IoError, isIoError, type Io } from '../../src/io/index.js';
-import { implementations, rejected, removeDir, tempDir, thrown } from './helpers.js';
+import { testDir } from '../support/temp-dir.js';
+import { rejected, thrown } from '../support/thrown.js';
+import { implementations } from './helpers.js';
 
 describe.each(implementations)('IoError codes ($label)', ({ io: getIo }) => {
   let io: Io;
@@ -9,10 +11,8 @@ describe.each(implementations)('IoError codes ($label)', ({ io: getIo }) => {
 
   beforeEach(() => {
     io = getIo();
-    dir = tempDir();
+    dir = testDir('io');
   });
-
-  afterEach(() => removeDir(dir));
 
   it('ENOENT names the path and syscall', () => {
     const missing = path.join(dir, 'missing.bin');

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FileHandle, Io } from '../../src/io/index.js';
-import { implementations, pattern, removeDir, tempDir } from './helpers.js';
+import { testDir } from '../support/temp-dir.js';
+import { implementations, pattern } from './helpers.js';
 
 describe.each(implementations)('FileHandle ($label)', ({ name, backend, io: getIo }) => {
   let io: Io;
@@ -12,14 +13,13 @@ describe.each(implementations)('FileHandle ($label)', ({ name, backend, io: getI
 
   beforeEach(() => {
     io = getIo();
-    dir = tempDir();
+    dir = testDir('io');
     file = path.join(dir, 'data.bin');
     h = io.open(file, { create: true });
   });
 
   afterEach(() => {
     h.close();
-    removeDir(dir);
   });
 
   it('is the implementation asked for', () => {

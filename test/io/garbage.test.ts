@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nativeBinding, type NativeBinding, type NativeFile } from '../../src/io/native-binding.js';
-import { removeDir, tempDir } from './helpers.js';
+import { tempDir, type TempDir } from '../support/temp-dir.js';
 
 /**
  * Throws everything we can think of at the raw addon surface (no JS wrapper in
@@ -61,6 +61,7 @@ async function survives(call: () => unknown): Promise<void> {
 
 describe('garbage into the native addon', () => {
   let native: NativeBinding;
+  let tmp: TempDir;
   let dir: string;
   let file: NativeFile;
   let directFile: NativeFile;
@@ -71,7 +72,8 @@ describe('garbage into the native addon', () => {
     const loaded = nativeBinding();
     expect(loaded).not.toBeNull();
     native = loaded!;
-    dir = tempDir();
+    tmp = tempDir('io');
+    dir = tmp.dir;
     file = native.open(path.join(dir, 'f'), false, true, false);
     directFile = native.open(path.join(dir, 'd'), true, true, false);
     ringFiles = native.ioUringError() === null
@@ -83,7 +85,7 @@ describe('garbage into the native addon', () => {
     file.close();
     directFile.close();
     for (const f of ringFiles) f.close();
-    removeDir(dir);
+    tmp.cleanup();
   });
 
   it('module functions, one and two arguments', async () => {

@@ -1,8 +1,7 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import { ioUringAvailable, loadIo, nativeIoAvailable, type FileHandle, type Io, type IoBackend, type OpenOptions } from '../../src/io/index.js';
+import { testDir } from '../support/temp-dir.js';
 
 export interface Implementation {
   name: 'native' | 'fs';
@@ -31,15 +30,6 @@ export const nativeImplementations: Implementation[] = implementations.filter((i
 
 export { nativeIoAvailable };
 
-/** A fresh directory on the real disk (os.tmpdir() is ext4 here, so O_DIRECT works). */
-export function tempDir(prefix = 'holt-io-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
-
-export function removeDir(dir: string): void {
-  fs.rmSync(dir, { recursive: true, force: true });
-}
-
 /** What `perTest` sets up before each test: the Io, a fresh directory and, with `open`, `data.bin` in it. */
 export interface PerTest {
   io: Io;
@@ -50,20 +40,19 @@ export interface PerTest {
 
 /**
  * Registers beforeEach/afterEach hooks (call it inside a describe) that give
- * every test a fresh directory, and with `open` an open `data.bin`, closed and
- * removed afterwards. Read the fields inside the tests, not before.
+ * every test a fresh directory (removed afterwards), and with `open` an open
+ * `data.bin`, closed afterwards. Read the fields inside the tests, not before.
  */
 export function perTest(getIo: () => Io, open?: OpenOptions): PerTest {
   const t = {} as PerTest;
   beforeEach(() => {
     t.io = getIo();
-    t.dir = tempDir();
+    t.dir = testDir('io');
     t.file = path.join(t.dir, 'data.bin');
     if (open !== undefined) t.h = t.io.open(t.file, open);
   });
   afterEach(() => {
     if (open !== undefined) t.h.close();
-    removeDir(t.dir);
   });
   return t;
 }
@@ -73,25 +62,6 @@ export function pattern(length: number, seed: number, into?: Uint8Array): Uint8A
   const out = into ?? new Uint8Array(length);
   for (let i = 0; i < length; i++) out[i] = (seed + i) % 251;
   return out;
-}
-
-/** Catches a synchronous throw and returns it (fails if nothing was thrown). */
-export function thrown(fn: () => unknown): { code?: unknown; path?: unknown; message: string; name: string } {
-  try {
-    fn();
-  } catch (e) {
-    return e as { code?: unknown; path?: unknown; message: string; name: string };
-  }
-  throw new Error('expected a throw');
-}
-
-export async function rejected(p: Promise<unknown>): Promise<{ code?: unknown; path?: unknown; message: string; name: string }> {
-  try {
-    await p;
-  } catch (e) {
-    return e as { code?: unknown; path?: unknown; message: string; name: string };
-  }
-  throw new Error('expected a rejection');
 }
 
 /** Byte equality without vitest's element-by-element deep compare (slow on MiB buffers). */

@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isIoError, type Io, type LockMode } from '../../src/io/index.js';
-import { implementations, removeDir, tempDir, thrown } from './helpers.js';
+import { testDir } from '../support/temp-dir.js';
+import { thrown } from '../support/thrown.js';
+import { implementations } from './helpers.js';
 
 /** The compiled entry the child imports; the vitest global setup builds dist/ first. */
 const DIST_IO = pathToFileURL(fileURLToPath(new URL('../../dist/io/index.js', import.meta.url))).href;
@@ -47,14 +49,13 @@ describe.each(implementations)('flock across processes ($label in the parent)', 
 
   beforeEach(() => {
     io = getIo();
-    dir = tempDir();
+    dir = testDir('io');
     lockFile = path.join(dir, 'store.lock');
   });
 
   afterEach(async () => {
     if (child) await kill(child);
     child = undefined;
-    removeDir(dir);
   });
 
   it('an exclusive lock in another process gives LOCKED, then frees when it exits', async () => {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildStamp, embeddedStamp, stampInputs } from '../../native/build-stamp.mjs';
 import { nativeBinding, nativeBindingPath, packageRoot } from '../../src/io/native-binding.js';
-import { removeDir, tempDir } from './helpers.js';
+import { testDir } from '../support/temp-dir.js';
 
 /**
  * The committed prebuild (what `npm install` loads when it compiles nothing)
@@ -36,17 +36,13 @@ describe('native build stamp', () => {
   });
 
   it('changes when one byte of a native source changes', () => {
-    const copy = tempDir('holt-stamp-');
-    try {
-      fs.cpSync(path.join(root, 'native'), path.join(copy, 'native'), { recursive: true });
-      fs.copyFileSync(path.join(root, 'binding.gyp'), path.join(copy, 'binding.gyp'));
-      expect(buildStamp(copy)).toBe(buildStamp(root));
-      const header = path.join(copy, 'native', 'errors.h');
-      fs.appendFileSync(header, ' ');
-      expect(buildStamp(copy)).not.toBe(buildStamp(root));
-    } finally {
-      removeDir(copy);
-    }
+    const copy = testDir('stamp');
+    fs.cpSync(path.join(root, 'native'), path.join(copy, 'native'), { recursive: true });
+    fs.copyFileSync(path.join(root, 'binding.gyp'), path.join(copy, 'binding.gyp'));
+    expect(buildStamp(copy)).toBe(buildStamp(root));
+    const header = path.join(copy, 'native', 'errors.h');
+    fs.appendFileSync(header, ' ');
+    expect(buildStamp(copy)).not.toBe(buildStamp(root));
   });
 
   it.runIf(glibcLinuxX64)('matches the committed linux-x64 prebuild (else run `npm run prebuild` and commit it)', () => {

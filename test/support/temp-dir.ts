@@ -1,7 +1,7 @@
 /**
  * The one way tests make a scratch directory: a fresh directory under the OS
- * temp dir (on the real disk, where O_DIRECT works), named `holt-<tag>-XXXXXX`
- * so that a leftover says which suite made it.
+ * temp dir (on the real disk, where O_DIRECT works) or under `under`, named
+ * `holt-<tag>-XXXXXX` so that a leftover says which suite made it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,14 +15,18 @@ export interface TempDir {
 }
 
 /** A fresh directory; the caller removes it with `cleanup`. */
-export function tempDir(tag = 'test'): TempDir {
-  const dir = mkdtempSync(join(tmpdir(), `holt-${tag}-`));
+export function tempDir(tag = 'test', under = tmpdir()): TempDir {
+  const dir = mkdtempSync(join(under, `holt-${tag}-`));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** A fresh directory removed when the current test finishes (call it inside a test). */
-export function testDir(tag = 'test'): string {
-  const t = tempDir(tag);
+/**
+ * A fresh directory removed when the current test finishes (call it inside a
+ * test or a beforeEach hook; the removal runs after the afterEach hooks, so
+ * they may still close files in it).
+ */
+export function testDir(tag = 'test', under?: string): string {
+  const t = tempDir(tag, under);
   onTestFinished(t.cleanup);
   return t.dir;
 }

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { isHoltError } from '../../src/errors.js';
 import { crc32c } from '../../src/checksum/crc32c.js';
 import { GrowableBuffer } from '../../src/wal/growable-buffer.js';
 import {
@@ -17,6 +16,7 @@ import {
 } from '../../src/wal/record-codec.js';
 import type { WalOp } from '../../src/wal/wal-op.js';
 import { enc } from './helpers.js';
+import { expectCode } from '../support/thrown.js';
 
 function roundTrip(op: WalOp, seq = 42): WalOp {
   const out = new GrowableBuffer(16);
@@ -82,13 +82,7 @@ describe('record codec', () => {
 
     const out = new GrowableBuffer(16);
     const big: WalOp = { type: 'put', treeId: 1, key: enc('k'), value };
-    let thrown: unknown;
-    try {
-      encodeRecord(out, 1, big);
-    } catch (e) {
-      thrown = e;
-    }
-    expect(isHoltError(thrown, 'RECORD_TOO_LARGE')).toBe(true);
+    expectCode(() => encodeRecord(out, 1, big), 'RECORD_TOO_LARGE');
     expect(out.length).toBe(0);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isHoltError } from '../../src/errors.js';
 import { decodeWalHeader, encodeWalHeader, HDR_BASE_SEQ_OFFSET, HDR_CRC_OFFSET, WAL_HEADER_SIZE } from '../../src/wal/wal-header.js';
+import { expectCode } from '../support/thrown.js';
 
 describe('WAL header', () => {
   it('round-trips and pins its layout', () => {
@@ -14,14 +14,9 @@ describe('WAL header', () => {
   it('rejects a damaged header with CORRUPT naming file and offset', () => {
     const page = encodeWalHeader({ baseSeq: 5, createdAtMs: 1 });
     page[HDR_BASE_SEQ_OFFSET] = 6;
-    try {
-      decodeWalHeader(page, '/x/journal.wal');
-      expect.unreachable();
-    } catch (e) {
-      expect(isHoltError(e, 'CORRUPT')).toBe(true);
-      expect((e as { file: string }).file).toBe('/x/journal.wal');
-      expect((e as { offset: number }).offset).toBe(HDR_CRC_OFFSET);
-      expect((e as Error).message).toContain('/x/journal.wal');
-    }
+    const e = expectCode(() => decodeWalHeader(page, '/x/journal.wal'), 'CORRUPT');
+    expect(e.file).toBe('/x/journal.wal');
+    expect(e.offset).toBe(HDR_CRC_OFFSET);
+    expect(e.message).toContain('/x/journal.wal');
   });
 });

@@ -1,13 +1,13 @@
 import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HoltError, isHoltError } from '../../src/errors.js';
 import { replayWal } from '../../src/wal/replay.js';
 import { WAL_HEADER_SIZE } from '../../src/wal/wal-header.js';
 import type { WalRecord } from '../../src/wal/wal-op.js';
 import { WalWriter } from '../../src/wal/wal-writer.js';
 import { enc, io } from './helpers.js';
 import { tempDir } from '../support/temp-dir.js';
+import { expectCode } from '../support/thrown.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -39,16 +39,6 @@ function replayAll(): { records: WalRecord[]; torn: number; end: number } {
   const records: WalRecord[] = [];
   const r = replayWal({ io, path, onRecord: (rec) => records.push(rec) });
   return { records, torn: r.tornTailBytes, end: r.endOffset };
-}
-
-function corruptionOf(fn: () => unknown): HoltError {
-  try {
-    fn();
-  } catch (e) {
-    if (isHoltError(e, 'CORRUPT')) return e;
-    throw e;
-  }
-  throw new Error('expected CORRUPT');
 }
 
 describe('WAL reader and recovery', () => {
@@ -105,7 +95,7 @@ describe('WAL reader and recovery', () => {
       [Buffer.from('HRE\0H'), 'a second prefix after a zero'],
     ] as const) {
       writeFileSync(path, Buffer.concat([bytes, tail, Buffer.alloc(64)]));
-      const e = corruptionOf(() => replayAll());
+      const e = expectCode(() => replayAll(), 'CORRUPT');
       expect(e.offset, what).toBe(at);
     }
   });
@@ -132,7 +122,7 @@ describe('WAL reader and recovery', () => {
       damaged[offsets[record]! + delta] ^= 0x40;
       writeFileSync(path, damaged);
       const before = readFileSync(path);
-      const e1 = corruptionOf(() => replayAll());
+      const e1 = expectCode(() => replayAll(), 'CORRUPT');
       expect(e1.file).toBe(path);
       expect(e1.offset).toBe(offsets[record]);
       expect(e1.message).toContain(path);
@@ -144,7 +134,7 @@ describe('WAL reader and recovery', () => {
   it('garbage after the last record is CORRUPT, not silently dropped', async () => {
     const { bytes } = await makeLog(3);
     appendFileSync(path, Buffer.from('definitely not a record'));
-    const e = corruptionOf(() => replayAll());
+    const e = expectCode(() => replayAll(), 'CORRUPT');
     expect(e.offset).toBe(bytes.length);
   });
 
@@ -154,7 +144,7 @@ describe('WAL reader and recovery', () => {
     const damaged = Buffer.from(bytes);
     damaged[16] ^= 1; // baseSeq
     writeFileSync(path, damaged);
-    const e = corruptionOf(() => replayAll());
+    const e = expectCode(() => replayAll(), 'CORRUPT');
     expect(e.offset).toBe(32);
     expect(readFileSync(path).equals(damaged)).toBe(true);
 
@@ -166,7 +156,7 @@ describe('WAL reader and recovery', () => {
     const zeroed = Buffer.from(bytes);
     zeroed.fill(0, 0, WAL_HEADER_SIZE);
     writeFileSync(path, zeroed);
-    expect(corruptionOf(() => replayAll()).offset).toBe(WAL_HEADER_SIZE);
+    expect(expectCode(() => replayAll(), 'CORRUPT').offset).toBe(WAL_HEADER_SIZE);
   });
 
   it('replays big records that span the read window', async () => {
