@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { isIoError } from '../../src/io/errors.js';
 import { HolderLock } from '../../src/io/holder-lock.js';
 import { testDir } from '../support/temp-dir.js';
-import { thrown } from './helpers.js';
+import { thrown } from '../support/thrown.js';
 
 /** The lock node:fs handles use where the addon (flock) did not load: an install with neither prebuild nor compiler. */
 const DIST_LOCK = pathToFileURL(fileURLToPath(new URL('../../dist/io/holder-lock.js', import.meta.url))).href;

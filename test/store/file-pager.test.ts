@@ -15,9 +15,9 @@ import { FRAME_SIZE } from '../../src/layout/frame-header.js';
 import { PAGE_SIZE } from '../../src/layout/read-index.js';
 import { FilePager } from '../../src/store/file-pager.js';
 import { slotOffset } from '../../src/store/slot-map.js';
-import { injectIoFaults } from '../support/fault-io.js';
+import { faultyIo, type Faults } from '../support/fault-io.js';
 import { testDir } from '../support/temp-dir.js';
-import { thrown } from '../durability/helpers.js';
+import { thrown } from '../support/thrown.js';
 
 const CACHE_MB = 16;
 /** Where the tests put recognisable bytes: page 2 of a frame, past its header. */
@@ -146,15 +146,15 @@ describe('FilePager over a real data file', () => {
   it('reports a failing read as IO_ERROR with the data file and the offset', async () => {
     const { s, frames, ids } = await storeWithFrames(1);
     const id = ids[0]!;
-    let failing = false;
-    const p = reopen(s, frames, injectIoFaults(s.io, (call) => (failing && call === 'pread' ? 'EIO' : undefined)));
+    const faults: Faults = { calls: ['pread'], injected: 0 };
+    const p = reopen(s, frames, faultyIo(s.io, faults));
     const dir = p.cold.readIndexPage(id, 0)!;
-    failing = true;
+    faults.errno = 'EIO';
     expect(thrown(() => p.frame(id))).toMatchObject({ code: 'IO_ERROR', file: s.path, offset: slotOffset(frames.get(id)!) });
     expect(thrown(() => p.cold.readColdRange(id, MARK_AT, MARK_AT + 1, dir, false)).code).toBe('IO_ERROR');
     // An index page is an accelerator: unreadable, the caller loads the frame.
     expect(p.cold.readIndexPage(id, 1)).toBeNull();
-    failing = false;
+    faults.errno = undefined;
     expect(p.frame(id).u8[MARK_AT]).toBe(0x40 + id);
   });
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SlotMap } from '../../src/store/slot-map.js';
-import { thrown } from '../durability/helpers.js';
+import { thrown } from '../support/thrown.js';
 
 describe('SlotMap', () => {
   it('keeps slots the opening manifest does not name until readers reach its generation', () => {
