@@ -67,19 +67,15 @@ describe('native build stamp', () => {
   });
 
   it('reads a stale stamp as stale, and refuses a binary for the other architecture', () => {
-    const copy = tempDir('holt-stamp-');
-    try {
-      const bytes = fs.readFileSync(PREBUILD_ARM64);
-      const current = Buffer.from(buildStamp(root), 'latin1');
-      const other = Buffer.from('0123456789abcdef'.repeat(4), 'latin1');
-      for (let at = bytes.indexOf(current); at >= 0; at = bytes.indexOf(current, at + 1)) other.copy(bytes, at);
-      const stale = path.join(copy, 'holt.glibc.node');
-      fs.writeFileSync(stale, bytes);
-      expect(embeddedStamp(stale, 'arm64')).toBe(other.toString('latin1'));
-      expect(() => embeddedStamp(PREBUILD_ARM64, 'x64')).toThrow(/not x64/);
-      expect(() => embeddedStamp(path.join(root, 'binding.gyp'))).toThrow(/not a 64-bit little-endian ELF/);
-    } finally {
-      removeDir(copy);
-    }
+    const copy = testDir('stamp');
+    const bytes = fs.readFileSync(PREBUILD_ARM64);
+    const current = Buffer.from(buildStamp(root), 'latin1');
+    const other = Buffer.from('0123456789abcdef'.repeat(4), 'latin1');
+    for (let at = bytes.indexOf(current); at >= 0; at = bytes.indexOf(current, at + 1)) other.copy(bytes, at);
+    const stale = path.join(copy, 'holt.glibc.node');
+    fs.writeFileSync(stale, bytes);
+    expect(embeddedStamp(stale, 'arm64')).toBe(other.toString('latin1'));
+    expect(() => embeddedStamp(PREBUILD_ARM64, 'x64')).toThrow(/not x64/);
+    expect(() => embeddedStamp(path.join(root, 'binding.gyp'))).toThrow(/not a 64-bit little-endian ELF/);
   });
 });
