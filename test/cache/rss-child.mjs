@@ -26,18 +26,17 @@ if (mode === 'build') {
   // routing frames that are no longer used giving way.
   const db = DB.open(dir, { cacheMB, checkpoint: false });
   const t = db.tree('objects');
-  let x = 11;
-  const rand = (n) => { x = (Math.imul(x, 1103515245) + 12345) >>> 0; return x % n; };
+  const rng = new Rng(11);
   let wrong = 0;
   const get = (k) => { if (t.get(keyOf(k))?.toString() !== valueOf(k)) wrong++; };
-  for (let i = 0; i < 6000; i++) get(rand(KEYS));
+  for (let i = 0; i < 6000; i++) get(rng.int(KEYS));
   const afterUniform = db.stats().durable.cache;
   const RUN = 600;
   const hotKey = (n) => (n < RUN ? 5 + 64 * (1000 + n) : 40 + 64 * (1200 + n - RUN));
   let peak = rssMB();
-  for (let i = 0; i < 30000; i++) { get(hotKey(rand(2 * RUN))); if ((i & 1023) === 0) peak = Math.max(peak, rssMB()); }
+  for (let i = 0; i < 30000; i++) { get(hotKey(rng.int(2 * RUN))); if ((i & 1023) === 0) peak = Math.max(peak, rssMB()); }
   const warm = db.stats().durable.cache;
-  for (let i = 0; i < 4000; i++) get(hotKey(rand(2 * RUN)));
+  for (let i = 0; i < 4000; i++) get(hotKey(rng.int(2 * RUN)));
   const end = db.stats().durable.cache;
   await db.close();
   process.stdout.write(JSON.stringify({ wrong, peak, afterUniform, warm, end }));

@@ -11,21 +11,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB } from '../../src/index.js';
 import { MAX_KEY_BYTES } from '../../src/layout/leaf.js';
 import { testDir } from '../support/temp-dir.js';
-import { rng } from '../durability/helpers.js';
+import { Rng } from '../support/rng.mjs';
 import { argCombos, extRows, openExt, tsRows, type Ext } from './helpers.js';
 
 /** Writes a random history into `db`; returns sample keys per tree (for the argument combinations). */
 function writeHistory(db: DB, seed: number, phase: number): void {
-  const r = rng(seed * 31 + phase);
-  const int = (n: number): number => Math.floor(r() * n);
+  const r = new Rng(seed * 31 + phase);
+  const int = (n: number): number => r.int(n);
   const pathKey = (): Buffer => Buffer.from(`d${int(5)}/s${int(9)}/f-${int(4000)}`);
   const binKey = (): Buffer => {
-    const len = r() < 0.02 ? MAX_KEY_BYTES - int(3) : 1 + int(24);
+    const len = r.next() < 0.02 ? MAX_KEY_BYTES - int(3) : 1 + int(24);
     const k = Buffer.alloc(len);
-    for (let i = 0; i < len; i++) k[i] = r() < 0.2 ? 0x2f : int(256); // '/' often, every byte value
+    for (let i = 0; i < len; i++) k[i] = r.next() < 0.2 ? 0x2f : int(256); // '/' often, every byte value
     return k;
   };
-  const value = (): Buffer => Buffer.alloc(int(r() < 0.1 ? 3000 : 120), int(256));
+  const value = (): Buffer => Buffer.alloc(int(r.next() < 0.1 ? 3000 : 120), int(256));
   const big = db.tree('big');
   const bin = db.tree('bin');
   for (let i = 0; i < 2500; i++) big.put(pathKey(), value());
@@ -43,7 +43,7 @@ function writeHistory(db: DB, seed: number, phase: number): void {
   for (let i = 0; i < 300; i++) big.delete(bigKeys[int(bigKeys.length)]!);
   for (let i = 0; i < 200; i++) {
     const from = bigKeys[int(bigKeys.length)]!;
-    rename(big, from, pathKey(), r() < 0.5);
+    rename(big, from, pathKey(), r.next() < 0.5);
   }
   const binKeys = keysOf(bin);
   for (let i = 0; i < 60; i++) bin.delete(binKeys[int(binKeys.length)]!);

@@ -9,6 +9,7 @@
 // lands inside a record). Checkpoints now and then. Prints "R" once the
 // accounts exist, with a blocking write.
 import { writeSync } from 'node:fs';
+import { Rng } from '../support/rng.mjs';
 
 const [distUrl, dir] = process.argv.slice(2);
 const { DB } = await import(distUrl);
@@ -21,21 +22,20 @@ if (acct.count() === 0) {
 }
 await db.sync();
 writeSync(1, 'R\n');
-let s = 12345;
-const rnd = (n) => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return s % n; };
+const rng = new Rng(12345);
 for (let step = 0; ; step++) {
-  const from = rnd(100);
-  const to = rnd(100);
+  const from = rng.int(100);
+  const to = rng.int(100);
   const fv = Number(acct.get(key(from)).toString());
-  const amount = rnd(50);
+  const amount = rng.int(50);
   if (from !== to && fv >= amount) {
     const tv = Number(acct.get(key(to)).toString());
     db.atomic((b) => { b.tree('acct').put(key(from), String(fv - amount)).put(key(to), String(tv + amount)); });
   }
   db.atomic((b) => {
     const t = b.tree('bulk');
-    for (let i = 0; i < 40; i++) t.put(`k/${rnd(5000)}`, 'v'.repeat(200 + rnd(400)));
-    t.delete(`k/${rnd(5000)}`);
+    for (let i = 0; i < 40; i++) t.put(`k/${rng.int(5000)}`, 'v'.repeat(200 + rng.int(400)));
+    t.delete(`k/${rng.int(5000)}`);
   });
   if (step % 10 === 0) await db.sync();
   if (step % 100 === 99) await db.checkpoint();
