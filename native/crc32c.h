@@ -13,7 +13,8 @@ namespace holt {
 // CRC-32C of data[0, length), continuing `seed` (a previous result; 0 starts a
 // new checksum): the same pre/post inversion as src/checksum/crc32c.ts, so
 // Crc32c(b, n2, Crc32c(a, n1, 0)) equals the checksum of a followed by b.
-// Uses SSE4.2's crc32 instruction when the CPU has it, a table otherwise.
+// Uses the CPU's CRC-32C instruction when it has one (SSE4.2 on x86-64, the CRC32
+// extension on arm64), a table otherwise.
 uint32_t Crc32c(const uint8_t* data, size_t length, uint32_t seed);
 
 // The table version alone, for tests of the dispatch and for other CPUs.

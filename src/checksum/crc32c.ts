@@ -11,7 +11,7 @@
  *
  * Check value: crc32c("123456789") = 0xE3069283.
  *
- * Long ranges go to the addon's `crc32c` (SSE4.2's crc32 instruction, ~29 GB/s
+ * Long ranges go to the addon's `crc32c` (the CPU's instruction: SSE4.2's crc32, ~29 GB/s
  * against ~2 GB/s here) once `src/io/` has loaded it and registered it with
  * `useNativeCrc32c`; this folder still imports nothing. A native call costs
  * ~75 ns, so ranges shorter than NATIVE_CRC32C_MIN_BYTES stay in JS (measured

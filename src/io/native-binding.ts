@@ -63,9 +63,9 @@ export interface NativeBinding {
   unlockFd(fd: number): void;
   /** CRC-32C of buf[from, to) continuing `seed` (native/crc32c.cc); equal to src/checksum/crc32c.ts. */
   crc32c(buf: Uint8Array, from: number, to: number, seed: number): number;
-  /** The same through the C++ table version only (the fallback on CPUs without SSE4.2), for tests. */
+  /** The same through the C++ table version only (the fallback on CPUs without the instruction), for tests. */
   crc32cPortable(buf: Uint8Array, from: number, to: number, seed: number): number;
-  /** Whether `crc32c` uses the CPU's crc32 instruction (SSE4.2) here. */
+  /** Whether `crc32c` uses the CPU's CRC-32C instruction here (SSE4.2 on x86-64, the CRC32 extension on arm64). */
   crc32cHardware(): boolean;
   /** Does nothing; measures the cost of crossing into the addon. */
   noop(): void;
