@@ -17,16 +17,17 @@
  * damaged index page only sends the read back to the whole-frame path.
  */
 import { decodeRef } from '../layout/child-ref.js';
-import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
+import { crossingChildFrame, crossingRoot } from '../layout/crossing.js';
 import { FRAME_SIZE } from '../layout/frame-header.js';
 import { INNER_TERMINAL } from '../layout/inner-nodes.js';
 import { LEAF_HEADER_SIZE, leafKeyEquals } from '../layout/leaf.js';
 import {
-  NODE_16, NODE_256, NODE_4, NODE_48, NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX,
+  NODE_16, NODE_256, NODE_4, NODE_48, NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, nodeType,
 } from '../layout/node-types.js';
-import { PREFIX_CHILD, PREFIX_LEN } from '../layout/prefix.js';
+import { PREFIX_CHILD, prefixLen } from '../layout/prefix.js';
 import {
-  PAGE_SIZE, RI_COMPLETE, RI_COUNT, RI_ENTRIES, RI_ENTRY_BYTES, RI_FLAGS, RI_HAS_CROSSINGS, bucketPage, readIndexHash,
+  PAGE_SIZE, RI_COMPLETE, RI_COUNT, RI_FLAGS, RI_HAS_CROSSINGS, bucketPage, indexEntryAt, indexEntryHash, indexEntryLeaf,
+  readIndexHash,
 } from '../layout/read-index.js';
 import type { ColdReader } from '../store/frame-pager.js';
 import { found } from './found-leaf.js';
@@ -90,12 +91,12 @@ function probeBucket(cold: ColdReader, id: number, dir: Uint8Array, key: Uint8Ar
   if (dv.getUint16(RI_FLAGS, true) !== RI_COMPLETE) return COLD_CONTINUE;
   const n = dv.getUint16(RI_COUNT, true);
   for (let i = 0; i < n; i++) {
-    const at = RI_ENTRIES + i * RI_ENTRY_BYTES;
-    if (dv.getUint32(at, true) !== hash) continue;
-    const off = dv.getUint32(at + 4, true);
+    const at = indexEntryAt(0, i);
+    if (indexEntryHash(dv, at) !== hash) continue;
+    const off = indexEntryLeaf(dv, at);
     if (off + LEAF_HEADER_SIZE > FRAME_SIZE) return fellBack(cold);
     let f = cold.readColdRange(id, off, off + LEAF_HEADER_SIZE, dir, false);
-    if (f.u8[off + 1] !== NODE_LEAF) return fellBack(cold);
+    if (nodeType(f.u8, off) !== NODE_LEAF) return fellBack(cold);
     const end = off + bodySize(f, off);
     if (end > FRAME_SIZE) return fellBack(cold);
     f = cold.readColdRange(id, off, end, dir, false);
@@ -121,7 +122,7 @@ function walkPages(cold: ColdReader, id: number, dir: Uint8Array, key: Uint8Arra
   for (let steps = 0; steps < 2 * keyLen + 16; steps++) {
     if (off < PAGE_SIZE || off + LEAF_HEADER_SIZE > FRAME_SIZE) return fellBack(cold);
     f = cold.readColdRange(id, off, off + LEAF_HEADER_SIZE, dir, true);
-    const type = f.u8[off + 1]!;
+    const type = nodeType(f.u8, off);
     if (type === NODE_EMPTY_ROOT) return COLD_ABSENT;
     if (type < NODE_LEAF || type > NODE_EMPTY_ROOT) return fellBack(cold);
     const end = off + bodySize(f, off);
@@ -135,13 +136,13 @@ function walkPages(cold: ColdReader, id: number, dir: Uint8Array, key: Uint8Arra
         found.leaf = off;
         return off;
       case NODE_PREFIX:
-        depth += f.u16[(off + PREFIX_LEN) >>> 1]!;
+        depth += prefixLen(f, off);
         if (depth > keyLen) return COLD_ABSENT;
         ref = f.u16[(off + PREFIX_CHILD) >>> 1]!;
         break;
       case NODE_CROSSING:
-        coldExit.frameId = f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!;
-        coldExit.root = f.u16[(off + CROSSING_ROOT) >>> 1]!;
+        coldExit.frameId = crossingChildFrame(f, off);
+        coldExit.root = crossingRoot(f, off);
         coldExit.depth = depth;
         return CROSSED;
       case NODE_4: case NODE_16: case NODE_48: case NODE_256: {

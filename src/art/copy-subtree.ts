@@ -8,11 +8,11 @@
  * a Crossing on the way (`substitute`), which is how spillover cuts a subtree out.
  */
 import type { Frame } from '../layout/frame.js';
-import { CROSSING_CHILD_FRAME, CROSSING_ROOT, CROSSING_SIZE } from '../layout/crossing.js';
+import { CROSSING_SIZE, crossingChildFrame, crossingRoot, setCrossingTarget } from '../layout/crossing.js';
 import { EMPTY_ROOT_SIZE } from '../layout/empty-root.js';
 import { INNER_TERMINAL, innerSize, innerTypeFor } from '../layout/inner-nodes.js';
 import { PREFIX_CHILD } from '../layout/prefix.js';
-import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, NODE_TYPE_OFFSET } from '../layout/node-types.js';
+import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, nodeType } from '../layout/node-types.js';
 import { addChild, forEachChild, innerCount } from './inner-node.js';
 import { bodySize, hasRef, readRef, writeRef } from './node-ops.js';
 import { leafVersion } from '../layout/leaf.js';
@@ -31,12 +31,11 @@ export function copySubtree(src: Frame, off: number, dst: Frame, substitute?: Su
   const target = substitute?.get(off);
   if (target !== undefined) {
     const x = dst.alloc(CROSSING_SIZE, NODE_CROSSING);
-    dst.u32[(x + CROSSING_CHILD_FRAME) >>> 2] = target.childFrameId;
-    dst.u16[(x + CROSSING_ROOT) >>> 1] = target.root;
+    setCrossingTarget(dst, x, target.childFrameId, target.root);
     dst.addCrossings(1);
     return x;
   }
-  const type = src.u8[off + NODE_TYPE_OFFSET]!;
+  const type = nodeType(src.u8, off);
   switch (type) {
     case NODE_LEAF: {
       const size = bodySize(src, off);
@@ -55,8 +54,7 @@ export function copySubtree(src: Frame, off: number, dst: Frame, substitute?: Su
     }
     case NODE_CROSSING: {
       const n = dst.alloc(CROSSING_SIZE, NODE_CROSSING);
-      dst.u32[(n + CROSSING_CHILD_FRAME) >>> 2] = src.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!;
-      dst.u16[(n + CROSSING_ROOT) >>> 1] = src.u16[(off + CROSSING_ROOT) >>> 1]!;
+      setCrossingTarget(dst, n, crossingChildFrame(src, off), crossingRoot(src, off));
       dst.addCrossings(1);
       return n;
     }
@@ -91,7 +89,7 @@ export function subtreeFootprint(f: Frame, off: number): { bytes: number; nodes:
   let nodes = 0;
   const walk = (o: number): number => {
     nodes++;
-    const type = f.u8[o + NODE_TYPE_OFFSET]!;
+    const type = nodeType(f.u8, o);
     if (type === NODE_PREFIX) return bodySize(f, o) + walk(readRef(f, o + PREFIX_CHILD));
     if (type === NODE_LEAF || type === NODE_CROSSING || type === NODE_EMPTY_ROOT) return bodySize(f, o);
     let total = innerSize(innerTypeFor(innerCount(f, o, type)));
@@ -105,7 +103,7 @@ export function subtreeFootprint(f: Frame, off: number): { bytes: number; nodes:
 
 /** Give every body of a subtree back to its frame, keeping the header's accounting. */
 export function freeSubtree(f: Frame, off: number): void {
-  const type = f.u8[off + NODE_TYPE_OFFSET]!;
+  const type = nodeType(f.u8, off);
   if (type === NODE_PREFIX) freeSubtree(f, readRef(f, off + PREFIX_CHILD));
   else if (type === NODE_LEAF) f.addLiveKeys(-1);
   else if (type === NODE_CROSSING) f.addCrossings(-1);
@@ -118,7 +116,7 @@ export function freeSubtree(f: Frame, off: number): void {
 
 /** Sum of body sizes in the subtree (Crossings count 8 bytes; child frames are not entered). */
 export function subtreeBytes(f: Frame, off: number): number {
-  const type = f.u8[off + NODE_TYPE_OFFSET]!;
+  const type = nodeType(f.u8, off);
   if (type === NODE_PREFIX) return bodySize(f, off) + subtreeBytes(f, readRef(f, off + PREFIX_CHILD));
   if (type === NODE_LEAF || type === NODE_CROSSING || type === NODE_EMPTY_ROOT) return bodySize(f, off);
   let total = innerSize(innerTypeFor(innerCount(f, off, type)));

@@ -11,12 +11,12 @@
  * frame. Afterwards a small child frame folds back into its parent (merge.ts).
  */
 import { Frame } from '../layout/frame.js';
-import { CROSSING_CHILD_FRAME, CROSSING_ROOT, CROSSING_SIZE } from '../layout/crossing.js';
+import { CROSSING_SIZE, crossingChildFrame, crossingRoot } from '../layout/crossing.js';
 import { EMPTY_ROOT_SIZE } from '../layout/empty-root.js';
 import { INNER_TERMINAL, innerSize, shrinkTarget } from '../layout/inner-nodes.js';
 import { leafKeyEquals, MAX_KEY_BYTES } from '../layout/leaf.js';
-import { PREFIX_BYTES, PREFIX_CHILD, PREFIX_LEN, PREFIX_MAX_INLINE, prefixSize } from '../layout/prefix.js';
-import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, NODE_TYPE_OFFSET } from '../layout/node-types.js';
+import { PREFIX_BYTES, PREFIX_CHILD, PREFIX_MAX_INLINE, prefixSize, setPrefixLen, prefixLen } from '../layout/prefix.js';
+import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, nodeType } from '../layout/node-types.js';
 import { HoltError } from '../errors.js';
 import { maybeMerge } from './merge.js';
 import { compactFrame } from './compact.js';
@@ -63,7 +63,7 @@ export function findForErase(core: TreeCore, key: Uint8Array, keyLen: number): b
     stOff[top] = off;
     stRef[top] = refLoc;
     stByte[top] = via;
-    const type = f.u8[off + NODE_TYPE_OFFSET]!;
+    const type = nodeType(f.u8, off);
     if (type === NODE_LEAF) {
       if (!leafKeyEquals(f, off, key, keyLen)) return false;
       foundTop = top;
@@ -74,14 +74,14 @@ export function findForErase(core: TreeCore, key: Uint8Array, keyLen: number): b
     if (type === NODE_EMPTY_ROOT) return false;
     top++;
     if (type === NODE_PREFIX) {
-      const len = f.u16[(off + PREFIX_LEN) >>> 1]!;
+      const len = prefixLen(f, off);
       depth += len;
       if (depth > keyLen) return false;
       refLoc = off + PREFIX_CHILD;
       via = -1;
     } else if (type === NODE_CROSSING) {
-      const root = f.u16[(off + CROSSING_ROOT) >>> 1]!;
-      f = pager.frame(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!);
+      const root = crossingRoot(f, off);
+      f = pager.frame(crossingChildFrame(f, off));
       refLoc = Frame.rootRefLoc(root);
       off = f.rootAt(root);
       via = -1;
@@ -158,7 +158,7 @@ function removeUpward(core: TreeCore, i: number): void {
     }
     const p = i - 1;
     const pOff = stOff[p]!;
-    const pType = f.u8[pOff + NODE_TYPE_OFFSET]!;
+    const pType = nodeType(f.u8, pOff);
     if (pType === NODE_PREFIX) {
       f.free(pOff, bodySize(f, pOff), NODE_PREFIX);
       i = p;
@@ -203,9 +203,9 @@ function removeUpward(core: TreeCore, i: number): void {
  */
 function replaceAt(core: TreeCore, i: number, off: number): void {
   const f = stFrame[i]!;
-  while (i > 0 && !Frame.isRootRef(stRef[i]!) && f.u8[off + NODE_TYPE_OFFSET] === NODE_LEAF) {
+  while (i > 0 && !Frame.isRootRef(stRef[i]!) && nodeType(f.u8, off) === NODE_LEAF) {
     const pOff = stOff[i - 1]!;
-    if (f.u8[pOff + NODE_TYPE_OFFSET] !== NODE_PREFIX) break;
+    if (nodeType(f.u8, pOff) !== NODE_PREFIX) break;
     f.free(pOff, bodySize(f, pOff), NODE_PREFIX);
     i--;
   }
@@ -220,17 +220,17 @@ function collapseUnary(core: TreeCore, i: number, type: number): void {
   let b = 0;
   let child = 0;
   forEachChild(f, off, type, (byte, c) => { b = byte; child = c; });
-  const childType = f.u8[child + NODE_TYPE_OFFSET]!;
+  const childType = nodeType(f.u8, child);
   if (childType === NODE_LEAF) {
     f.free(off, innerSize(type), type);
     replaceAt(core, i, child);
     return;
   }
   if (childType === NODE_PREFIX) {
-    const clen = f.u16[(child + PREFIX_LEN) >>> 1]!;
+    const clen = prefixLen(f, child);
     if (clen + 1 <= PREFIX_MAX_INLINE && f.canAllocate(prefixSize(clen + 1), 1)) {
       const p = f.alloc(prefixSize(clen + 1), NODE_PREFIX);
-      f.u16[(p + PREFIX_LEN) >>> 1] = clen + 1;
+      setPrefixLen(f, p, clen + 1);
       writeRef(f, p + PREFIX_CHILD, readRef(f, child + PREFIX_CHILD));
       const u8 = f.u8;
       u8[p + PREFIX_BYTES] = b;
@@ -244,7 +244,7 @@ function collapseUnary(core: TreeCore, i: number, type: number): void {
   }
   if (!f.canAllocate(prefixSize(1), 1)) return; // keep the Node4 with one child: valid, just not minimal
   const p = f.alloc(prefixSize(1), NODE_PREFIX);
-  f.u16[(p + PREFIX_LEN) >>> 1] = 1;
+  setPrefixLen(f, p, 1);
   f.u8[p + PREFIX_BYTES] = b;
   writeRef(f, p + PREFIX_CHILD, child);
   f.free(off, innerSize(type), type);
@@ -260,7 +260,7 @@ function mergeAfterErase(core: TreeCore, top: number): void {
     const crossing = stOff[i - 1]!;
     const root = Frame.rootIndexOf(stRef[i]!);
     // The root (or its frame) may have gone during removeUpward.
-    if (parent.u8[crossing + NODE_TYPE_OFFSET] !== NODE_CROSSING || parent.u32[(crossing + CROSSING_CHILD_FRAME) >>> 2] !== child.id) return;
+    if (nodeType(parent.u8, crossing) !== NODE_CROSSING || crossingChildFrame(parent, crossing) !== child.id) return;
     if (child.rootAt(root) < 0) return;
     maybeMerge(core, parent, crossing, stRef[i - 1]!, child, root);
     return;

@@ -4,10 +4,10 @@
 import type { Frame } from '../layout/frame.js';
 import { releaseSharedTree } from './shared-frame.js';
 import type { TreeCore } from './tree-core.js';
-import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
+import { crossingChildFrame, crossingRoot } from '../layout/crossing.js';
 import { INNER_TERMINAL } from '../layout/inner-nodes.js';
 import { PREFIX_CHILD } from '../layout/prefix.js';
-import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, NODE_TYPE_OFFSET } from '../layout/node-types.js';
+import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, nodeType } from '../layout/node-types.js';
 import { forEachChild } from './inner-node.js';
 import { hasRef, readRef } from './node-ops.js';
 
@@ -16,9 +16,9 @@ export function frameCrossingTargets(f: Frame): number[] {
   const out: number[] = [];
   if (f.crossings === 0) return out;
   const visit = (off: number): void => {
-    const type = f.u8[off + NODE_TYPE_OFFSET]!;
+    const type = nodeType(f.u8, off);
     if (type === NODE_LEAF || type === NODE_EMPTY_ROOT) return;
-    if (type === NODE_CROSSING) { out.push(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!); return; }
+    if (type === NODE_CROSSING) { out.push(crossingChildFrame(f, off)); return; }
     if (type === NODE_PREFIX) { visit(readRef(f, off + PREFIX_CHILD)); return; }
     if (hasRef(f, off + INNER_TERMINAL)) visit(readRef(f, off + INNER_TERMINAL));
     forEachChild(f, off, type, (_b, child) => visit(child));
@@ -32,10 +32,10 @@ export function crossingsInto(f: Frame, childId: number): Map<number, number> {
   const out = new Map<number, number>();
   if (f.crossings === 0) return out;
   const visit = (off: number): void => {
-    const type = f.u8[off + NODE_TYPE_OFFSET]!;
+    const type = nodeType(f.u8, off);
     if (type === NODE_LEAF || type === NODE_EMPTY_ROOT) return;
     if (type === NODE_CROSSING) {
-      if (f.u32[(off + CROSSING_CHILD_FRAME) >>> 2] === childId) out.set(f.u16[(off + CROSSING_ROOT) >>> 1]!, off);
+      if (crossingChildFrame(f, off) === childId) out.set(crossingRoot(f, off), off);
       return;
     }
     if (type === NODE_PREFIX) { visit(readRef(f, off + PREFIX_CHILD)); return; }

@@ -7,12 +7,12 @@
  * (make-room.ts) and the walk restarts, so a write is never left half done.
  */
 import { Frame } from '../layout/frame.js';
-import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
+import { crossingChildFrame, crossingRoot } from '../layout/crossing.js';
 import { EMPTY_ROOT_SIZE } from '../layout/empty-root.js';
 import { INNER_TERMINAL, N4_SIZE } from '../layout/inner-nodes.js';
 import { leafKeyLen, leafKeyStart, leafSize, writeLeafBody } from '../layout/leaf.js';
-import { PREFIX_BYTES, PREFIX_CHILD, PREFIX_LEN, prefixSize } from '../layout/prefix.js';
-import { NODE_4, NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, NODE_TYPE_OFFSET } from '../layout/node-types.js';
+import { PREFIX_BYTES, PREFIX_CHILD, prefixSize, setPrefixLen, prefixLen } from '../layout/prefix.js';
+import { NODE_4, NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, nodeType } from '../layout/node-types.js';
 import { HoltError } from '../errors.js';
 import { makeRoom } from './make-room.js';
 import { GRADUATE_KEYS, graduateIfGrown } from './shared-frame.js';
@@ -86,7 +86,7 @@ function tryInsert(
   let depth = 0;
   const lsize = leafSize(keyLen, valueLen);
   for (;;) {
-    const type = f.u8[off + NODE_TYPE_OFFSET]!;
+    const type = nodeType(f.u8, off);
     switch (type) {
       case NODE_EMPTY_ROOT: {
         if (!f.canAllocate(lsize, 1)) return needRoom(f, lsize, 1);
@@ -136,7 +136,7 @@ function tryInsert(
 
       case NODE_PREFIX: {
         const u8 = f.u8;
-        const len = f.u16[(off + PREFIX_LEN) >>> 1]!;
+        const len = prefixLen(f, off);
         const pb = off + PREFIX_BYTES;
         let i = 0;
         while (i < len && depth + i < keyLen && u8[pb + i] === key[depth + i]) i++;
@@ -161,7 +161,7 @@ function tryInsert(
         else addChild(f, -1, n4, NODE_4, key[depth + i]!, leaf);
         if (i > 0) {
           f.addDeadBytes(prefixSize(len) - prefixSize(i));
-          f.u16[(off + PREFIX_LEN) >>> 1] = i;
+          setPrefixLen(f, off, i);
           writeRef(f, off + PREFIX_CHILD, n4);
         } else {
           writeRef(f, refLoc, n4);
@@ -171,10 +171,10 @@ function tryInsert(
       }
 
       case NODE_CROSSING: {
-        const root = f.u16[(off + CROSSING_ROOT) >>> 1]!;
+        const root = crossingRoot(f, off);
         entryParent = f;
         entryCrossing = off;
-        f = pager.frame(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!);
+        f = pager.frame(crossingChildFrame(f, off));
         refLoc = Frame.rootRefLoc(root);
         off = f.rootAt(root);
         continue;

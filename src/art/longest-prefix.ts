@@ -8,10 +8,10 @@
  */
 import type { Frame } from '../layout/frame.js';
 import { decodeRef } from '../layout/child-ref.js';
-import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
+import { crossingRoot, crossingChildFrame } from '../layout/crossing.js';
 import { INNER_TERMINAL } from '../layout/inner-nodes.js';
-import { PREFIX_CHILD, PREFIX_LEN } from '../layout/prefix.js';
-import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, NODE_TYPE_OFFSET } from '../layout/node-types.js';
+import { PREFIX_CHILD, prefixLen } from '../layout/prefix.js';
+import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, nodeType } from '../layout/node-types.js';
 import { found } from './lookup.js';
 import { findChildLoc } from './inner-node.js';
 import { leafKeyLen, leafKeyStart } from '../layout/leaf.js';
@@ -33,20 +33,20 @@ export function findLongestPrefix(core: TreeCore, key: Uint8Array, keyLen: numbe
   let bestFrame: Frame | null = null;
   let bestLeaf = 0;
   for (;;) {
-    const type = f.u8[off + NODE_TYPE_OFFSET]!;
+    const type = nodeType(f.u8, off);
     if (type === NODE_LEAF) {
       if (leafIsPrefixOf(f, off, key, keyLen)) { bestFrame = f; bestLeaf = off; }
       break;
     }
     if (type === NODE_EMPTY_ROOT) break;
     if (type === NODE_CROSSING) {
-      const root = f.u16[(off + CROSSING_ROOT) >>> 1]!;
-      f = core.pager.frame(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!);
+      const root = crossingRoot(f, off);
+      f = core.pager.frame(crossingChildFrame(f, off));
       off = f.rootAt(root);
       continue;
     }
     if (type === NODE_PREFIX) {
-      depth += f.u16[(off + PREFIX_LEN) >>> 1]!;
+      depth += prefixLen(f, off);
       if (depth > keyLen) break;
       off = decodeRef(f.u16[(off + PREFIX_CHILD) >>> 1]!);
       continue;

@@ -7,14 +7,14 @@
  */
 import type { Frame } from '../layout/frame.js';
 import { decodeRef } from '../layout/child-ref.js';
-import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
+import { crossingChildFrame, crossingRoot } from '../layout/crossing.js';
 import {
   INNER_COUNT, INNER_TERMINAL, N16_CHILDREN, N16_KEYS, N256_CHILDREN, N48_CHILDREN, N48_INDEX, N4_CHILDREN,
   N4_KEYS,
 } from '../layout/inner-nodes.js';
-import { PREFIX_CHILD, PREFIX_LEN } from '../layout/prefix.js';
+import { PREFIX_CHILD, prefixLen } from '../layout/prefix.js';
 import {
-  NODE_16, NODE_256, NODE_4, NODE_48, NODE_CROSSING, NODE_LEAF, NODE_PREFIX, NODE_TYPE_OFFSET,
+  NODE_16, NODE_256, NODE_4, NODE_48, NODE_CROSSING, NODE_LEAF, NODE_PREFIX, nodeType,
 } from '../layout/node-types.js';
 import { leafKeyEquals } from '../layout/leaf.js';
 import type { TreeCore } from './tree-core.js';
@@ -38,14 +38,14 @@ export function findLeaf(core: TreeCore, key: Uint8Array, keyLen: number, readOn
   let depth = 0;
   for (;;) {
     let ref = 0;
-    switch (u8[off + NODE_TYPE_OFFSET]) {
+    switch (nodeType(u8, off)) {
       case NODE_LEAF:
         if (!leafKeyEquals(f, off, key, keyLen)) return false;
         found.frame = f;
         found.leaf = off;
         return true;
       case NODE_PREFIX:
-        depth += u16[(off + PREFIX_LEN) >>> 1]!;
+        depth += prefixLen(f, off);
         if (depth > keyLen) return false;
         ref = u16[(off + PREFIX_CHILD) >>> 1]!;
         break;
@@ -86,8 +86,8 @@ export function findLeaf(core: TreeCore, key: Uint8Array, keyLen: number, readOn
         ref = u16[((off + N256_CHILDREN) >>> 1) + key[depth++]!]!;
         break;
       case NODE_CROSSING: {
-        const root = u16[(off + CROSSING_ROOT) >>> 1]!;
-        const childId = f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!;
+        const root = crossingRoot(f, off);
+        const childId = crossingChildFrame(f, off);
         const cold = pager.cold;
         if (readOnly && cold !== null && !cold.isResident(childId)) {
           const r = coldFindLeaf(cold, childId, root, key, keyLen, depth);

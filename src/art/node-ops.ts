@@ -15,16 +15,14 @@ import { CROSSING_SIZE } from '../layout/crossing.js';
 import { EMPTY_ROOT_SIZE } from '../layout/empty-root.js';
 import { N16_SIZE, N256_SIZE, N48_SIZE, N4_SIZE } from '../layout/inner-nodes.js';
 import { leafKeyLen, leafSize, leafValueLen, writeLeafBody } from '../layout/leaf.js';
-import { PREFIX_LEN, prefixSize } from '../layout/prefix.js';
-import {
-  NODE_16, NODE_4, NODE_48, NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, NODE_TYPE_OFFSET,
-} from '../layout/node-types.js';
+import { prefixSize, prefixLen } from '../layout/prefix.js';
+import { NODE_16, NODE_4, NODE_48, NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, nodeType } from '../layout/node-types.js';
 
 /** Size in bytes of the body at `off`. */
 export function bodySize(f: Frame, off: number): number {
-  switch (f.u8[off + NODE_TYPE_OFFSET]) {
+  switch (nodeType(f.u8, off)) {
     case NODE_LEAF: return leafSize(leafKeyLen(f, off), leafValueLen(f, off));
-    case NODE_PREFIX: return prefixSize(f.u16[(off + PREFIX_LEN) >>> 1]!);
+    case NODE_PREFIX: return prefixSize(prefixLen(f, off));
     case NODE_CROSSING: return CROSSING_SIZE;
     case NODE_EMPTY_ROOT: return EMPTY_ROOT_SIZE;
     case NODE_4: return N4_SIZE;

@@ -5,7 +5,7 @@
  * it check the frame has room before it writes anything.
  */
 import type { Frame } from '../layout/frame.js';
-import { PREFIX_BYTES, PREFIX_CHILD, PREFIX_LEN, PREFIX_MAX_INLINE, prefixSize } from '../layout/prefix.js';
+import { PREFIX_BYTES, PREFIX_CHILD, PREFIX_MAX_INLINE, prefixSize, setPrefixLen } from '../layout/prefix.js';
 import { NODE_PREFIX } from '../layout/node-types.js';
 import { writeRef } from './node-ops.js';
 
@@ -37,7 +37,7 @@ export function makePrefixChain(f: Frame, srcBuf: Uint8Array, from: number, to: 
     const n = end - from > PREFIX_MAX_INLINE ? ((end - from) % PREFIX_MAX_INLINE || PREFIX_MAX_INLINE) : end - from;
     const start = end - n;
     const off = f.alloc(prefixSize(n), NODE_PREFIX);
-    f.u16[(off + PREFIX_LEN) >>> 1] = n;
+    setPrefixLen(f, off, n);
     writeRef(f, off + PREFIX_CHILD, next);
     const dst = off + PREFIX_BYTES;
     for (let i = 0; i < n; i++) f.u8[dst + i] = srcBuf[start + i]!;

@@ -9,12 +9,12 @@ import { crc32c } from '../checksum/crc32c.js';
 import type { Frame } from '../layout/frame.js';
 import { INNER_TERMINAL } from '../layout/inner-nodes.js';
 import { leafKeyLen, leafKeyStart } from '../layout/leaf.js';
-import { NODE_256, NODE_4, NODE_LEAF, NODE_PREFIX } from '../layout/node-types.js';
+import { NODE_256, NODE_4, NODE_LEAF, NODE_PREFIX, nodeType } from '../layout/node-types.js';
 import { PREFIX_CHILD } from '../layout/prefix.js';
 import {
-  FRAME_PAGES, PAGE_SIZE, READ_INDEX_BYTES, READ_INDEX_PAGES, RI_COMPLETE, RI_COUNT, RI_CRC, RI_ENTRIES,
-  RI_ENTRY_BYTES, RI_FLAGS, RI_FRAME_ID, RI_HAS_CROSSINGS, RI_MAGIC, RI_MAX_ENTRIES, RI_PAGE_CRCS, bucketPage,
-  indexPageCrc, readIndexHash,
+  FRAME_PAGES, PAGE_SIZE, READ_INDEX_BYTES, READ_INDEX_PAGES, RI_COMPLETE, RI_COUNT, RI_CRC, RI_FLAGS,
+  RI_FRAME_ID, RI_HAS_CROSSINGS, RI_MAGIC, RI_MAX_ENTRIES, RI_PAGE_CRCS, bucketPage, indexEntryAt, indexPageCrc,
+  readIndexHash, writeIndexEntry,
 } from '../layout/read-index.js';
 import { forEachChild } from './inner-node.js';
 import { hasRef, readRef } from './node-ops.js';
@@ -34,13 +34,11 @@ export function buildReadIndex(image: Frame, out: Uint8Array): void {
     const n = counts[page]!;
     if (n === OVERFLOWED) return;
     if (n >= RI_MAX_ENTRIES) { counts[page] = OVERFLOWED; return; }
-    const at = page * PAGE_SIZE + RI_ENTRIES + n * RI_ENTRY_BYTES;
-    dv.setUint32(at, hash, true);
-    dv.setUint32(at + 4, off, true);
+    writeIndexEntry(dv, indexEntryAt(page * PAGE_SIZE, n), hash, off);
     counts[page] = n + 1;
   };
   const visit = (off: number): void => {
-    const type = u8[off + 1]!;
+    const type = nodeType(u8, off);
     if (type === NODE_LEAF) { addLeaf(off); return; }
     if (type === NODE_PREFIX) { visit(readRef(image, off + PREFIX_CHILD)); return; }
     if (type >= NODE_4 && type <= NODE_256) {

@@ -5,9 +5,9 @@
  */
 import type { Frame } from '../layout/frame.js';
 import { decodeRef } from '../layout/child-ref.js';
-import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
-import { PREFIX_BYTES, PREFIX_CHILD, PREFIX_LEN } from '../layout/prefix.js';
-import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, NODE_TYPE_OFFSET } from '../layout/node-types.js';
+import { crossingRoot, crossingChildFrame } from '../layout/crossing.js';
+import { PREFIX_BYTES, PREFIX_CHILD, prefixLen } from '../layout/prefix.js';
+import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, nodeType } from '../layout/node-types.js';
 import { findChildLoc } from './inner-node.js';
 import { leafKeyLen, leafKeyStart } from '../layout/leaf.js';
 import type { TreeCore } from './tree-core.js';
@@ -25,11 +25,11 @@ export function seekPrefix(core: TreeCore, prefix: Uint8Array, len: number): boo
   let off = f.rootAt(core.rootIndex);
   let depth = 0;
   for (;;) {
-    const type = f.u8[off + NODE_TYPE_OFFSET]!;
+    const type = nodeType(f.u8, off);
     if (type === NODE_EMPTY_ROOT) return false;
     if (type === NODE_CROSSING) {
-      const root = f.u16[(off + CROSSING_ROOT) >>> 1]!;
-      f = core.pager.frame(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!);
+      const root = crossingRoot(f, off);
+      f = core.pager.frame(crossingChildFrame(f, off));
       off = f.rootAt(root);
       continue;
     }
@@ -42,7 +42,7 @@ export function seekPrefix(core: TreeCore, prefix: Uint8Array, len: number): boo
       break;
     }
     if (type === NODE_PREFIX) {
-      const plen = f.u16[(off + PREFIX_LEN) >>> 1]!;
+      const plen = prefixLen(f, off);
       const pb = off + PREFIX_BYTES;
       const upto = Math.min(plen, len - depth);
       for (let i = 0; i < upto; i++) if (f.u8[pb + i] !== prefix[depth + i]) return false;

@@ -21,10 +21,10 @@ import type { Frame } from '../layout/frame.js';
 import { DATA_AREA_BYTES } from '../layout/frame-header.js';
 import { INNER_TERMINAL, innerSize, innerTypeFor } from '../layout/inner-nodes.js';
 import { PREFIX_BYTES, PREFIX_CHILD, prefixLen } from '../layout/prefix.js';
-import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, NODE_TYPE_OFFSET } from '../layout/node-types.js';
+import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, nodeType } from '../layout/node-types.js';
 import { copySubtree, freeSubtree, subtreeFootprint, type CrossingTarget } from './copy-subtree.js';
 import { crossingsInto } from './frame-walk.js';
-import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
+import { crossingRoot, setCrossingTarget } from '../layout/crossing.js';
 import { compactFrame } from './compact.js';
 import { bodySize, hasRef, readRef } from './node-ops.js';
 import { forEachChild, innerCount } from './inner-node.js';
@@ -80,7 +80,7 @@ function chooseVictims(f: Frame): Candidate[] {
   let order = 0;
   const firstOf = new Map<number, number>();
   const consider = (off: number, depth: number, slash: boolean, bytes: number): void => {
-    if (f.u8[off + NODE_TYPE_OFFSET] === NODE_CROSSING || bytes < MIN_VICTIM_BYTES) return;
+    if (nodeType(f.u8, off) === NODE_CROSSING || bytes < MIN_VICTIM_BYTES) return;
     const c: Candidate = { off, bytes, depth, slash, first: firstOf.get(off)!, last: order };
     all.push(c);
     if (best === undefined || better(c, best)) best = c;
@@ -88,7 +88,7 @@ function chooseVictims(f: Frame): Candidate[] {
   // Returns subtree bytes; `depth` is key bytes below the frame root.
   const visit = (off: number, depth: number): number => {
     firstOf.set(off, ++order);
-    const type = f.u8[off + NODE_TYPE_OFFSET]!;
+    const type = nodeType(f.u8, off);
     if (type === NODE_LEAF || type === NODE_CROSSING || type === NODE_EMPTY_ROOT) return bodySize(f, off);
     if (type === NODE_PREFIX) {
       const len = prefixLen(f, off);
@@ -171,8 +171,7 @@ export function splitPackedFrame(core: TreeCore, f: Frame, parent: Frame): boole
     child.setRoot(k, copySubtree(f, rootOff, child));
     freeSubtree(f, rootOff);
     f.clearRoot(m.root);
-    parent.u32[(m.crossing + CROSSING_CHILD_FRAME) >>> 2] = child.id;
-    parent.u16[(m.crossing + CROSSING_ROOT) >>> 1] = k;
+    setCrossingTarget(parent, m.crossing, child.id, k);
   });
   pager.markDirty(parent);
   pager.markDirty(child);
@@ -189,15 +188,14 @@ export function splitPackedFrame(core: TreeCore, f: Frame, parent: Frame): boole
  */
 export function moveRootOut(core: TreeCore, f: Frame, parent: Frame, crossingOff: number): void {
   const pager = core.pager;
-  const root = parent.u16[(crossingOff + CROSSING_ROOT) >>> 1]!;
+  const root = crossingRoot(parent, crossingOff);
   const rootOff = f.rootAt(root);
   const child = pager.allocateFrame(core.treeId, f.baseDepth);
   child.initialize(core.treeId, f.baseDepth, false);
   child.setRoot(0, copySubtree(f, rootOff, child));
   freeSubtree(f, rootOff);
   f.clearRoot(root);
-  parent.u32[(crossingOff + CROSSING_CHILD_FRAME) >>> 2] = child.id;
-  parent.u16[(crossingOff + CROSSING_ROOT) >>> 1] = 0;
+  setCrossingTarget(parent, crossingOff, child.id, 0);
   pager.markDirty(parent);
   pager.markDirty(child);
   compactFrame(core, f);

@@ -13,17 +13,14 @@
  */
 import type { Frame } from '../layout/frame.js';
 import { DATA_START, FREE_LIST_COUNT, MAX_SLOTS, SHARED_TREE_ID, SLOT_TABLE_START } from '../layout/frame-header.js';
-import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
+import { crossingChildFrame, crossingRoot } from '../layout/crossing.js';
 import {
   INNER_COUNT, INNER_TERMINAL, N16_CAPACITY, N16_KEYS, N256_COUNT, N48_CAPACITY, N48_CHILDREN, N48_INDEX,
   N4_CAPACITY, N4_KEYS,
 } from '../layout/inner-nodes.js';
 import { PREFIX_BYTES, PREFIX_CHILD, PREFIX_MAX_INLINE, prefixLen } from '../layout/prefix.js';
 import { slotOffset } from '../layout/slot-table.js';
-import {
-  NODE_16, NODE_256, NODE_4, NODE_48, NODE_CROSSING, NODE_EMPTY_ROOT, NODE_FREE, NODE_LEAF, NODE_PREFIX,
-  NODE_TYPE_OFFSET, nodeTypeName,
-} from '../layout/node-types.js';
+import { NODE_16, NODE_256, NODE_4, NODE_48, NODE_CROSSING, NODE_EMPTY_ROOT, NODE_FREE, NODE_LEAF, NODE_PREFIX, nodeTypeName, nodeType } from '../layout/node-types.js';
 import { bodySize, hasRef, readRef } from './node-ops.js';
 import { forEachChild, innerCount } from './inner-node.js';
 import { leafKeyLen, leafKeyStart } from '../layout/leaf.js';
@@ -102,7 +99,7 @@ export function verifyTree(core: TreeCore): VerifyReport {
     const visit = (off: number, depth: number, terminal: boolean): void => {
       if (off < DATA_START || off >= f.spaceUsed || (off & 7) !== 0) { err(`frame ${f.id}: node offset ${off} out of bounds`); return; }
       if (!slots.has(off)) err(`frame ${f.id}: node @${off} missing from the slot table`);
-      const type = f.u8[off + NODE_TYPE_OFFSET]!;
+      const type = nodeType(f.u8, off);
       const name = nodeTypeName(type);
       nodes[name] = (nodes[name] ?? 0) + 1;
       if (type === NODE_FREE || type > NODE_EMPTY_ROOT) { err(`frame ${f.id}: node @${off} has type ${name}`); return; }
@@ -114,7 +111,7 @@ export function verifyTree(core: TreeCore): VerifyReport {
         case NODE_EMPTY_ROOT: return;
         case NODE_CROSSING: {
           t.crossings++;
-          visitFrame(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!, f.u16[(off + CROSSING_ROOT) >>> 1]!, depth, level + 1);
+          visitFrame(crossingChildFrame(f, off), crossingRoot(f, off), depth, level + 1);
           return;
         }
         case NODE_PREFIX: {
@@ -152,7 +149,7 @@ export function verifyTree(core: TreeCore): VerifyReport {
           if (count === 0 && !hasTerm) err(`frame ${f.id}: ${name} @${off} is empty`);
           if (hasTerm) {
             const t = readRef(f, off + INNER_TERMINAL);
-            if (f.u8[t + NODE_TYPE_OFFSET] !== NODE_LEAF) err(`frame ${f.id}: ${name} @${off} terminal is not a leaf`);
+            if (nodeType(f.u8, t) !== NODE_LEAF) err(`frame ${f.id}: ${name} @${off} terminal is not a leaf`);
             else visit(t, depth, true);
           }
           forEachChild(f, off, type, (b, child) => {
@@ -183,7 +180,7 @@ export function verifyTree(core: TreeCore): VerifyReport {
     liveBytes += t.bytes;
     for (let type = 1; type <= FREE_LIST_COUNT; type++) {
       for (const o of f.freeListOffsets(type)) {
-        if (o < DATA_START || o >= f.spaceUsed || f.u8[o + NODE_TYPE_OFFSET] !== NODE_FREE) { err(`frame ${id}: free list ${type} entry @${o} is not a free body`); break; }
+        if (o < DATA_START || o >= f.spaceUsed || nodeType(f.u8, o) !== NODE_FREE) { err(`frame ${id}: free list ${type} entry @${o} is not a free body`); break; }
       }
     }
   }

@@ -15,6 +15,11 @@ export const NODE_EMPTY_ROOT = 8;
 /** Offset of the type tag inside every body. */
 export const NODE_TYPE_OFFSET = 1;
 
+/** The type tag of the body at `off` of a frame's bytes `u8`. */
+export function nodeType(u8: Uint8Array, off: number): number {
+  return u8[off + NODE_TYPE_OFFSET]!;
+}
+
 /**
  * A fixed-size body on its type's free list (frame.ts):
  * ```

@@ -25,6 +25,11 @@ export function prefixSize(len: number): number {
   return align8(PREFIX_BYTES + len);
 }
 
+/** How many key bytes the Prefix at `off` holds. */
 export function prefixLen(f: Frame, off: number): number {
   return f.u16[(off + PREFIX_LEN) >>> 1]!;
+}
+
+export function setPrefixLen(f: Frame, off: number, len: number): void {
+  f.u16[(off + PREFIX_LEN) >>> 1] = len;
 }

@@ -19,7 +19,7 @@
  *    +16 u32 x 128  CRC32C of each 4 KiB page of the frame image
  *  bucket (pages 1..15): flags bit 0 = complete (every live leaf whose key hash
  *                        selects this page is listed; 0 when it overflowed)
- *    +16 entries: u32 key hash, u32 leaf offset in the frame
+ *    +16 entries of 8 bytes:  +0 u32 key hash   +4 u32 leaf offset in the frame
  * ```
  * A point read of a frame without Crossings asks the bucket of its key: one
  * page for "absent", one more for the leaf. A frame with Crossings (or an
@@ -45,6 +45,9 @@ export const RI_FLAGS = 10;
 export const RI_CRC = 12;
 export const RI_ENTRIES = 16;
 export const RI_ENTRY_BYTES = 8;
+/** Within a bucket entry: the key hash, then the leaf's offset in the frame. */
+export const RI_ENTRY_HASH = 0;
+export const RI_ENTRY_LEAF = 4;
 export const RI_MAX_ENTRIES = Math.floor((PAGE_SIZE - RI_ENTRIES) / RI_ENTRY_BYTES);
 export const RI_COMPLETE = 1;
 export const RI_HAS_CROSSINGS = 2;
@@ -82,6 +85,26 @@ export function indexPageCrc(bytes: Uint8Array, base: number): number {
 export function indexPageValid(page: Uint8Array, frameId: number): boolean {
   const dv = new DataView(page.buffer, page.byteOffset, PAGE_SIZE);
   return dv.getUint32(0, true) === RI_MAGIC && dv.getUint32(RI_FRAME_ID, true) === frameId && dv.getUint32(RI_CRC, true) === indexPageCrc(page, 0);
+}
+
+/** Byte offset of entry `i` of the bucket page that starts at byte `page` of a view. */
+export function indexEntryAt(page: number, i: number): number {
+  return page + RI_ENTRIES + i * RI_ENTRY_BYTES;
+}
+
+/** The key hash of the bucket entry at byte `at` of `dv`. */
+export function indexEntryHash(dv: DataView, at: number): number {
+  return dv.getUint32(at + RI_ENTRY_HASH, true);
+}
+
+/** The leaf offset of the bucket entry at byte `at` of `dv`. */
+export function indexEntryLeaf(dv: DataView, at: number): number {
+  return dv.getUint32(at + RI_ENTRY_LEAF, true);
+}
+
+export function writeIndexEntry(dv: DataView, at: number, hash: number, leaf: number): void {
+  dv.setUint32(at + RI_ENTRY_HASH, hash, true);
+  dv.setUint32(at + RI_ENTRY_LEAF, leaf, true);
 }
 
 /** The CRC the directory page `dir` lists for page `page` of the frame image. */

@@ -10,13 +10,10 @@
  */
 import type { Frame } from '../layout/frame.js';
 import { DATA_AREA_BYTES, DATA_START } from '../layout/frame-header.js';
-import { CROSSING_CHILD_FRAME } from '../layout/crossing.js';
+import { crossingChildFrame } from '../layout/crossing.js';
 import { INNER_TERMINAL } from '../layout/inner-nodes.js';
 import { PREFIX_CHILD } from '../layout/prefix.js';
-import {
-  NODE_16, NODE_256, NODE_4, NODE_48, NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX,
-  NODE_TYPE_OFFSET,
-} from '../layout/node-types.js';
+import { NODE_16, NODE_256, NODE_4, NODE_48, NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, nodeType } from '../layout/node-types.js';
 import { forEachChild } from '../art/inner-node.js';
 import { hasRef, readRef } from '../art/node-ops.js';
 import type { TreeCore } from '../art/tree-core.js';
@@ -92,13 +89,13 @@ function countNodes(f: Frame, nodes: NodeCounts, children: number[], roots: numb
   const stack = roots.map((i) => f.rootAt(i));
   while (stack.length > 0) {
     const off = stack.pop()!;
-    const type = f.u8[off + NODE_TYPE_OFFSET]!;
+    const type = nodeType(f.u8, off);
     switch (type) {
       case NODE_LEAF: nodes.leaf++; continue;
       case NODE_EMPTY_ROOT: nodes.emptyRoot++; continue;
       case NODE_CROSSING:
         nodes.crossing++;
-        children.push(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!);
+        children.push(crossingChildFrame(f, off));
         continue;
       case NODE_PREFIX:
         nodes.prefix++;

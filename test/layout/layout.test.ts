@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { decodeRef, encodeRef, NULL_REF } from '../../src/layout/child-ref.js';
-import { CROSSING_CHILD_FRAME, CROSSING_ROOT, CROSSING_SIZE } from '../../src/layout/crossing.js';
+import { CROSSING_CHILD_FRAME, CROSSING_ROOT, CROSSING_SIZE, crossingChildFrame, crossingRoot, setCrossingTarget } from '../../src/layout/crossing.js';
 import { EMPTY_ROOT_SIZE } from '../../src/layout/empty-root.js';
 import * as H from '../../src/layout/frame-header.js';
 import { Frame } from '../../src/layout/frame.js';
 import * as I from '../../src/layout/inner-nodes.js';
 import { LEAF_HEADER_SIZE, LEAF_KEY_LEN, LEAF_VALUE_LEN, LEAF_VERSION, leafSize, MAX_KEY_BYTES, MAX_VALUE_BYTES } from '../../src/layout/leaf.js';
 import * as T from '../../src/layout/node-types.js';
-import { PREFIX_BYTES, PREFIX_CHILD, PREFIX_LEN, PREFIX_MAX_INLINE, prefixSize } from '../../src/layout/prefix.js';
+import { PREFIX_BYTES, PREFIX_CHILD, PREFIX_LEN, PREFIX_MAX_INLINE, prefixLen, prefixSize, setPrefixLen } from '../../src/layout/prefix.js';
+import * as RI from '../../src/layout/read-index.js';
 import { encodeSlot, SLOT_OFFSET_BITS, SLOT_OFFSET_MASK, slotOffset, slotType } from '../../src/layout/slot-table.js';
 
 // These numbers are the on-disk format: a failing test here means a frame written
@@ -162,6 +163,43 @@ describe('node layouts', () => {
     expect([CROSSING_ROOT, CROSSING_CHILD_FRAME, CROSSING_SIZE, EMPTY_ROOT_SIZE]).toEqual([2, 4, 8, 8]);
     // The reserve always fits a crossing.
     expect(H.CROSSING_RESERVE).toBeGreaterThanOrEqual(CROSSING_SIZE);
+  });
+
+  it('accessors read and write the pinned bytes', () => {
+    const f = Frame.create(1, 1, 0);
+    const dv = new DataView(f.bytes);
+    const c = f.alloc(CROSSING_SIZE, T.NODE_CROSSING);
+    expect(T.nodeType(f.u8, c)).toBe(T.NODE_CROSSING);
+    expect(f.u8[c + 1]).toBe(T.NODE_CROSSING);
+    setCrossingTarget(f, c, 0x01020304, 0x0506);
+    expect([dv.getUint16(c + 2, true), dv.getUint32(c + 4, true)]).toEqual([0x0506, 0x01020304]);
+    expect([crossingRoot(f, c), crossingChildFrame(f, c)]).toEqual([0x0506, 0x01020304]);
+    const p = f.alloc(prefixSize(3), T.NODE_PREFIX);
+    setPrefixLen(f, p, 3);
+    expect(dv.getUint16(p + 2, true)).toBe(3);
+    expect(prefixLen(f, p)).toBe(3);
+    expect(T.nodeType(f.u8, p)).toBe(T.NODE_PREFIX);
+  });
+});
+
+describe('read index', () => {
+  it('pins the slot, page and entry geometry', () => {
+    expect([RI.PAGE_SIZE, RI.READ_INDEX_PAGES, RI.READ_INDEX_BYTES, RI.SLOT_BYTES]).toEqual([4096, 16, 65_536, 589_824]);
+    expect([RI.RI_FRAME_ID, RI.RI_COUNT, RI.RI_FLAGS, RI.RI_CRC, RI.RI_ENTRIES, RI.RI_PAGE_CRCS]).toEqual([4, 8, 10, 12, 16, 16]);
+    expect([RI.RI_ENTRY_BYTES, RI.RI_ENTRY_HASH, RI.RI_ENTRY_LEAF, RI.RI_MAX_ENTRIES]).toEqual([8, 0, 4, 510]);
+    expect(Buffer.from('HRIX').readUInt32LE(0)).toBe(RI.RI_MAGIC);
+    // The directory lists a CRC for every page of the frame image.
+    expect(RI.RI_PAGE_CRCS + 4 * RI.FRAME_PAGES).toBeLessThanOrEqual(RI.PAGE_SIZE);
+  });
+
+  it('entry accessors read and write the pinned bytes', () => {
+    const bytes = new Uint8Array(2 * RI.PAGE_SIZE);
+    const dv = new DataView(bytes.buffer);
+    const at = RI.indexEntryAt(RI.PAGE_SIZE, 3);
+    expect(at).toBe(RI.PAGE_SIZE + 16 + 3 * 8);
+    RI.writeIndexEntry(dv, at, 0xdeadbeef, 0xb010);
+    expect([dv.getUint32(at, true), dv.getUint32(at + 4, true)]).toEqual([0xdeadbeef, 0xb010]);
+    expect([RI.indexEntryHash(dv, at), RI.indexEntryLeaf(dv, at)]).toEqual([0xdeadbeef, 0xb010]);
   });
 });
 
