@@ -14,7 +14,7 @@ import type {
 import { encodeKey, encodePrefix, encodeValue, key2Scratch, keyScratch, valueScratch } from './key-codec.js';
 import { ENCODINGS, toScanSpec } from './scan-options.js';
 import { checkFunction, checkVersion, optionalOneOf, optionNames, optionsObject, renameOverwrite } from './validate.js';
-import { found, findLeaf } from '../art/lookup.js';
+import { outFound, findLeaf } from '../art/lookup.js';
 import { findForErase } from '../art/erase.js';
 import { findLongestPrefix } from '../art/longest-prefix.js';
 import { seekPrefix } from '../art/seek-prefix.js';
@@ -23,7 +23,7 @@ import { collectTreeStats } from '../stats/tree-stats.js';
 import type { TreeStats } from '../shapes/stats.js';
 import { leafKeyLen, leafKeyStart, leafValueLen, leafVersion } from '../layout/leaf.js';
 import { leafRecord, leafValue } from '../art/read-leaf.js';
-import { checkRename, RENAME_EXISTS, RENAME_MISSING, RENAME_SAME_KEY, renameSource } from '../art/rename.js';
+import { checkRename, RENAME_EXISTS, RENAME_MISSING, RENAME_SAME_KEY, outRenameSource } from '../art/rename.js';
 import { ScanIterator, type ScanCheck } from '../art/scan.js';
 import { utf8Of } from '../art/scan-entry.js';
 import { countKeys } from '../art/count.js';
@@ -58,10 +58,10 @@ export class Tree {
     const kl = encodeKey(keyScratch, key);
     const utf8 = options !== undefined && getUtf8(options);
     if (!findLeaf(this.state.core, keyScratch.bytes, kl, true)) return undefined;
-    if (!utf8) return leafValue(found.frame, found.leaf);
-    const f = found.frame;
-    const vs = leafKeyStart(found.leaf) + leafKeyLen(f, found.leaf);
-    return utf8Of(f.u8, vs, vs + leafValueLen(f, found.leaf));
+    if (!utf8) return leafValue(outFound.frame, outFound.leaf);
+    const f = outFound.frame;
+    const vs = leafKeyStart(outFound.leaf) + leafKeyLen(f, outFound.leaf);
+    return utf8Of(f.u8, vs, vs + leafValueLen(f, outFound.leaf));
   }
 
   /** Key, value and version of `key`, or undefined. */
@@ -69,14 +69,14 @@ export class Tree {
     this.host.checkReadable(this.state);
     const kl = encodeKey(keyScratch, key);
     if (!findLeaf(this.state.core, keyScratch.bytes, kl, true)) return undefined;
-    return leafRecord(found.frame, found.leaf);
+    return leafRecord(outFound.frame, outFound.leaf);
   }
 
   /** The version of `key`, or undefined. */
   getVersion(key: Bytes): number | undefined {
     this.host.checkReadable(this.state);
     const kl = encodeKey(keyScratch, key);
-    return findLeaf(this.state.core, keyScratch.bytes, kl, true) ? leafVersion(found.frame, found.leaf) : undefined;
+    return findLeaf(this.state.core, keyScratch.bytes, kl, true) ? leafVersion(outFound.frame, outFound.leaf) : undefined;
   }
 
   has(key: Bytes): boolean {
@@ -120,7 +120,7 @@ export class Tree {
     checkVersion(version);
     const kl = encodeKey(keyScratch, key);
     const vl = encodeValue(value);
-    if (!findLeaf(this.state.core, keyScratch.bytes, kl) || leafVersion(found.frame, found.leaf) !== version) return undefined;
+    if (!findLeaf(this.state.core, keyScratch.bytes, kl) || leafVersion(outFound.frame, outFound.leaf) !== version) return undefined;
     return writes.put(this.state, keyScratch.bytes, kl, valueScratch.bytes, vl);
   }
 
@@ -129,7 +129,7 @@ export class Tree {
     const writes = this.host.writable(this.state);
     checkVersion(version);
     const kl = encodeKey(keyScratch, key);
-    if (!findLeaf(this.state.core, keyScratch.bytes, kl) || leafVersion(found.frame, found.leaf) !== version) return false;
+    if (!findLeaf(this.state.core, keyScratch.bytes, kl) || leafVersion(outFound.frame, outFound.leaf) !== version) return false;
     writes.delete(this.state, keyScratch.bytes, kl);
     return true;
   }
@@ -149,7 +149,7 @@ export class Tree {
     const tb = key2Scratch.bytes;
     switch (checkRename(s.core, fb, fl, tb, tl, overwrite)) {
       case RENAME_MISSING: throw new HoltError('NOT_FOUND', 'rename: source key does not exist');
-      case RENAME_SAME_KEY: return leafVersion(renameSource.frame, renameSource.leaf);
+      case RENAME_SAME_KEY: return leafVersion(outRenameSource.frame, outRenameSource.leaf);
       case RENAME_EXISTS: throw new HoltError('ALREADY_EXISTS', 'rename: destination key exists');
     }
     return writes.rename(s, fb, fl, tb, tl, overwrite);
@@ -160,7 +160,7 @@ export class Tree {
     this.host.checkReadable(this.state);
     const kl = encodeKey(keyScratch, key);
     if (!findLongestPrefix(this.state.core, keyScratch.bytes, kl)) return undefined;
-    return leafRecord(found.frame, found.leaf);
+    return leafRecord(outFound.frame, outFound.leaf);
   }
 
   /** True when no key starts with `prefix` (`''`: when the tree is empty). */

@@ -1,6 +1,6 @@
 /**
  * Ordered child stepping for scans: the next child at or after a byte, or at
- * or before it. The child's offset is left in `stepped.child`.
+ * or before it. The child's offset is left in `outStep.child`.
  */
 import type { Frame } from '../layout/frame.js';
 import { decodeRef } from '../layout/child-ref.js';
@@ -9,7 +9,12 @@ import {
 } from '../layout/inner-nodes.js';
 import { NODE_16, NODE_4, NODE_48 } from '../layout/node-types.js';
 
-export const stepped = { child: 0 };
+/**
+ * Out-slot (docs/DESIGN.md, "Out-slots") of `childAtOrAfter` and
+ * `childAtOrBefore`: the offset of the child at the byte they return, read by
+ * the scan right after the call.
+ */
+export const outStep = { child: 0 };
 
 /** Smallest child byte >= `from` (0..255), or -1. */
 export function childAtOrAfter(f: Frame, off: number, type: number, from: number): number {
@@ -25,21 +30,21 @@ export function childAtOrAfter(f: Frame, off: number, type: number, from: number
     if (i < 0 || i >= n || u8[keys + i - 1]! >= from) i = 0;
     for (; i < n; i++) {
       const b = u8[keys + i]!;
-      if (b >= from) { stepped.child = decodeRef(u16[kids + i]!); return b; }
+      if (b >= from) { outStep.child = decodeRef(u16[kids + i]!); return b; }
     }
     return -1;
   }
   if (type === NODE_48) {
     for (let b = from; b < 256; b++) {
       const idx = u8[off + N48_INDEX + b]!;
-      if (idx !== 0) { stepped.child = decodeRef(u16[((off + N48_CHILDREN) >>> 1) + idx - 1]!); return b; }
+      if (idx !== 0) { outStep.child = decodeRef(u16[((off + N48_CHILDREN) >>> 1) + idx - 1]!); return b; }
     }
     return -1;
   }
   const kids = (off + N256_CHILDREN) >>> 1;
   for (let b = from; b < 256; b++) {
     const r = u16[kids + b]!;
-    if (r !== 0) { stepped.child = decodeRef(r); return b; }
+    if (r !== 0) { outStep.child = decodeRef(r); return b; }
   }
   return -1;
 }
@@ -54,21 +59,21 @@ export function childAtOrBefore(f: Frame, off: number, type: number, from: numbe
     const kids = (off + (type === NODE_4 ? N4_CHILDREN : N16_CHILDREN)) >>> 1;
     for (let i = n - 1; i >= 0; i--) {
       const b = u8[keys + i]!;
-      if (b <= from) { stepped.child = decodeRef(u16[kids + i]!); return b; }
+      if (b <= from) { outStep.child = decodeRef(u16[kids + i]!); return b; }
     }
     return -1;
   }
   if (type === NODE_48) {
     for (let b = from; b >= 0; b--) {
       const idx = u8[off + N48_INDEX + b]!;
-      if (idx !== 0) { stepped.child = decodeRef(u16[((off + N48_CHILDREN) >>> 1) + idx - 1]!); return b; }
+      if (idx !== 0) { outStep.child = decodeRef(u16[((off + N48_CHILDREN) >>> 1) + idx - 1]!); return b; }
     }
     return -1;
   }
   const kids = (off + N256_CHILDREN) >>> 1;
   for (let b = from; b >= 0; b--) {
     const r = u16[kids + b]!;
-    if (r !== 0) { stepped.child = decodeRef(r); return b; }
+    if (r !== 0) { outStep.child = decodeRef(r); return b; }
   }
   return -1;
 }

@@ -30,35 +30,39 @@ import {
   readIndexHash,
 } from '../layout/read-index.js';
 import type { ColdReader } from '../store/frame-pager.js';
-import { found } from './found-leaf.js';
+import { outFound } from './found-leaf.js';
 import { findChildLoc } from './inner-node.js';
 import { bodySize } from './node-ops.js';
 
-/** Continue the ordinary walk at `coldExit` (the frame is loaded whole there). */
+/** Continue the ordinary walk at `outColdExit` (the frame is loaded whole there). */
 export const COLD_CONTINUE = -1;
 /** The key is not in the tree. */
 export const COLD_ABSENT = 0;
 
-/** Where the ordinary walk resumes after COLD_CONTINUE: a frame, one of its roots, the key depth. */
-export const coldExit = { frameId: 0, root: 0, depth: 0 };
+/**
+ * Out-slot (docs/DESIGN.md, "Out-slots") of `coldFindLeaf`, read by `findLeaf`
+ * after COLD_CONTINUE: where the ordinary walk resumes (a frame, one of its
+ * roots, the key depth).
+ */
+export const outColdExit = { frameId: 0, root: 0, depth: 0 };
 
 /** A cold walk crosses at most this many frames before handing back (a guard against damaged refs). */
 const MAX_COLD_HOPS = 64;
-/** Internal: a page walk stopped at a Crossing whose target is in `coldExit`. */
+/** Internal: a page walk stopped at a Crossing whose target is in `outColdExit`. */
 const CROSSED = -2;
 
 /**
  * Look `key[0..keyLen)` up from root `root` of frame `frameId`, entered at
- * key depth `depth`. Returns COLD_ABSENT, COLD_CONTINUE (see `coldExit`), or
- * a leaf offset with `found` naming the leaf in the reader's scratch frame
+ * key depth `depth`. Returns COLD_ABSENT, COLD_CONTINUE (see `outColdExit`), or
+ * a leaf offset with `outFound` naming the leaf in the reader's scratch frame
  * (valid until the next cold read).
  */
 export function coldFindLeaf(cold: ColdReader, frameId: number, root: number, key: Uint8Array, keyLen: number, depth: number): number {
-  coldExit.frameId = frameId;
-  coldExit.root = root;
-  coldExit.depth = depth;
+  outColdExit.frameId = frameId;
+  outColdExit.root = root;
+  outColdExit.depth = depth;
   for (let hop = 0; hop < MAX_COLD_HOPS; hop++) {
-    const id = coldExit.frameId;
+    const id = outColdExit.frameId;
     if (hop > 0 && cold.isResident(id)) return COLD_CONTINUE;
     if (!cold.beginColdRead(id)) return COLD_CONTINUE;
     const dir = cold.readIndexPage(id, 0);
@@ -101,8 +105,8 @@ function probeBucket(cold: ColdReader, id: number, dir: Uint8Array, key: Uint8Ar
     if (end > FRAME_SIZE) return fellBack(cold);
     f = cold.readColdRange(id, off, end, dir, false);
     if (leafKeyEquals(f, off, key, keyLen)) {
-      found.frame = f;
-      found.leaf = off;
+      outFound.frame = f;
+      outFound.leaf = off;
       return off;
     }
   }
@@ -110,15 +114,15 @@ function probeBucket(cold: ColdReader, id: number, dir: Uint8Array, key: Uint8Ar
 }
 
 /**
- * Walk frame `id` from root `coldExit.root` at depth `coldExit.depth`, node by
+ * Walk frame `id` from root `outColdExit.root` at depth `outColdExit.depth`, node by
  * node over the pages each node occupies. Returns COLD_ABSENT, a leaf offset,
- * COLD_CONTINUE (damage: load the frame), or CROSSED with `coldExit` naming
+ * COLD_CONTINUE (damage: load the frame), or CROSSED with `outColdExit` naming
  * the next frame.
  */
 function walkPages(cold: ColdReader, id: number, dir: Uint8Array, key: Uint8Array, keyLen: number): number {
   let f = cold.readColdRange(id, 0, PAGE_SIZE, dir, true); // the header page: root refs
-  let off = f.rootAt(coldExit.root);
-  let depth = coldExit.depth;
+  let off = f.rootAt(outColdExit.root);
+  let depth = outColdExit.depth;
   for (let steps = 0; steps < 2 * keyLen + 16; steps++) {
     if (off < PAGE_SIZE || off + LEAF_HEADER_SIZE > FRAME_SIZE) return fellBack(cold);
     f = cold.readColdRange(id, off, off + LEAF_HEADER_SIZE, dir, true);
@@ -132,8 +136,8 @@ function walkPages(cold: ColdReader, id: number, dir: Uint8Array, key: Uint8Arra
     switch (type) {
       case NODE_LEAF:
         if (!leafKeyEquals(f, off, key, keyLen)) return COLD_ABSENT;
-        found.frame = f;
-        found.leaf = off;
+        outFound.frame = f;
+        outFound.leaf = off;
         return off;
       case NODE_PREFIX:
         depth += prefixLen(f, off);
@@ -141,9 +145,9 @@ function walkPages(cold: ColdReader, id: number, dir: Uint8Array, key: Uint8Arra
         ref = f.u16[(off + PREFIX_CHILD) >>> 1]!;
         break;
       case NODE_CROSSING:
-        coldExit.frameId = crossingChildFrame(f, off);
-        coldExit.root = crossingRoot(f, off);
-        coldExit.depth = depth;
+        outColdExit.frameId = crossingChildFrame(f, off);
+        outColdExit.root = crossingRoot(f, off);
+        outColdExit.depth = depth;
         return CROSSED;
       case NODE_4: case NODE_16: case NODE_48: case NODE_256: {
         if (depth === keyLen) { ref = f.u16[(off + INNER_TERMINAL) >>> 1]!; break; }

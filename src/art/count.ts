@@ -8,12 +8,12 @@ import { PREFIX_CHILD } from '../layout/prefix.js';
 import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, nodeType } from '../layout/node-types.js';
 import { forEachChild } from './inner-node.js';
 import { hasRef, readRef } from './node-ops.js';
-import { seekPrefix, subtree } from './seek-prefix.js';
+import { seekPrefix, outSubtree } from './seek-prefix.js';
 import type { TreeCore } from './tree-core.js';
 
 export function countKeys(core: TreeCore, prefix: Uint8Array, len: number): number {
   if (!seekPrefix(core, prefix, len)) return 0;
-  return countSubtree(core, subtree.frame, subtree.off);
+  return countSubtree(core, outSubtree.frame, outSubtree.off);
 }
 
 export function countSubtree(core: TreeCore, f: Frame, off: number): number {

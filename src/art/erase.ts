@@ -37,11 +37,12 @@ export function erase(core: TreeCore, key: Uint8Array, keyLen: number): boolean 
   return findForErase(core, key, keyLen) && eraseFound(core);
 }
 
-/** Stack depth of the leaf `findForErase` found. */
-let foundTop = -1;
-
-/** The leaf the last successful `findForErase` found (valid until the tree changes). */
-export const eraseTarget = { frame: null as unknown as Frame, leaf: 0 };
+/**
+ * Out-slot (docs/DESIGN.md, "Out-slots") of `findForErase`: the leaf it found
+ * and its depth on the path stack (`top`, -1 when none), read by `eraseFound`
+ * and by rename's `checkRename`; valid until the tree changes.
+ */
+export const outEraseTarget = { frame: null as unknown as Frame, leaf: 0, top: -1 };
 
 /**
  * The first half of `erase`: walk to the leaf of `key`, recording the path;
@@ -50,7 +51,7 @@ export const eraseTarget = { frame: null as unknown as Frame, leaf: 0 };
  * may change the tree between the two calls.
  */
 export function findForErase(core: TreeCore, key: Uint8Array, keyLen: number): boolean {
-  foundTop = -1;
+  outEraseTarget.top = -1;
   const pager = core.pager;
   let f = pager.frame(core.rootFrameId);
   let off = f.rootAt(core.rootIndex);
@@ -66,9 +67,9 @@ export function findForErase(core: TreeCore, key: Uint8Array, keyLen: number): b
     const type = nodeType(f.u8, off);
     if (type === NODE_LEAF) {
       if (!leafKeyEquals(f, off, key, keyLen)) return false;
-      foundTop = top;
-      eraseTarget.frame = f;
-      eraseTarget.leaf = off;
+      outEraseTarget.top = top;
+      outEraseTarget.frame = f;
+      outEraseTarget.leaf = off;
       return true;
     }
     if (type === NODE_EMPTY_ROOT) return false;
@@ -102,10 +103,10 @@ export function findForErase(core: TreeCore, key: Uint8Array, keyLen: number): b
 
 /** The second half of `erase`: remove the leaf `findForErase` just found, then repair upward. Returns true. */
 export function eraseFound(core: TreeCore): boolean {
-  const top = foundTop;
+  const top = outEraseTarget.top;
   if (top < 0) throw new HoltError('INTERNAL', 'eraseFound without a leaf found by findForErase');
-  foundTop = -1;
-  eraseTarget.frame = null as unknown as Frame;
+  outEraseTarget.top = -1;
+  outEraseTarget.frame = null as unknown as Frame;
   const pager = core.pager;
   const leafFrame = stFrame[top]!;
   if (!leafFrame.dirty) pager.markDirty(leafFrame);

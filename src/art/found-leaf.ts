@@ -6,4 +6,9 @@
  */
 import type { Frame } from '../layout/frame.js';
 
-export const found = { frame: null as unknown as Frame, leaf: 0 };
+/**
+ * Out-slot (docs/DESIGN.md, "Out-slots") of `findLeaf`, `coldFindLeaf` and
+ * `findLongestPrefix`: the frame and offset of the leaf found, read by their
+ * callers right after a call that returned found.
+ */
+export const outFound = { frame: null as unknown as Frame, leaf: 0 };

@@ -27,22 +27,21 @@ const MAX_ATTEMPTS = 64;
 export const INSERT_CREATED = 1;
 export const INSERT_REPLACED = 2;
 
-// Set by a failed attempt: which frame needs how much.
-let needFrame: Frame | null = null;
-// The Crossing the walk entered that frame through (null for the root frame).
-let needParent: Frame | null = null;
-let needCrossing = 0;
-let entryParent: Frame | null = null;
-let entryCrossing = 0;
-let needBytes = 0;
-let needAllocs = 0;
+/**
+ * Out-slot (docs/DESIGN.md, "Out-slots") of a failed `tryInsert`, read by
+ * `insert` right after it: the frame that needs room, how many bytes in how
+ * many allocations, and the Crossing the walk entered that frame through
+ * (`parent` null for the root frame). Valid until the next attempt.
+ */
+const outNeedRoom = { frame: null as Frame | null, parent: null as Frame | null, crossing: 0, bytes: 0, allocs: 0 };
 
-function needRoom(f: Frame, bytes: number, allocs: number): number {
-  needFrame = f;
-  needParent = entryParent;
-  needCrossing = entryCrossing;
-  needBytes = bytes;
-  needAllocs = allocs;
+/** Fill `outNeedRoom` and return the failed-attempt result. */
+function needRoom(f: Frame, bytes: number, allocs: number, parent: Frame | null, crossing: number): number {
+  outNeedRoom.frame = f;
+  outNeedRoom.parent = parent;
+  outNeedRoom.crossing = crossing;
+  outNeedRoom.bytes = bytes;
+  outNeedRoom.allocs = allocs;
   return -1;
 }
 
@@ -61,12 +60,12 @@ export function insert(
       if (r === INSERT_CREATED) core.keyCount++;
       return r;
     }
-    const f = needFrame!;
-    const parent = needParent;
-    needFrame = null;
-    needParent = null;
-    entryParent = null;
-    makeRoom(core, f, needBytes, needAllocs, parent, needCrossing);
+    const need = outNeedRoom;
+    const f = need.frame!;
+    const parent = need.parent;
+    need.frame = null; // do not keep frames alive from here
+    need.parent = null;
+    makeRoom(core, f, need.bytes, need.allocs, parent, need.crossing);
   }
   throw new HoltError('INTERNAL', `insert: no room after ${MAX_ATTEMPTS} attempts`);
 }
@@ -80,7 +79,9 @@ function tryInsert(
 ): number {
   const pager = core.pager;
   let f = pager.frame(core.rootFrameId);
-  entryParent = null;
+  // The Crossing the walk entered `f` through (none for the root frame).
+  let entryParent: Frame | null = null;
+  let entryCrossing = 0;
   let refLoc = Frame.rootRefLoc(core.rootIndex);
   let off = f.rootAt(core.rootIndex);
   let depth = 0;
@@ -89,7 +90,7 @@ function tryInsert(
     const type = nodeType(f.u8, off);
     switch (type) {
       case NODE_EMPTY_ROOT: {
-        if (!f.canAllocate(lsize, 1)) return needRoom(f, lsize, 1);
+        if (!f.canAllocate(lsize, 1)) return needRoom(f, lsize, 1, entryParent, entryCrossing);
         dirty(core, f);
         writeRef(f, refLoc, makeLeaf(f, key, keyLen, value, valueLen, version));
         f.free(off, EMPTY_ROOT_SIZE, NODE_EMPTY_ROOT);
@@ -111,7 +112,7 @@ function tryInsert(
             if (lsize < oldSize) f.addDeadBytes(oldSize - lsize);
             return INSERT_REPLACED;
           }
-          if (!f.canAllocate(lsize, 1)) return needRoom(f, lsize, 1);
+          if (!f.canAllocate(lsize, 1)) return needRoom(f, lsize, 1, entryParent, entryCrossing);
           dirty(core, f);
           writeRef(f, refLoc, makeLeaf(f, key, keyLen, value, valueLen, version));
           f.free(off, oldSize, NODE_LEAF);
@@ -122,7 +123,7 @@ function tryInsert(
         const shared = m - depth;
         const bytes = lsize + N4_SIZE + prefixChainBytes(shared);
         const allocs = 2 + prefixChainNodes(shared);
-        if (!f.canAllocate(bytes, allocs)) return needRoom(f, bytes, allocs);
+        if (!f.canAllocate(bytes, allocs)) return needRoom(f, bytes, allocs, entryParent, entryCrossing);
         dirty(core, f);
         const n4 = f.alloc(N4_SIZE, NODE_4);
         const leaf = makeLeaf(f, key, keyLen, value, valueLen, version);
@@ -150,7 +151,7 @@ function tryInsert(
         const tailLen = len - i - 1;
         const bytes = lsize + N4_SIZE + prefixChainBytes(tailLen);
         const allocs = 2 + prefixChainNodes(tailLen);
-        if (!f.canAllocate(bytes, allocs)) return needRoom(f, bytes, allocs);
+        if (!f.canAllocate(bytes, allocs)) return needRoom(f, bytes, allocs, entryParent, entryCrossing);
         dirty(core, f);
         const child = readRef(f, off + PREFIX_CHILD);
         const tail = makePrefixChain(f, u8, pb + i + 1, pb + len, child);
@@ -188,7 +189,7 @@ function tryInsert(
             off = readRef(f, tloc);
             continue;
           }
-          if (!f.canAllocate(lsize, 1)) return needRoom(f, lsize, 1);
+          if (!f.canAllocate(lsize, 1)) return needRoom(f, lsize, 1, entryParent, entryCrossing);
           dirty(core, f);
           writeRef(f, tloc, makeLeaf(f, key, keyLen, value, valueLen, version));
           return INSERT_CREATED;
@@ -202,7 +203,7 @@ function tryInsert(
           continue;
         }
         const bytes = lsize + addChildBytes(f, off, type);
-        if (!f.canAllocate(bytes, 2)) return needRoom(f, bytes, 2);
+        if (!f.canAllocate(bytes, 2)) return needRoom(f, bytes, 2, entryParent, entryCrossing);
         dirty(core, f);
         addChild(f, refLoc, off, type, b, makeLeaf(f, key, keyLen, value, valueLen, version));
         return INSERT_CREATED;

@@ -8,11 +8,11 @@
  */
 import type { Frame } from '../layout/frame.js';
 import { decodeRef } from '../layout/child-ref.js';
-import { crossingRoot, crossingChildFrame } from '../layout/crossing.js';
+import { crossingChildFrame, crossingRoot } from '../layout/crossing.js';
 import { INNER_TERMINAL } from '../layout/inner-nodes.js';
 import { PREFIX_CHILD, prefixLen } from '../layout/prefix.js';
 import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, nodeType } from '../layout/node-types.js';
-import { found } from './lookup.js';
+import { outFound } from './lookup.js';
 import { findChildLoc } from './inner-node.js';
 import { leafKeyLen, leafKeyStart } from '../layout/leaf.js';
 import type { TreeCore } from './tree-core.js';
@@ -25,7 +25,7 @@ function leafIsPrefixOf(f: Frame, leaf: number, key: Uint8Array, keyLen: number)
   return true;
 }
 
-/** Leaves the answer in `found` and returns true, or returns false when no key is a prefix. */
+/** Leaves the answer in `outFound` and returns true, or returns false when no key is a prefix. */
 export function findLongestPrefix(core: TreeCore, key: Uint8Array, keyLen: number): boolean {
   let f = core.pager.frame(core.rootFrameId);
   let off = f.rootAt(core.rootIndex);
@@ -64,7 +64,7 @@ export function findLongestPrefix(core: TreeCore, key: Uint8Array, keyLen: numbe
     depth++;
   }
   if (bestFrame === null) return false;
-  found.frame = bestFrame;
-  found.leaf = bestLeaf;
+  outFound.frame = bestFrame;
+  outFound.leaf = bestLeaf;
   return true;
 }

@@ -3,7 +3,7 @@
  *
  * Optimistic: Prefix bytes are skipped, not compared, because the leaf holds
  * the whole key and one comparison at the end decides. The result is left in
- * `found` (frame + leaf offset) so that a lookup allocates nothing.
+ * `outFound` (frame + leaf offset) so that a lookup allocates nothing.
  */
 import type { Frame } from '../layout/frame.js';
 import { decodeRef } from '../layout/child-ref.js';
@@ -18,10 +18,10 @@ import {
 } from '../layout/node-types.js';
 import { leafKeyEquals } from '../layout/leaf.js';
 import type { TreeCore } from './tree-core.js';
-import { found } from './found-leaf.js';
-import { COLD_ABSENT, COLD_CONTINUE, coldExit, coldFindLeaf } from './cold-lookup.js';
+import { outFound } from './found-leaf.js';
+import { COLD_ABSENT, COLD_CONTINUE, coldFindLeaf, outColdExit } from './cold-lookup.js';
 
-export { found };
+export { outFound };
 
 /**
  * Find the leaf holding `key[0..keyLen)`; returns false if absent. With
@@ -41,8 +41,8 @@ export function findLeaf(core: TreeCore, key: Uint8Array, keyLen: number, readOn
     switch (nodeType(u8, off)) {
       case NODE_LEAF:
         if (!leafKeyEquals(f, off, key, keyLen)) return false;
-        found.frame = f;
-        found.leaf = off;
+        outFound.frame = f;
+        outFound.leaf = off;
         return true;
       case NODE_PREFIX:
         depth += prefixLen(f, off);
@@ -94,11 +94,11 @@ export function findLeaf(core: TreeCore, key: Uint8Array, keyLen: number, readOn
           if (r === COLD_ABSENT) return false;
           if (r !== COLD_CONTINUE) return true;
           // Resume the ordinary walk where the cold one stopped, loading that frame whole.
-          f = pager.frame(coldExit.frameId);
+          f = pager.frame(outColdExit.frameId);
           u8 = f.u8;
           u16 = f.u16;
-          off = f.rootAt(coldExit.root);
-          depth = coldExit.depth;
+          off = f.rootAt(outColdExit.root);
+          depth = outColdExit.depth;
           continue;
         }
         f = pager.frame(childId);

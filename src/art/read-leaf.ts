@@ -90,21 +90,24 @@ export function copyFrameBytes(f: Frame, start: number, len: number): Buffer {
 /**
  * A key and the value stored right after it in one leaf, copied together:
  * `copyPair(f, start, keyLen, valueLen)` returns the key and leaves the
- * value in `pairValue`.
+ * value in `outCopyPair.value`.
  */
 export function copyPair(f: Frame, start: number, keyLen: number, valueLen: number): Buffer {
   const n = keyLen + valueLen;
   if (n > SLAB_MAX_COPY) {
-    pairValue = copyOut(f.u8, start + keyLen, valueLen);
+    outCopyPair.value = copyOut(f.u8, start + keyLen, valueLen);
     return copyOut(f.u8, start, keyLen);
   }
   const at = copyToSlab(f, start, n);
-  pairValue = new FastBuffer(slab, at + keyLen, valueLen);
+  outCopyPair.value = new FastBuffer(slab, at + keyLen, valueLen);
   return new FastBuffer(slab, at, keyLen);
 }
 
-/** The value half of the last `copyPair`. */
-export let pairValue: Buffer = Buffer.alloc(0);
+/**
+ * Out-slot (docs/DESIGN.md, "Out-slots") of `copyPair`: the value half of the
+ * pair it copied, read right after the call (valid as long as the key it returned).
+ */
+export const outCopyPair = { value: Buffer.alloc(0) as Buffer };
 
 /** A Buffer copy of `src[start..start+len)`, from any byte array. */
 export function copyOut(src: Uint8Array, start: number, len: number): Buffer {
@@ -142,5 +145,5 @@ export function leafValueView(f: Frame, off: number): Buffer {
 /** Key, value (copies) and version of the leaf at `off`. */
 export function leafRecord(f: Frame, off: number): LeafRecord {
   const key = copyPair(f, leafKeyStart(off), leafKeyLen(f, off), leafValueLen(f, off));
-  return { key, value: pairValue, version: leafVersion(f, off) };
+  return { key, value: outCopyPair.value, version: leafVersion(f, off) };
 }

@@ -10,7 +10,7 @@
  * that have nothing to do in between (batch apply, replay).
  */
 import type { Frame } from '../layout/frame.js';
-import { eraseFound, eraseTarget, findForErase } from './erase.js';
+import { eraseFound, outEraseTarget, findForErase } from './erase.js';
 import { insert } from './insert.js';
 import { findLeaf } from './lookup.js';
 import { leafValue } from './read-leaf.js';
@@ -20,21 +20,25 @@ import type { TreeCore } from './tree-core.js';
 export const RENAME_APPLIES = 0;
 /** The source key does not exist. */
 export const RENAME_MISSING = 1;
-/** Source and destination are the same key: nothing moves. `renameSource` names the source leaf. */
+/** Source and destination are the same key: nothing moves. `outRenameSource` names the source leaf. */
 export const RENAME_SAME_KEY = 2;
 /** The destination exists and `overwrite` was not set. */
 export const RENAME_EXISTS = 3;
 
-/** The source leaf seen by the last `checkRename` that found it; valid until the tree changes. */
-export const renameSource = { frame: null as unknown as Frame, leaf: 0 };
+/**
+ * Out-slot (docs/DESIGN.md, "Out-slots") of `checkRename`: the source leaf it
+ * found, read by `moveRecord` and by the caller after RENAME_SAME_KEY;
+ * valid until the tree changes.
+ */
+export const outRenameSource = { frame: null as unknown as Frame, leaf: 0 };
 
 /** Whether renaming `from[0..fromLen)` to `to[0..toLen)` applies (one of the RENAME_* codes). Changes nothing. */
 export function checkRename(
   core: TreeCore, from: Uint8Array, fromLen: number, to: Uint8Array, toLen: number, overwrite: boolean,
 ): number {
   if (!findForErase(core, from, fromLen)) return RENAME_MISSING;
-  renameSource.frame = eraseTarget.frame;
-  renameSource.leaf = eraseTarget.leaf;
+  outRenameSource.frame = outEraseTarget.frame;
+  outRenameSource.leaf = outEraseTarget.leaf;
   if (fromLen === toLen && sameBytes(from, to, fromLen)) return RENAME_SAME_KEY;
   if (!overwrite && findLeaf(core, to, toLen)) return RENAME_EXISTS;
   return RENAME_APPLIES;
@@ -49,8 +53,8 @@ export function moveRecord(
   core: TreeCore, from: Uint8Array, fromLen: number, to: Uint8Array, toLen: number, version: number,
 ): void {
   // A copy: erasing the source frees the bytes the value sits in.
-  const value = leafValue(renameSource.frame, renameSource.leaf);
-  renameSource.frame = null as unknown as Frame;
+  const value = leafValue(outRenameSource.frame, outRenameSource.leaf);
+  outRenameSource.frame = null as unknown as Frame;
   eraseFound(core);
   insert(core, to, toLen, value, value.length, version);
 }

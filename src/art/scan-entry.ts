@@ -13,7 +13,7 @@
  * (`ScanEntrySlot`), so a listing allocates only what it returns.
  */
 import type { Frame } from '../layout/frame.js';
-import { copyFrameBytes, copyOut, copyPair, frameView, pairValue } from './read-leaf.js';
+import { copyFrameBytes, copyOut, copyPair, frameView, outCopyPair } from './read-leaf.js';
 
 /**
  * `buf[start..end)` decoded as UTF-8. Node's `toString('utf8', start, end)`
@@ -68,21 +68,24 @@ export function pathOut(path: Buffer, len: number, form: number): Buffer | strin
   return utf8Of(path, 0, len);
 }
 
-/** The value half of the last `pairOut`. */
-export const paired = { value: '' as Buffer | string };
+/**
+ * Out-slot (docs/DESIGN.md, "Out-slots") of `pairOut`: the value half of the
+ * pair, read by the scan right after the call.
+ */
+export const outPair = { value: '' as Buffer | string };
 
 /**
  * A key and the value stored right after it in one leaf, in their forms:
- * returns the key, leaves the value in `paired.value`. Two copies are one
+ * returns the key, leaves the value in `outPair.value`. Two copies are one
  * copy (copyPair).
  */
 export function pairOut(f: Frame, start: number, keyLen: number, valueLen: number, keyForm: number, valueForm: number): Buffer | string {
   if (keyForm === FORM_COPY && valueForm === FORM_COPY) {
     const key = copyPair(f, start, keyLen, valueLen);
-    paired.value = pairValue;
+    outPair.value = outCopyPair.value;
     return key;
   }
-  paired.value = bytesOut(f, start + keyLen, valueLen, valueForm);
+  outPair.value = bytesOut(f, start + keyLen, valueLen, valueForm);
   return bytesOut(f, start, keyLen, keyForm);
 }
 

@@ -7,11 +7,11 @@
  * ScanIterator (scan.ts) extends this with the stepping.
  */
 import type { Frame } from '../layout/frame.js';
-import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
+import { crossingChildFrame, crossingRoot } from '../layout/crossing.js';
 import { leafKeyLen, leafKeyStart, MAX_KEY_BYTES } from '../layout/leaf.js';
-import { PREFIX_BYTES, PREFIX_CHILD, PREFIX_LEN } from '../layout/prefix.js';
-import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, NODE_TYPE_OFFSET } from '../layout/node-types.js';
-import { childAtOrAfter, childAtOrBefore, stepped } from './child-cursor.js';
+import { NODE_PATH_RESERVE, PREFIX_BYTES, PREFIX_CHILD, prefixLen } from '../layout/prefix.js';
+import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, nodeType } from '../layout/node-types.js';
+import { childAtOrAfter, childAtOrBefore, outStep } from './child-cursor.js';
 import { readRef } from './node-ops.js';
 import type { TreeCore } from './tree-core.js';
 
@@ -87,12 +87,12 @@ export abstract class ScanStack {
 
   protected push(f: Frame, off: number, depth: number): void {
     // Room for this node's bytes (a Prefix adds at most 248) and one branch byte.
-    this.reservePath(depth + 260);
+    this.reservePath(depth + NODE_PATH_RESERVE);
     const i = this.sp++;
     this.frames[i] = f;
     this.offs[i] = off;
     this.depths[i] = depth;
-    const type = f.u8[off + NODE_TYPE_OFFSET]!;
+    const type = nodeType(f.u8, off);
     this.cursors[i] = type === NODE_LEAF || type === NODE_PREFIX || type === NODE_CROSSING || type === NODE_EMPTY_ROOT
       ? 0
       : this.reverse ? 255 : CUR_TERMINAL;
@@ -166,9 +166,9 @@ export abstract class ScanStack {
     const i = this.sp - 1;
     let f = this.frames[i]!;
     let off = this.offs[i]!;
-    while (f.u8[off + NODE_TYPE_OFFSET] === NODE_CROSSING) {
-      const root = f.u16[(off + CROSSING_ROOT) >>> 1]!;
-      f = this.core.pager.frameForScan(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!);
+    while (nodeType(f.u8, off) === NODE_CROSSING) {
+      const root = crossingRoot(f, off);
+      f = this.core.pager.frameForScan(crossingChildFrame(f, off));
       off = f.rootAt(root);
       this.sp--;
       this.push(f, off, this.depths[i]!);
@@ -186,7 +186,7 @@ export abstract class ScanStack {
     const f = this.frames[i]!;
     const off = this.offs[i]!;
     const d = this.depths[i]!;
-    const len = f.u16[(off + PREFIX_LEN) >>> 1]!;
+    const len = prefixLen(f, off);
     const pb = off + PREFIX_BYTES;
     const n = bound.length;
     let j = 0;
@@ -216,7 +216,7 @@ export abstract class ScanStack {
       const f = this.frames[i]!;
       const off = this.offs[i]!;
       const d = this.depths[i]!;
-      const type = f.u8[off + NODE_TYPE_OFFSET]!;
+      const type = nodeType(f.u8, off);
       if (type === NODE_EMPTY_ROOT) { this.sp--; return; }
       if (type === NODE_LEAF) {
         const c = compareLeaf(f, off, bound);
@@ -246,7 +246,7 @@ export abstract class ScanStack {
         this.cursors[i] = b - 1; // -1 when b is 0: the terminal comes next
       }
       this.path[d] = b;
-      this.push(f, stepped.child, d + 1);
+      this.push(f, outStep.child, d + 1);
     }
   }
 }

@@ -21,22 +21,22 @@
  * (scan-entry.ts).
  */
 import type { Frame } from '../layout/frame.js';
-import { CROSSING_CHILD_FRAME, CROSSING_ROOT } from '../layout/crossing.js';
+import { crossingChildFrame, crossingRoot } from '../layout/crossing.js';
 import { INNER_TERMINAL } from '../layout/inner-nodes.js';
 import { leafKeyLen, leafKeyStart, leafValueLen, leafVersion } from '../layout/leaf.js';
-import { PREFIX_BYTES, PREFIX_CHILD, PREFIX_LEN } from '../layout/prefix.js';
-import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, NODE_TYPE_OFFSET } from '../layout/node-types.js';
-import { childAtOrAfter, childAtOrBefore, stepped } from './child-cursor.js';
+import { NODE_PATH_RESERVE, PREFIX_BYTES, PREFIX_CHILD, prefixLen } from '../layout/prefix.js';
+import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, nodeType } from '../layout/node-types.js';
+import { childAtOrAfter, childAtOrBefore, outStep } from './child-cursor.js';
 import { readRef } from './node-ops.js';
-import { copyPair, pairValue } from './read-leaf.js';
+import { copyPair, outCopyPair } from './read-leaf.js';
 import { planBounds, prefixSuccessor, type ScanSpec } from './scan-bounds.js';
 import {
-  bytesOut, entryOfKey, entryOfPrefix, FORM_COPY, FORM_VIEW, pairOut, paired, pathOut, ScanEntrySlot, type ScanEntry,
+  bytesOut, entryOfKey, entryOfPrefix, FORM_COPY, FORM_VIEW, pairOut, outPair, pathOut, ScanEntrySlot, type ScanEntry,
   type ScanKeyEntry, type ScanPrefixEntry,
 } from './scan-entry.js';
 import { giveResumeKey, takeResumeKey } from './scan-resume.js';
 import { compareLeaf, comparePath, copyBytes, CUR_DONE_REVERSE, CUR_TERMINAL, ScanStack } from './scan-seek.js';
-import { seekPrefix, subtree } from './seek-prefix.js';
+import { seekPrefix, outSubtree } from './seek-prefix.js';
 import type { TreeCore } from './tree-core.js';
 
 export type { ScanSpec } from './scan-bounds.js';
@@ -206,7 +206,6 @@ export class ScanIterator<K = Buffer, V = Buffer> extends ScanStack implements I
     return entry;
   }
 
-
   /** End the scan (again: a no-op); its stack, path and resume key serve the next scan. */
   private finish(): void {
     this.finished = true;
@@ -225,9 +224,9 @@ export class ScanIterator<K = Buffer, V = Buffer> extends ScanStack implements I
     if (plen > 0) {
       if (!seekPrefix(this.core, this.prefix, plen)) return;
       // The prefix bytes above the subtree go in before push reserves room.
-      this.reservePath(subtree.depth + 260);
-      copyBytes(this.prefix, 0, subtree.depth, this.path, 0);
-      this.push(subtree.frame, subtree.off, subtree.depth);
+      this.reservePath(outSubtree.depth + NODE_PATH_RESERVE);
+      copyBytes(this.prefix, 0, outSubtree.depth, this.path, 0);
+      this.push(outSubtree.frame, outSubtree.off, outSubtree.depth);
     } else {
       const root = this.core.pager.frameForScan(this.core.rootFrameId);
       this.push(root, root.rootAt(this.core.rootIndex), 0);
@@ -256,7 +255,7 @@ export class ScanIterator<K = Buffer, V = Buffer> extends ScanStack implements I
       const f = this.frames[i]!;
       const off = this.offs[i]!;
       const d = this.depths[i]!;
-      const type = f.u8[off + NODE_TYPE_OFFSET]!;
+      const type = nodeType(f.u8, off);
       switch (type) {
         case NODE_LEAF: {
           this.sp--;
@@ -268,15 +267,15 @@ export class ScanIterator<K = Buffer, V = Buffer> extends ScanStack implements I
           this.sp--;
           continue;
         case NODE_CROSSING: {
-          const child = this.core.pager.frameForScan(f.u32[(off + CROSSING_CHILD_FRAME) >>> 2]!);
+          const child = this.core.pager.frameForScan(crossingChildFrame(f, off));
           this.sp--;
-          this.push(child, child.rootAt(f.u16[(off + CROSSING_ROOT) >>> 1]!), d);
+          this.push(child, child.rootAt(crossingRoot(f, off)), d);
           continue;
         }
         case NODE_PREFIX: {
           if (this.cursors[i] !== 0) { this.sp--; continue; }
           this.cursors[i] = 1;
-          const len = f.u16[(off + PREFIX_LEN) >>> 1]!;
+          const len = prefixLen(f, off);
           const pb = off + PREFIX_BYTES;
           copyBytes(f.u8, pb, pb + len, this.path, d);
           if (delim >= 0 && d + len > plen) {
@@ -328,8 +327,8 @@ export class ScanIterator<K = Buffer, V = Buffer> extends ScanStack implements I
             if (e === undefined) continue;
             return e;
           }
-          const child = stepped.child;
-          if (f.u8[child + NODE_TYPE_OFFSET] === NODE_LEAF) {
+          const child = outStep.child;
+          if (nodeType(f.u8, child) === NODE_LEAF) {
             // A leaf needs no stack entry of its own: emit it from here.
             const e = this.emitLeaf(f, child);
             if (e === undefined) continue;
@@ -361,9 +360,9 @@ export class ScanIterator<K = Buffer, V = Buffer> extends ScanStack implements I
     this.resume.fromFrame(f, ks, kl);
     const version = leafVersion(f, off);
     if (this.keysOnly) return entryOfKey(this.slot, bytesOut(f, ks, kl, this.keyForm), undefined, version);
-    if (this.copyPairs) return entryOfKey(this.slot, copyPair(f, ks, kl, leafValueLen(f, off)), pairValue, version);
+    if (this.copyPairs) return entryOfKey(this.slot, copyPair(f, ks, kl, leafValueLen(f, off)), outCopyPair.value, version);
     const key = pairOut(f, ks, kl, leafValueLen(f, off), this.keyForm, this.valueForm);
-    return entryOfKey(this.slot, key, paired.value, version);
+    return entryOfKey(this.slot, key, outPair.value, version);
   }
 
   /**

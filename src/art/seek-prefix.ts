@@ -5,19 +5,23 @@
  */
 import type { Frame } from '../layout/frame.js';
 import { decodeRef } from '../layout/child-ref.js';
-import { crossingRoot, crossingChildFrame } from '../layout/crossing.js';
+import { crossingChildFrame, crossingRoot } from '../layout/crossing.js';
 import { PREFIX_BYTES, PREFIX_CHILD, prefixLen } from '../layout/prefix.js';
 import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, nodeType } from '../layout/node-types.js';
 import { findChildLoc } from './inner-node.js';
 import { leafKeyLen, leafKeyStart } from '../layout/leaf.js';
 import type { TreeCore } from './tree-core.js';
 
-/** Result of the last successful `seekPrefix`. */
-export const subtree = { frame: null as unknown as Frame, off: 0, depth: 0 };
+/**
+ * Out-slot (docs/DESIGN.md, "Out-slots") of `seekPrefix`: the top node of the
+ * subtree under the prefix and that node's key depth, read by its callers
+ * after a call that returned true; valid until the tree changes.
+ */
+export const outSubtree = { frame: null as unknown as Frame, off: 0, depth: 0 };
 
 /**
  * Locate the subtree of keys starting with `prefix[0..len)`. Returns false when
- * there are none. On success `subtree` names its top node and that node's depth,
+ * there are none. On success `outSubtree` names its top node and that node's depth,
  * which is at most `len` (a prefix ending inside a Prefix node names that node).
  */
 export function seekPrefix(core: TreeCore, prefix: Uint8Array, len: number): boolean {
@@ -56,8 +60,8 @@ export function seekPrefix(core: TreeCore, prefix: Uint8Array, len: number): boo
     off = decodeRef(f.u16[loc >>> 1]!);
     depth++;
   }
-  subtree.frame = f;
-  subtree.off = off;
-  subtree.depth = depth;
+  outSubtree.frame = f;
+  outSubtree.off = off;
+  outSubtree.depth = depth;
   return true;
 }

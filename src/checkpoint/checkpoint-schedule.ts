@@ -28,6 +28,10 @@ export interface ScheduleProbe {
 }
 
 const APPENDS_PER_CHECK = 4096;
+/** `checkpoint.walBytes` when not given: 64 MiB of live WAL. */
+export const DEFAULT_CHECKPOINT_WAL_BYTES = 64 * 1024 * 1024;
+/** `checkpoint.intervalMs` when not given: 30 s. */
+export const DEFAULT_CHECKPOINT_INTERVAL_MS = 30_000;
 
 export class CheckpointSchedule {
   private readonly walBytesTrigger: number;
@@ -40,8 +44,8 @@ export class CheckpointSchedule {
   private lastRoundAt = Date.now();
 
   constructor(options: CheckpointOptions, probe: ScheduleProbe, run: () => Promise<void>) {
-    this.walBytesTrigger = options === false ? Infinity : options?.walBytes ?? 64 * 1024 * 1024;
-    this.intervalMs = options === false ? Infinity : options?.intervalMs ?? 30_000;
+    this.walBytesTrigger = options === false ? Infinity : options?.walBytes ?? DEFAULT_CHECKPOINT_WAL_BYTES;
+    this.intervalMs = options === false ? Infinity : options?.intervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS;
     this.probe = probe;
     this.run = run;
   }

@@ -10,7 +10,7 @@
  * applied op and the last.
  */
 import type { AtomicFailure, AtomicOp } from '../shapes/batch.js';
-import { found, findLeaf } from '../art/lookup.js';
+import { outFound, findLeaf } from '../art/lookup.js';
 import { insert } from '../art/insert.js';
 import { erase } from '../art/erase.js';
 import { leafVersion } from '../layout/leaf.js';
@@ -60,7 +60,7 @@ class Overlay {
     const i = this.find(t, key);
     if (i >= 0) return this.records[i] ?? undefined;
     if (!findLeaf(t.core, key, key.length)) return undefined;
-    return { value: leafValue(found.frame, found.leaf), version: leafVersion(found.frame, found.leaf) };
+    return { value: leafValue(outFound.frame, outFound.leaf), version: leafVersion(outFound.frame, outFound.leaf) };
   }
 
   write(t: TreeState, key: Buffer, value: Buffer, version: number): void {

@@ -20,6 +20,12 @@ export const PREFIX_LEN = 2;
 export const PREFIX_CHILD = 4;
 export const PREFIX_BYTES = 8;
 export const PREFIX_MAX_INLINE = 248;
+/**
+ * Key bytes a walk's path may grow by at one node: a whole Prefix and the
+ * next branch byte (PREFIX_MAX_INLINE + 1), rounded up. Scans reserve this
+ * much path room per node they push.
+ */
+export const NODE_PATH_RESERVE = 260;
 
 export function prefixSize(len: number): number {
   return align8(PREFIX_BYTES + len);

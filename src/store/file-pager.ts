@@ -41,6 +41,8 @@ import { frameImageDefect, sealFrameImage } from './frame-checksum.js';
 import { SlotMap, slotOffset } from './slot-map.js';
 import type { CapturedImage, CapturedRound } from './captured-round.js';
 
+/** `cacheMB` when not given: the budget of frame pool and page cache together, in MiB. */
+export const DEFAULT_CACHE_MB = 256;
 /** The fewest frames a cache holds, whatever cacheMB says: a walk holds a few at once. */
 export const MIN_CACHE_FRAMES = 8;
 

@@ -5,10 +5,10 @@
  * came from are overwritten.
  */
 import { describe, expect, it } from 'vitest';
-import { copyFrameBytes, copyOut, copyPair, leafRecord, leafValue, pairValue } from '../../src/art/read-leaf.js';
+import { copyFrameBytes, copyOut, copyPair, leafRecord, leafValue, outCopyPair } from '../../src/art/read-leaf.js';
 import { insert } from '../../src/art/insert.js';
 import { erase } from '../../src/art/erase.js';
-import { found, findLeaf } from '../../src/art/lookup.js';
+import { outFound, findLeaf } from '../../src/art/lookup.js';
 import { TreeCore } from '../../src/art/tree-core.js';
 import { Frame } from '../../src/layout/frame.js';
 import { FRAME_SIZE } from '../../src/layout/frame-header.js';
@@ -39,12 +39,12 @@ describe('copyFrameBytes', () => {
     for (const { copy, start, len } of kept) expect(copy.equals(g.u8.subarray(start, start + len))).toBe(true);
   });
 
-  it('copyPair returns the key and leaves the adjacent value in pairValue', () => {
+  it('copyPair returns the key and leaves the adjacent value in outCopyPair.value', () => {
     const f = patternedFrame();
     for (const [kl, vl] of [[1, 0], [3, 5], [32, 80], [40, 2000], [1000, 100]] as const) {
       const start = 8192 + 16 + kl;
       const key = copyPair(f, start, kl, vl);
-      const value = pairValue;
+      const value = outCopyPair.value;
       expect(key.equals(f.u8.subarray(start, start + kl))).toBe(true);
       expect(value.equals(f.u8.subarray(start + kl, start + kl + vl))).toBe(true);
       // Writing into one copy must not show in the other.
@@ -70,7 +70,7 @@ describe('leaf copies', () => {
     for (let i = 0; i < 3000; i++) insert(core, key(i), key(i).length, value(i, 0), value(i, 0).length, i + 1);
     for (let i = 0; i < 3000; i += 3) {
       expect(findLeaf(core, key(i), key(i).length)).toBe(true);
-      held.push({ i, v: leafValue(found.frame, found.leaf), rec: leafRecord(found.frame, found.leaf) });
+      held.push({ i, v: leafValue(outFound.frame, outFound.leaf), rec: leafRecord(outFound.frame, outFound.leaf) });
     }
     // Overwrite and delete everything: the frames' bytes are reused, compacted and released.
     for (let i = 0; i < 3000; i++) insert(core, key(i), key(i).length, value(i, 1), value(i, 1).length, 5000 + i);

@@ -6,10 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { insert } from '../../src/art/insert.js';
-import { found, findLeaf } from '../../src/art/lookup.js';
+import { outFound, findLeaf } from '../../src/art/lookup.js';
 import { leafRecord } from '../../src/art/read-leaf.js';
 import {
-  checkRename, RENAME_APPLIES, RENAME_EXISTS, RENAME_MISSING, RENAME_SAME_KEY, renameRecord, renameSource,
+  checkRename, RENAME_APPLIES, RENAME_EXISTS, RENAME_MISSING, RENAME_SAME_KEY, renameRecord, outRenameSource,
 } from '../../src/art/rename.js';
 import { TreeCore } from '../../src/art/tree-core.js';
 import { leafVersion } from '../../src/layout/leaf.js';
@@ -26,7 +26,7 @@ function treeWith(records: Record<string, string>): TreeCore {
 
 function record(core: TreeCore, key: string): { key: string; value: string; version: number } | undefined {
   if (!findLeaf(core, b(key), b(key).length)) return undefined;
-  const r = leafRecord(found.frame, found.leaf);
+  const r = leafRecord(outFound.frame, outFound.leaf);
   return { key: r.key.toString(), value: r.value.toString(), version: r.version };
 }
 
@@ -47,7 +47,7 @@ describe('rename', () => {
     const before = core.mutations;
     expect(checkRename(core, b('zz'), 2, b('c'), 1, false)).toBe(RENAME_MISSING);
     expect(checkRename(core, b('a'), 1, b('a'), 1, false)).toBe(RENAME_SAME_KEY);
-    expect(leafVersion(renameSource.frame, renameSource.leaf)).toBe(1);
+    expect(leafVersion(outRenameSource.frame, outRenameSource.leaf)).toBe(1);
     expect(renameRecord(core, b('a'), 1, b('b'), 1, false, 9)).toBe(RENAME_EXISTS);
     expect(core.mutations).toBe(before);
     expect(record(core, 'b')).toEqual({ key: 'b', value: '2', version: 2 });

@@ -7,7 +7,9 @@ import { Frame } from '../../src/layout/frame.js';
 import * as I from '../../src/layout/inner-nodes.js';
 import { LEAF_HEADER_SIZE, LEAF_KEY_LEN, LEAF_VALUE_LEN, LEAF_VERSION, leafSize, MAX_KEY_BYTES, MAX_VALUE_BYTES } from '../../src/layout/leaf.js';
 import * as T from '../../src/layout/node-types.js';
-import { PREFIX_BYTES, PREFIX_CHILD, PREFIX_LEN, PREFIX_MAX_INLINE, prefixLen, prefixSize, setPrefixLen } from '../../src/layout/prefix.js';
+import {
+  NODE_PATH_RESERVE, PREFIX_BYTES, PREFIX_CHILD, PREFIX_LEN, PREFIX_MAX_INLINE, prefixLen, prefixSize, setPrefixLen,
+} from '../../src/layout/prefix.js';
 import * as RI from '../../src/layout/read-index.js';
 import { encodeSlot, SLOT_OFFSET_BITS, SLOT_OFFSET_MASK, slotOffset, slotType } from '../../src/layout/slot-table.js';
 
@@ -160,6 +162,8 @@ describe('node layouts', () => {
     expect(prefixSize(8)).toBe(16);
     expect(prefixSize(9)).toBe(24);
     expect(prefixSize(PREFIX_MAX_INLINE)).toBe(256);
+    // A scan's path room per node covers a whole Prefix and one branch byte.
+    expect(NODE_PATH_RESERVE).toBeGreaterThanOrEqual(PREFIX_MAX_INLINE + 1);
     expect([CROSSING_ROOT, CROSSING_CHILD_FRAME, CROSSING_SIZE, EMPTY_ROOT_SIZE]).toEqual([2, 4, 8, 8]);
     // The reserve always fits a crossing.
     expect(H.CROSSING_RESERVE).toBeGreaterThanOrEqual(CROSSING_SIZE);
