@@ -29,7 +29,7 @@ import { LogRedo, syncTrees } from './log-redo.js';
 import { finalizeDropped, installTrees, manifestTrees, type StoreHost } from './tree-state.js';
 import { chooseIo, type IoChoice } from '../io/index.js';
 import type { Io } from '../io/types.js';
-import { FilePager } from '../store/file-pager.js';
+import { DEFAULT_CACHE_MB, FilePager } from '../store/file-pager.js';
 import { emptyManifest, readManifest, type Manifest } from '../store/manifest.js';
 import { WalSegments } from '../wal/segments.js';
 import { newReplayCounters } from '../wal/replay.js';
@@ -110,7 +110,7 @@ export class DurableStore implements RoundParts, DbLog {
       // one copy of the frames the writer just wrote, read from disk once.
       const data = io.open(dataPath, { direct: !readOnly, create: !readOnly, readOnly });
       const pager = new FilePager(io, data, dataPath, new Map(manifest.frames), manifest.nextSlot, manifest.nextFrameId,
-        options.cacheMB ?? 256, buildReadIndex, manifest.walSegment);
+        options.cacheMB ?? DEFAULT_CACHE_MB, buildReadIndex, manifest.walSegment);
       return new DurableStore(dir, choice, access, pager, manifest, options);
     } catch (e) {
       access.release();
