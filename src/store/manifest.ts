@@ -33,9 +33,18 @@ const MANIFEST_MAGIC = 0x4e414d48; // "HMAN"
  * this version.
  */
 const MANIFEST_VERSION = 3;
+/** A tree entry: its fields' offsets and sizes (format 2 ends before the root index). */
+const TREE_ID = 0;
+const TREE_ROOT_FRAME = 8;
+const TREE_KEY_COUNT = 12;
+const TREE_ROOT_INDEX = 20;
+const TREE_FLAGS = 22;
 const TREE_ENTRY_V2 = 20;
 const TREE_ENTRY = 24;
 const TREE_SHARED = 1;
+/** A frame entry: u32 frame id, then u32 slot. */
+const FRAME_ENTRY_SLOT = 4;
+const FRAME_ENTRY = 8;
 
 export interface ManifestTree {
   treeId: number;
@@ -64,7 +73,7 @@ export function emptyManifest(): Manifest {
 export function encodeManifest(m: Manifest): Buffer {
   let size = 32 + 4 + 4 + 4;
   for (const r of m.catalog) size += 8 + r.key.length + r.value.length;
-  size += m.trees.length * TREE_ENTRY + m.frames.size * 8;
+  size += m.trees.length * TREE_ENTRY + m.frames.size * FRAME_ENTRY;
   const b = Buffer.alloc(size);
   let p = 0;
   p = b.writeUInt32LE(MANIFEST_MAGIC, p);
@@ -128,20 +137,23 @@ export function decodeManifest(b: Buffer, file: string): Manifest {
   const entry = version === 2 ? TREE_ENTRY_V2 : TREE_ENTRY;
   for (let i = 0; i < nTrees; i++) {
     need(entry);
-    const t: ManifestTree = { treeId: b.readDoubleLE(p), rootFrameId: b.readUInt32LE(p + 8), keyCount: b.readDoubleLE(p + 12), rootIndex: 0, shared: false };
+    const t: ManifestTree = {
+      treeId: b.readDoubleLE(p + TREE_ID), rootFrameId: b.readUInt32LE(p + TREE_ROOT_FRAME),
+      keyCount: b.readDoubleLE(p + TREE_KEY_COUNT), rootIndex: 0, shared: false,
+    };
     if (version !== 2) {
-      t.rootIndex = b.readUInt16LE(p + 20);
-      t.shared = (b.readUInt16LE(p + 22) & TREE_SHARED) !== 0;
+      t.rootIndex = b.readUInt16LE(p + TREE_ROOT_INDEX);
+      t.shared = (b.readUInt16LE(p + TREE_FLAGS) & TREE_SHARED) !== 0;
     }
     m.trees.push(t);
     p += entry;
   }
   need(4);
   const nFrames = b.readUInt32LE(p); p += 4;
-  need(nFrames * 8);
+  need(nFrames * FRAME_ENTRY);
   for (let i = 0; i < nFrames; i++) {
-    m.frames.set(b.readUInt32LE(p), b.readUInt32LE(p + 4));
-    p += 8;
+    m.frames.set(b.readUInt32LE(p), b.readUInt32LE(p + FRAME_ENTRY_SLOT));
+    p += FRAME_ENTRY;
   }
   if (p !== end) throw corrupt('trailing bytes in manifest', p);
   return m;
