@@ -3,8 +3,9 @@
  *
  * Two implementations: the durable store (the WAL gives each write its
  * version, from a sequence that never repeats across restarts) and MemoryLog
- * (a counter, for DB.memory()). The DB talks to this interface only, so
- * whether it is file-backed is decided once, when it is made.
+ * (a counter, for DB.memory()). The DB and its write protocol
+ * (write-protocol.ts) talk to this interface only, so whether it is
+ * file-backed is decided once, when it is made.
  */
 import type { WalOp } from '../wal/wal-op.js';
 import type { CatalogState } from './catalog-state.js';
