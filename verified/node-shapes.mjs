@@ -33,7 +33,7 @@ export async function checkNodeShapes({ dist, fast = false }) {
   const { compactFrame } = await load(dist, 'art/compact.js');
   const { verifyTree } = await load(dist, 'art/verify.js');
   const { findLeaf } = await load(dist, 'art/lookup.js');
-  const { found } = await load(dist, 'art/found-leaf.js');
+  const { outFound: found } = await load(dist, 'art/found-leaf.js');
 
   const TYPES = [L.NODE_4, L.NODE_16, L.NODE_48, L.NODE_256];
   const NAME = { [L.NODE_4]: 'Node4', [L.NODE_16]: 'Node16', [L.NODE_48]: 'Node48', [L.NODE_256]: 'Node256' };
