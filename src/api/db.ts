@@ -28,6 +28,7 @@ import { DurableStore } from '../db/durable-store.js';
 import { ReaderFollow, type FollowHost } from '../db/reader-follow.js';
 import { MemoryLog, type DbLog } from '../db/db-log.js';
 import { WriteProtocol } from '../db/write-protocol.js';
+import { releaseShapeKeeper } from '../art/scan.js';
 
 export class DB implements TreeHost, SnapshotSource, FollowHost {
   /** @internal */ catalog: CatalogState = emptyCatalog();
@@ -301,6 +302,7 @@ export class DB implements TreeHost, SnapshotSource, FollowHost {
     this.closed = true;
     this.closeSnapshots();
     this.follow?.close();
+    releaseShapeKeeper();
     this.closing = (async () => {
       await this.log.close(this);
       for (const t of this.trees.values()) t.dropped = true;

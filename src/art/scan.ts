@@ -67,6 +67,14 @@ const NO_CHECK: ScanCheck = () => {};
  */
 let shapeKeeper: object | null = null;
 
+/**
+ * Let go of the kept iterator (called by `DB.close`): it holds its tree's
+ * core, and through it a closed DB's frames, until the next scan finishes.
+ */
+export function releaseShapeKeeper(): void {
+  shapeKeeper = null;
+}
+
 /** scanEach's reused entries, handed from one finished `each` to the next (a spare also keeps their maps alive). */
 let spareSlot: ScanEntrySlot | null = null;
 

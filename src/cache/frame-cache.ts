@@ -34,7 +34,7 @@
  * sketch; scans (`scan`) only count hits and misses; silent readers (stats,
  * verify) do not come through here at all.
  *
- * Over 400 lines because victim choice, route anchors and the promotion of a
+ * This file is over 400 lines because victim choice, route anchors and the promotion of a
  * page-read frame to a whole one are one policy over one budget: they share
  * the class lists, the resident map and the operation stamp, and each decision
  * reads the others' state (a promotion picks a victim; an anchor's demotion
