@@ -32,6 +32,7 @@
       "include_dirs": ["<(SHARED_INTERMEDIATE_DIR)"],
       "defines": [
         "NAPI_VERSION=8",
+        "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS",
         "_FILE_OFFSET_BITS=64"
       ],
       "cflags_cc": ["-std=gnu++17", "-Wall", "-Wextra", "-Wno-unused-parameter"],

@@ -1,4 +1,3 @@
-import { isMainThread } from 'node:worker_threads';
 import { invalidArg, IoError } from './errors.js';
 import type { NativeBinding } from './native-binding.js';
 import { detectRuntime, runtimeLabel, type JsRuntime } from './runtime.js';
@@ -14,9 +13,8 @@ import type { IoBackend } from './types.js';
  * a mistake worth hearing about, so it throws `ERR_INVALID_ARG`.
  *
  * `auto` means io_uring when this runtime's event loop can watch the ring
- * (Node only: see runtime.ts) and this thread can set one up (on the main
- * thread; worker threads get the pool for now, see resolveBackend), else the
- * thread pool. Asking for `io_uring` outright (option or HOLT_IO) never falls
+ * (Node only: see runtime.ts) and this thread (main or worker) can set one
+ * up, else the thread pool. Asking for `io_uring` outright (option or HOLT_IO) never falls
  * back: it throws `ENOTSUP` with the reason, so a benchmark or a deployment
  * that relies on it cannot silently run on the pool.
  */
@@ -85,10 +83,6 @@ export function resolveBackend(
     if (choice === 'auto') return { backend: 'threadpool', reason: `auto: ${blocked}` };
     throw new IoError('ENOTSUP', `io_uring is not available here: ${blocked}`, { syscall: 'io_uring_setup' });
   }
-  // Known issue: terminating a worker thread while its ring has reads in
-  // flight can crash the process at exit (docs/IO.md). Until that is fixed,
-  // 'auto' gives worker threads the thread pool; asking for io_uring still works.
-  if (choice === 'auto' && !isMainThread) return { backend: 'threadpool', reason: 'auto: worker threads use the thread pool (docs/IO.md)' };
   const why = native.ioUringError();
   if (why === null) return { backend: 'io_uring', reason: choice === 'auto' ? 'auto: the kernel set up a ring' : 'io_uring asked for (option or HOLT_IO)' };
   if (choice === 'auto') return { backend: 'threadpool', reason: `auto: the kernel refused io_uring (${why})` };

@@ -111,8 +111,7 @@ describe.runIf(ioUringAvailable())('io_uring and the event loop', () => {
     expect(child.status).toBe(0);
   });
 
-  // Terminating a worker while its ring still has reads in flight can crash the
-  // process at exit (a known issue, docs/IO.md): this test lets the reads settle first.
+  // test/io/worker-exit.test.ts terminates workers with reads still in flight.
   it('each worker thread gets its own ring, and a worker whose reads have settled terminates cleanly', async () => {
     const dir = testDir('io');
     const file = path.join(dir, 'f');
