@@ -1,12 +1,10 @@
 #include "data_file.h"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <algorithm>
 #include <cstring>
 
 #include "crc32c.h"
@@ -14,36 +12,6 @@
 #include "format.h"
 
 namespace holtext {
-
-DataFile::DataFile(const std::string& dir, std::unordered_map<uint32_t, uint32_t> slots)
-    : path_(dir + "/data.holt"), slots_(std::move(slots)) {
-  const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) throw HoltFailure("NOT_FOUND", "no database at " + dir);
-    throw HoltFailure("IO_ERROR", "cannot open " + path_ + ": " + std::strerror(errno));
-  }
-  struct stat st;
-  if (fstat(fd, &st) != 0) {
-    const int e = errno;
-    ::close(fd);
-    throw HoltFailure("IO_ERROR", "cannot stat " + path_ + ": " + std::strerror(e));
-  }
-  size_ = static_cast<uint64_t>(st.st_size);
-  if (size_ > 0) {
-    void* m = mmap(nullptr, size_, PROT_READ, MAP_SHARED, fd, 0);
-    if (m == MAP_FAILED) {
-      const int e = errno;
-      ::close(fd);
-      throw HoltFailure("IO_ERROR", "cannot map " + path_ + ": " + std::strerror(e));
-    }
-    map_ = static_cast<const uint8_t*>(m);
-  }
-  ::close(fd);  // the mapping keeps the file
-}
-
-DataFile::~DataFile() {
-  if (map_ != nullptr) munmap(const_cast<uint8_t*>(map_), size_);
-}
 
 namespace {
 
@@ -63,41 +31,108 @@ uint32_t CrcWithZeroField(const uint8_t* p, uint32_t n, uint32_t field) {
 
 }  // namespace
 
-DataFile::Image DataFile::Frame(uint32_t id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  const auto hit = checked_.find(id);
-  if (hit != checked_.end()) return hit->second;
-  const auto slot = slots_.find(id);
-  if (slot == slots_.end()) throw Corrupt(path_, 0, "frame " + std::to_string(id) + " is not in the manifest");
-  const uint64_t off = static_cast<uint64_t>(slot->second) * kSlotBytes;
-  if (off + kFrameSize > size_) throw Corrupt(path_, off, "frame " + std::to_string(id) + " lies past the end of the file (truncated)");
-  const uint8_t* f = map_ + off;
-  if (U32(f) != kFrameMagic) throw Corrupt(path_, off, "bad frame magic in frame " + std::to_string(id));
-  if (U32(f + kHFrameId) != id) throw Corrupt(path_, off + kHFrameId, "frame id " + std::to_string(U32(f + kHFrameId)) + ", expected " + std::to_string(id));
-  Image image{f, kFrameSize};
-  // Map the whole slot (image and index) in one call rather than a fault per page.
-#ifndef MADV_POPULATE_READ
-#define MADV_POPULATE_READ 22
-#endif
-  madvise(const_cast<uint8_t*>(f), std::min<uint64_t>(kSlotBytes, size_ - off), MADV_POPULATE_READ);
-  const uint8_t* dir = f + kFrameSize;
-  const bool indexed = off + kFrameSize + kPage <= size_ && U32(dir) == kIndexMagic && U32(dir + 4) == id &&
-                       U32(dir + kIndexCrc) == CrcWithZeroField(dir, kPage, kIndexCrc);
-  const uint32_t used = U32(f + kHSpaceUsed);
+DataFile::DataFile(const std::string& dir, std::unordered_map<uint32_t, uint32_t> slots)
+    : path_(dir + "/data.holt"), slots_(std::move(slots)) {
+  fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0) {
+    if (errno == ENOENT) throw HoltFailure("NOT_FOUND", "no database at " + dir);
+    throw HoltFailure("IO_ERROR", "cannot open " + path_ + ": " + std::strerror(errno));
+  }
+  struct stat st;
+  if (fstat(fd_, &st) != 0) {
+    const int e = errno;
+    ::close(fd_);
+    throw HoltFailure("IO_ERROR", "cannot stat " + path_ + ": " + std::strerror(e));
+  }
+  size_ = static_cast<uint64_t>(st.st_size);
+  dev_ = static_cast<uint64_t>(st.st_dev);
+  ino_ = static_cast<uint64_t>(st.st_ino);
+}
+
+DataFile::~DataFile() { ::close(fd_); }
+
+void DataFile::ReadAt(uint8_t* into, uint64_t off, uint32_t n) {
+  uint32_t done = 0;
+  while (done < n) {
+    const ssize_t r = ::pread(fd_, into + done, n - done, static_cast<off_t>(off + done));
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) throw HoltFailure("IO_ERROR", "cannot read " + path_ + " at byte " + std::to_string(off + done) + ": " + std::strerror(errno));
+    if (r == 0) throw Corrupt(path_, off + done, "data file ends inside a frame (truncated)");
+    done += static_cast<uint32_t>(r);
+  }
+}
+
+FrameRef DataFile::Frame(uint32_t id) {
+  FrameKey key;
+  uint32_t slot;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    const auto s = slots_.find(id);
+    if (s == slots_.end()) throw Corrupt(path_, 0, "frame " + std::to_string(id) + " is not in the manifest");
+    slot = s->second;
+    const auto k = keys_.find(id);
+    if (k != keys_.end()) key = k->second;
+  }
+  const uint64_t off = static_cast<uint64_t>(slot) * kSlotBytes;
+  if (key.ino == 0 && key.dev == 0) {
+    // What the slot holds now, by the fields that change with it: the frame's identity and both stored checksums.
+    if (off + kFrameSize > size_) throw Corrupt(path_, off, "frame " + std::to_string(id) + " lies past the end of the file (truncated)");
+    uint8_t head[kHChecksum + 4];
+    ReadAt(head, off, sizeof head);
+    if (U32(head) != kFrameMagic) throw Corrupt(path_, off, "bad frame magic in frame " + std::to_string(id));
+    if (U32(head + kHFrameId) != id) throw Corrupt(path_, off + kHFrameId, "frame id " + std::to_string(U32(head + kHFrameId)) + ", expected " + std::to_string(id));
+    uint8_t index[kIndexCrc + 4] = {0};
+    if (off + kFrameSize + kPage <= size_) ReadAt(index, off + kFrameSize, sizeof index);
+    key = FrameKey{dev_, ino_, slot, id, U32(head + kHChecksum), U32(index + kIndexCrc)};
+    std::lock_guard<std::mutex> lock(mu_);
+    keys_[id] = key;
+  }
+  FrameRef hit = FrameCache::Process().Find(key);
+  if (hit != nullptr) return hit;
+  FrameRef loaded = Load(id, slot, key);
+  FrameCache::Process().Insert(key, loaded);
+  return loaded;
+}
+
+FrameRef DataFile::Load(uint32_t id, uint32_t slot, const FrameKey& key) {
+  const uint64_t off = static_cast<uint64_t>(slot) * kSlotBytes;
+  auto frame = std::make_shared<CheckedFrame>();
+  uint8_t dir[kPage];
+  const bool has_index = off + kFrameSize + kPage <= size_;
+  if (has_index) ReadAt(dir, off + kFrameSize, kPage);
+  const bool indexed = has_index && U32(dir) == kIndexMagic && U32(dir + 4) == id && U32(dir + kIndexCrc) == CrcWithZeroField(dir, kPage, kIndexCrc);
+  uint8_t header[kPage];
+  ReadAt(header, off, kPage);
+  const uint32_t used = U32(header + kHSpaceUsed);
   if (indexed && used >= kDataStart && used <= kFrameSize) {
     // Only what the walk can reach: the header page and the data area's pages below the bump cursor.
-    image.limit = used;
+    const uint32_t limit = (used + kPage - 1) / kPage * kPage;
+    frame->bytes.reset(new uint8_t[limit]);
+    frame->limit = used;
+    uint8_t* f = frame->bytes.get();
+    std::memcpy(f, header, kPage);
+    std::memset(f + kPage, 0, kDataStart - kPage);  // the slot table: never read by a walk
+    ReadAt(f + kDataStart, off + kDataStart, limit - kDataStart);
     for (uint32_t page = 0; page * kPage < used; page++) {
       if (page != 0 && page * kPage < kDataStart) page = kDataStart / kPage;
       if (Crc32c(f + page * kPage, kPage) != U32(dir + kIndexPageCrcs + 4 * page)) {
         throw Corrupt(path_, off + page * kPage, "frame " + std::to_string(id) + " page " + std::to_string(page) + " checksum mismatch");
       }
     }
-  } else if (CrcWithZeroField(f, kFrameSize, kHChecksum) != U32(f + kHChecksum)) {
-    throw Corrupt(path_, off + kHChecksum, "frame " + std::to_string(id) + " checksum mismatch");
+  } else {
+    frame->bytes.reset(new uint8_t[kFrameSize]);
+    frame->limit = kFrameSize;
+    uint8_t* f = frame->bytes.get();
+    ReadAt(f, off, kFrameSize);
+    if (U32(f) != kFrameMagic) throw Corrupt(path_, off, "bad frame magic in frame " + std::to_string(id));
+    if (U32(f + kHFrameId) != id) throw Corrupt(path_, off + kHFrameId, "frame id " + std::to_string(U32(f + kHFrameId)) + ", expected " + std::to_string(id));
+    if (CrcWithZeroField(f, kFrameSize, kHChecksum) != U32(f + kHChecksum)) throw Corrupt(path_, off + kHChecksum, "frame " + std::to_string(id) + " checksum mismatch");
   }
-  checked_.emplace(id, image);
-  return image;
+  if (U32(frame->bytes.get() + kHChecksum) != key.frame_crc || (has_index && U32(dir + kIndexCrc) != key.index_crc)) {
+    // The slot changed between the key's read and this one: only a writer ignoring our claim does that.
+    throw Corrupt(path_, off + kHChecksum, "frame " + std::to_string(id) + " changed while it was read");
+  }
+  return frame;
 }
 
 }  // namespace holtext

@@ -1,19 +1,25 @@
-// DataFile: DIR/data.holt mapped read-only, handing out frame images by frame
-// id through the manifest's slot map. Each frame is checked the first time it
-// is asked for: magic and id, then every byte the reader may interpret (the
-// header page and the data area up to the bump cursor) against the page
-// CRCs of the slot's read index (layout/read-index.ts), itself CRC-checked;
-// when the index page is damaged, the whole image against the frame's own
-// CRC32C (store/frame-checksum.ts). The walk never reads past `limit`.
+// DataFile: DIR/data.holt, handing out checked frame images by frame id
+// through the manifest's slot map. A frame is checked when this process first
+// reads that slot's contents: magic and id, then every byte the reader may
+// interpret (the header page and the data area up to the bump cursor) against
+// the page CRCs of the slot's read index (layout/read-index.ts), itself
+// CRC-checked; when the index page is damaged, the whole image against the
+// frame's own CRC32C (store/frame-checksum.ts). The checked bytes are copied
+// into the process's FrameCache (frame_cache.h says what its key guarantees);
+// later queries that find the slot's stored checksums unchanged take the copy
+// without reading or checking the image again. The walk never reads past `limit`.
 // A live writer never rewrites a slot the reader's claimed manifest names, so
-// the mapping stays valid for the reader's lifetime.
+// the slot found once stays valid for this DataFile's lifetime.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
+
+#include "frame_cache.h"
 
 namespace holtext {
 
@@ -24,21 +30,22 @@ class DataFile {
   DataFile(const DataFile&) = delete;
   DataFile& operator=(const DataFile&) = delete;
 
-  struct Image {
-    const uint8_t* bytes;
-    uint32_t limit;  // bytes at or past this offset were not checked: never read them
-  };
-  // The 512 KiB image of frame `id`, checked. Throws CORRUPT (file, offset).
-  Image Frame(uint32_t id);
+  // The image of frame `id`, checked (bytes valid while the ref is held).
+  // Throws CORRUPT (file, offset). Safe to call from several threads.
+  FrameRef Frame(uint32_t id);
   const std::string& path() const { return path_; }
 
  private:
+  FrameRef Load(uint32_t id, uint32_t slot, const FrameKey& key);
+  void ReadAt(uint8_t* into, uint64_t off, uint32_t n);
+
   std::string path_;
+  int fd_ = -1;
+  uint64_t size_ = 0, dev_ = 0, ino_ = 0;
   std::unordered_map<uint32_t, uint32_t> slots_;
-  const uint8_t* map_ = nullptr;
-  uint64_t size_ = 0;
   std::mutex mu_;
-  std::unordered_map<uint32_t, Image> checked_;
+  // Keys of the slots this view has looked up on disk: the claim keeps them unchanged.
+  std::unordered_map<uint32_t, FrameKey> keys_;
 };
 
 }  // namespace holtext

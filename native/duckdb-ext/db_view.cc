@@ -158,7 +158,8 @@ bool DbView::CurrentValue(TreeView& t, const std::string& key, std::string* valu
   }
   if (!t.has_base) return false;
   LeafView leaf;
-  if (!Lookup(*data_, BaseRoot(t), reinterpret_cast<const uint8_t*>(key.data()), static_cast<uint32_t>(key.size()), &leaf)) return false;
+  FrameRef pin;
+  if (!Lookup(*data_, BaseRoot(t), reinterpret_cast<const uint8_t*>(key.data()), static_cast<uint32_t>(key.size()), &leaf, &pin)) return false;
   value->assign(reinterpret_cast<const char*>(leaf.value), leaf.value_len);
   return true;
 }
@@ -227,18 +228,19 @@ const TreeView* DbView::Find(const std::string& name) const {
   return t == trees_.end() ? nullptr : &t->second;
 }
 
-NodeAt DbView::BaseRoot(const TreeView& t) {
-  if (!t.has_base) return NodeAt{};
+PinnedNode DbView::BaseRoot(const TreeView& t) {
+  if (!t.has_base) return PinnedNode{};
   return RootOf(*data_, t.root_frame, t.root_index);
 }
 
 uint64_t DbView::KeyCount(const TreeView& t) {
   uint64_t n = t.base_keys;
-  const NodeAt root = BaseRoot(t);
+  const PinnedNode root = BaseRoot(t);
   for (const auto& o : t.overlay) {
     LeafView leaf;
-    const bool in_base = root.off != 0 &&
-        Lookup(*data_, root, reinterpret_cast<const uint8_t*>(o.first.data()), static_cast<uint32_t>(o.first.size()), &leaf);
+    FrameRef pin;
+    const bool in_base = root.node.off != 0 &&
+        Lookup(*data_, root, reinterpret_cast<const uint8_t*>(o.first.data()), static_cast<uint32_t>(o.first.size()), &leaf, &pin);
     if (o.second.live && !in_base) n++;
     if (!o.second.live && in_base) n--;
   }

@@ -48,7 +48,7 @@ class DbView {
   const TreeView& tree(uint64_t id) const { return trees_.at(id); }
 
   // The tree's checkpointed root (off 0 when it has none).
-  NodeAt BaseRoot(const TreeView& t);
+  PinnedNode BaseRoot(const TreeView& t);
   // Keys in the tree after the overlay.
   uint64_t KeyCount(const TreeView& t);
   DataFile& data() { return *data_; }

@@ -31,9 +31,39 @@ bool Successor(const std::string& p, std::string* out) {
   return true;
 }
 
+// Consecutive keys of one rollup skipped one by one before the scan seeks past the rollup.
+constexpr uint32_t kSkipsBeforeSeek = 8;
+
 }  // namespace
 
-TreeScan::TreeScan(DbView& db, const TreeView& tree, ScanSpec spec) : spec_(std::move(spec)), tree_(tree) {
+std::vector<ScanPart> PlanScan(DbView& db, const TreeView& tree, const ScanSpec& spec, size_t target) {
+  Subtree sub;
+  const PinnedNode root = db.BaseRoot(tree);
+  if (root.node.off != 0) sub = SeekPrefix(db.data(), root, reinterpret_cast<const uint8_t*>(spec.prefix.data()), static_cast<uint32_t>(spec.prefix.size()));
+  std::vector<ScanPart> parts;
+  if (target <= 1 || spec.limit != UINT64_MAX || spec.delimiter >= 0 || sub.root.node.off == 0) {
+    parts.push_back(ScanPart{std::move(sub), false, false, "", ""});
+    return parts;
+  }
+  std::vector<Subtree> pieces = Split(db.data(), std::move(sub), target);
+  if (pieces.empty()) {
+    parts.emplace_back();
+    return parts;
+  }
+  for (size_t i = 0; i < pieces.size(); i++) {
+    ScanPart p;
+    p.has_lo = i > 0;
+    if (p.has_lo) p.lo = pieces[i].path;
+    p.has_hi = i + 1 < pieces.size();
+    if (p.has_hi) p.hi = pieces[i + 1].path;
+    p.base = std::move(pieces[i]);
+    parts.push_back(std::move(p));
+  }
+  return parts;
+}
+
+TreeScan::TreeScan(DbView& db, const TreeView& tree, const ScanSpec& spec, ScanPart part)
+    : spec_(spec), part_(std::move(part)), overlay_(tree.overlay) {
   const std::string& p = spec_.prefix;
   // scan-bounds.ts: a start-after inside a rollup continues after the whole rollup.
   auto rollup_of = [&](const std::string& key, std::string* out) {
@@ -68,20 +98,64 @@ TreeScan::TreeScan(DbView& db, const TreeView& tree, ScanSpec spec) : spec_(std:
     }
   }
   if (spec_.limit == 0) empty_ = true;
+  // A part wholly outside the bounds has nothing to read.
+  if (has_lb_ && part_.has_hi && Compare(part_.hi, lb_) <= 0) empty_ = true;
+  if (has_ub_ && part_.has_lo && Compare(part_.lo, ub_) >= 0) empty_ = true;
   if (empty_) return;
-  const NodeAt root = db.BaseRoot(tree);
-  const NodeAt sub = root.off == 0 ? root : SeekPrefix(db.data(), root, reinterpret_cast<const uint8_t*>(p.data()), static_cast<uint32_t>(p.size()));
-  if (sub.off != 0) base_ = std::make_unique<LeafCursor>(db.data(), sub, spec_.reverse);
+  if (part_.base.root.node.off != 0) base_ = std::make_unique<LeafCursor>(db.data(), part_.base, spec_.reverse);
   else base_done_ = true;
-  const auto& ov = tree.overlay;
+  // The overlay's range: this part's [lo, hi) under the prefix.
+  using Rev = std::map<std::string, OverlayEntry>::const_reverse_iterator;
   if (!spec_.reverse) {
-    ov_ = ov.lower_bound(p);
-    ov_end_ = ov.end();
+    std::string from = p;
+    if (part_.has_lo && Compare(part_.lo, from) > 0) from = part_.lo;
+    ov_ = overlay_.lower_bound(from);
+    ov_end_ = part_.has_hi && Compare(part_.hi, from) > 0 ? overlay_.lower_bound(part_.hi) : part_.has_hi ? ov_ : overlay_.end();
+    if (has_lb_) SeekTo(lb_);
   } else {
-    std::string succ;
-    const auto hi = Successor(p, &succ) ? ov.lower_bound(succ) : ov.end();
-    rov_ = std::map<std::string, OverlayEntry>::const_reverse_iterator(hi);
-    rov_end_ = ov.rend();
+    std::string upper;
+    bool has_upper = Successor(p, &upper);
+    if (part_.has_hi && (!has_upper || Compare(part_.hi, upper) < 0)) { upper = part_.hi; has_upper = true; }
+    rov_ = Rev(has_upper ? overlay_.lower_bound(upper) : overlay_.end());
+    rov_end_ = part_.has_lo ? Rev(overlay_.lower_bound(part_.lo)) : overlay_.rend();
+    if (part_.has_lo && has_upper && Compare(upper, part_.lo) <= 0) rov_ = rov_end_;
+    if (has_ub_) SeekTo(ub_);
+  }
+}
+
+void TreeScan::SeekTo(const std::string& key) {
+  base_ready_ = false;
+  ov_ready_ = false;
+  if (base_ != nullptr && !base_done_) base_->Seek(reinterpret_cast<const uint8_t*>(key.data()), static_cast<uint32_t>(key.size()));
+  if (ov_done_) return;
+  // The overlay only moves on from where it stands, and never past its part's end.
+  if (!spec_.reverse) {
+    if (ov_ == ov_end_ || Compare(ov_->first, key) >= 0) return;
+    auto at = overlay_.lower_bound(key);
+    if (ov_end_ != overlay_.end() && (at == overlay_.end() || Compare(at->first, ov_end_->first) >= 0)) at = ov_end_;
+    ov_ = at;
+  } else {
+    using Rev = std::map<std::string, OverlayEntry>::const_reverse_iterator;
+    if (rov_ == rov_end_ || Compare(rov_->first, key) < 0) return;
+    Rev at(overlay_.lower_bound(key));  // the largest key below `key`
+    if (part_.has_lo && (at == overlay_.rend() || Compare(at->first, part_.lo) < 0)) at = rov_end_;
+    rov_ = at;
+  }
+}
+
+void TreeScan::SkipRollup() {
+  rollup_skips_ = 0;
+  if (!spec_.reverse) {
+    std::string next;
+    if (!Successor(rollup_, &next)) {
+      base_done_ = true;
+      ov_done_ = true;
+      base_ready_ = ov_ready_ = false;
+      return;
+    }
+    SeekTo(next);
+  } else {
+    SeekTo(rollup_);
   }
 }
 
@@ -162,9 +236,14 @@ bool TreeScan::Next(ScanRow* row) {
       const void* at = std::memchr(row->key + plen, spec_.delimiter, row->key_len - plen);
       if (at != nullptr) {
         const uint32_t len = static_cast<uint32_t>(static_cast<const uint8_t*>(at) - row->key) + 1;
-        if (has_rollup_ && rollup_.size() == len && std::memcmp(rollup_.data(), row->key, len) == 0) continue;
+        if (has_rollup_ && rollup_.size() == len && std::memcmp(rollup_.data(), row->key, len) == 0) {
+          // Inside the rollup just listed: a long run of them is passed by a seek.
+          if (++rollup_skips_ == kSkipsBeforeSeek) SkipRollup();
+          continue;
+        }
         rollup_.assign(reinterpret_cast<const char*>(row->key), len);
         has_rollup_ = true;
+        rollup_skips_ = 0;
         row->is_prefix = true;
         row->key = reinterpret_cast<const uint8_t*>(rollup_.data());
         row->key_len = len;

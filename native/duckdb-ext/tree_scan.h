@@ -2,12 +2,17 @@
 // (src/art/scan.ts, scan-bounds.ts): the checkpointed leaves merged with the
 // WAL overlay, under a prefix, after start_after (S3 marker semantics with a
 // delimiter), rolled up at the delimiter, at most max_keys entries, either way.
+// A scan may be cut into parts (PlanScan) that DuckDB's threads read at once:
+// each part is a subtree of the checkpoint and the overlay keys between its
+// path and the next part's, so the parts' rows, concatenated in order, are the
+// whole scan's rows.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "db_view.h"
 #include "tree_walk.h"
@@ -23,6 +28,19 @@ struct ScanSpec {
   bool reverse = false;
 };
 
+// One part of a scan: a checkpointed subtree (none when root.node.off is 0)
+// and the overlay keys in [lo, hi) (unbounded where has_lo / has_hi is false).
+struct ScanPart {
+  Subtree base;
+  bool has_lo = false, has_hi = false;
+  std::string lo, hi;
+};
+
+// The parts of a scan in key order: one part, or up to about `target` when the
+// spec allows a split (no max_keys and no delimiter: those count and roll up
+// across the whole scan) and the checkpoint under the prefix has the branches.
+std::vector<ScanPart> PlanScan(DbView& db, const TreeView& tree, const ScanSpec& spec, size_t target);
+
 // One row: a key with its record, or a rolled-up common prefix. Views valid until the next call.
 struct ScanRow {
   bool is_prefix = false;
@@ -35,7 +53,7 @@ struct ScanRow {
 
 class TreeScan {
  public:
-  TreeScan(DbView& db, const TreeView& tree, ScanSpec spec);
+  TreeScan(DbView& db, const TreeView& tree, const ScanSpec& spec, ScanPart part);
   bool Next(ScanRow* row);
 
  private:
@@ -43,9 +61,13 @@ class TreeScan {
   bool PullBase();
   bool PullOverlay();
   bool InBounds(const uint8_t* key, uint32_t len) const;
+  // Moves both sources to the first key at `key` (forward) or below it (reverse).
+  void SeekTo(const std::string& key);
+  void SkipRollup();
 
-  ScanSpec spec_;
-  const TreeView& tree_;
+  const ScanSpec& spec_;
+  ScanPart part_;
+  const std::map<std::string, OverlayEntry>& overlay_;
   std::unique_ptr<LeafCursor> base_;
   LeafView base_leaf_;
   bool base_ready_ = false;
@@ -62,6 +84,7 @@ class TreeScan {
   std::string lb_, ub_;
   std::string rollup_;
   bool has_rollup_ = false;
+  uint32_t rollup_skips_ = 0;
   uint64_t emitted_ = 0;
 };
 

@@ -1,5 +1,7 @@
 #include "utf8.h"
 
+#include <cstring>
+
 namespace holtext {
 
 namespace {
@@ -50,7 +52,12 @@ bool Decode(const uint8_t* p, uint32_t n, Emit emit) {
 
 bool IsUtf8(const uint8_t* p, uint32_t n) {
   uint32_t i = 0;
-  while (i < n && p[i] < 0x80) i++;  // ASCII: the common case
+  // ASCII, the common case, eight bytes at a time.
+  for (uint64_t w; i + 8 <= n; i += 8) {
+    std::memcpy(&w, p + i, 8);
+    if ((w & 0x8080808080808080ULL) != 0) break;
+  }
+  while (i < n && p[i] < 0x80) i++;
   if (i == n) return true;
   return Decode(p + i, n - i, [](uint32_t) {});
 }

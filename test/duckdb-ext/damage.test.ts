@@ -67,6 +67,9 @@ describe('holt_read on damaged directories', () => {
     const r = (await ext.connection.runAndReadAll(`SELECT count(*) FROM holt_read('${dir}', 'objects', '')`)).getRows();
     expect(r[0]![0]).toBe(3050n);
     flipByte(join(dir, 'data.holt'), 0xb000 + 100);
+    // The frame was checked (whole) and cached by the query above: empty the cache so it is read again.
+    await ext.connection.run('SELECT * FROM holt_read_cache(budget_mb := 0)');
+    await ext.connection.run('SELECT * FROM holt_read_cache(budget_mb := 256)');
     await expect(query(dir)).rejects.toThrow(/data\.holt: frame \d+ checksum mismatch at byte 16 \(CORRUPT\)/);
   });
 

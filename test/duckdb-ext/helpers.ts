@@ -14,8 +14,11 @@ export interface Ext {
   close(): void;
 }
 
-export async function openExt(): Promise<Ext> {
-  const instance = await DuckDBInstance.create(':memory:', { allow_unsigned_extensions: 'true' });
+/** A DuckDB with the extension loaded; `threads` when the test needs more worker threads than the machine's cores. */
+export async function openExt(threads?: number): Promise<Ext> {
+  const options: Record<string, string> = { allow_unsigned_extensions: 'true' };
+  if (threads !== undefined) options['threads'] = String(threads);
+  const instance = await DuckDBInstance.create(':memory:', options);
   const connection = await instance.connect();
   await connection.run(`LOAD ${sqlString(holtExtensionPath())}`);
   return { connection, close: () => { connection.closeSync(); instance.closeSync(); } };
