@@ -38,15 +38,18 @@ DataFile::DataFile(const std::string& dir, std::unordered_map<uint32_t, uint32_t
     if (errno == ENOENT) throw HoltFailure("NOT_FOUND", "no database at " + dir);
     throw HoltFailure("IO_ERROR", "cannot open " + path_ + ": " + std::strerror(errno));
   }
-  struct stat st;
-  if (fstat(fd_, &st) != 0) {
+  struct statx st;
+  if (statx(fd_, "", AT_EMPTY_PATH, STATX_BASIC_STATS | STATX_BTIME, &st) != 0) {
     const int e = errno;
     ::close(fd_);
     throw HoltFailure("IO_ERROR", "cannot stat " + path_ + ": " + std::strerror(e));
   }
-  size_ = static_cast<uint64_t>(st.st_size);
-  dev_ = static_cast<uint64_t>(st.st_dev);
-  ino_ = static_cast<uint64_t>(st.st_ino);
+  size_ = st.stx_size;
+  dev_ = static_cast<uint64_t>(st.stx_dev_major) << 32 | st.stx_dev_minor;
+  ino_ = st.stx_ino;
+  // Which incarnation of the inode: its birth, else (no birth time kept) its last change.
+  const struct statx_timestamp& t = (st.stx_mask & STATX_BTIME) != 0 ? st.stx_btime : st.stx_ctime;
+  born_ = static_cast<uint64_t>(t.tv_sec) * 1000000000ULL + t.tv_nsec;
 }
 
 DataFile::~DataFile() { ::close(fd_); }
@@ -74,7 +77,7 @@ FrameRef DataFile::Frame(uint32_t id) {
     if (k != keys_.end()) key = k->second;
   }
   const uint64_t off = static_cast<uint64_t>(slot) * kSlotBytes;
-  if (key.ino == 0 && key.dev == 0) {
+  if (key.ino == 0 && key.dev == 0 && key.born == 0) {
     // What the slot holds now, by the fields that change with it: the frame's identity and both stored checksums.
     if (off + kFrameSize > size_) throw Corrupt(path_, off, "frame " + std::to_string(id) + " lies past the end of the file (truncated)");
     uint8_t head[kHChecksum + 4];
@@ -83,7 +86,7 @@ FrameRef DataFile::Frame(uint32_t id) {
     if (U32(head + kHFrameId) != id) throw Corrupt(path_, off + kHFrameId, "frame id " + std::to_string(U32(head + kHFrameId)) + ", expected " + std::to_string(id));
     uint8_t index[kIndexCrc + 4] = {0};
     if (off + kFrameSize + kPage <= size_) ReadAt(index, off + kFrameSize, sizeof index);
-    key = FrameKey{dev_, ino_, slot, id, U32(head + kHChecksum), U32(index + kIndexCrc)};
+    key = FrameKey{dev_, ino_, born_, slot, id, U32(head + kHChecksum), U32(index + kIndexCrc)};
     std::lock_guard<std::mutex> lock(mu_);
     keys_[id] = key;
   }

@@ -41,7 +41,7 @@ class DataFile {
 
   std::string path_;
   int fd_ = -1;
-  uint64_t size_ = 0, dev_ = 0, ino_ = 0;
+  uint64_t size_ = 0, dev_ = 0, ino_ = 0, born_ = 0;  // the file's identity in FrameKey
   std::unordered_map<uint32_t, uint32_t> slots_;
   std::mutex mu_;
   // Keys of the slots this view has looked up on disk: the claim keeps them unchanged.

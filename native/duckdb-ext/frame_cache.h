@@ -6,9 +6,11 @@
 //
 // An entry is a private copy of the bytes that passed the check, never a view
 // of the file: a hit serves exactly what was checked. Its key names the slot's
-// contents, not just the slot: the data file (device, inode), the slot, the
-// frame id and the two checksums the slot stores (the frame's CRC in its header
-// and its read index's page CRC). A reader looks those up on disk for every
+// contents, not just the slot: the data file (device, inode and the inode's
+// birth time, so a new file that reuses a deleted one's inode is another file;
+// where the file system keeps no birth time, its change time, which only
+// costs misses after each write), the slot, the frame id and the two checksums
+// the slot stores (the frame's CRC in its header and its read index's page CRC). A reader looks those up on disk for every
 // frame of every query (DataFile::Frame), so a slot the writer filled again
 // (a new version of the frame, or another frame) is a miss and is checked anew.
 // What the key cannot see: a byte damaged inside a frame's body after this
@@ -36,17 +38,17 @@ struct CheckedFrame {
 using FrameRef = std::shared_ptr<const CheckedFrame>;
 
 struct FrameKey {
-  uint64_t dev = 0, ino = 0;
+  uint64_t dev = 0, ino = 0, born = 0;
   uint32_t slot = 0, frame_id = 0;
   uint32_t frame_crc = 0, index_crc = 0;
   bool operator==(const FrameKey& o) const {
-    return dev == o.dev && ino == o.ino && slot == o.slot && frame_id == o.frame_id && frame_crc == o.frame_crc && index_crc == o.index_crc;
+    return dev == o.dev && ino == o.ino && born == o.born && slot == o.slot && frame_id == o.frame_id && frame_crc == o.frame_crc && index_crc == o.index_crc;
   }
 };
 
 struct FrameKeyHash {
   size_t operator()(const FrameKey& k) const {
-    uint64_t h = k.dev * 0x9E3779B97F4A7C15ULL ^ k.ino;
+    uint64_t h = (k.dev * 0x9E3779B97F4A7C15ULL ^ k.ino) * 0x9E3779B97F4A7C15ULL ^ k.born;
     h = h * 0x9E3779B97F4A7C15ULL ^ (static_cast<uint64_t>(k.slot) << 32 | k.frame_id);
     h = h * 0x9E3779B97F4A7C15ULL ^ (static_cast<uint64_t>(k.frame_crc) << 32 | k.index_crc);
     return static_cast<size_t>(h ^ (h >> 29));

@@ -140,7 +140,8 @@ class StringColumn {
     vector_ = v;
     cells_ = static_cast<duckdb_string_t*>(duckdb_vector_get_data(v));
     run_.clear();
-    long_.clear();
+    if (long_.size() < duckdb_vector_size()) long_.resize(duckdb_vector_size());
+    longs_ = 0;
   }
   void Put(idx_t row, const uint8_t* p, uint32_t n) {
     if (n <= 12) {
@@ -150,15 +151,16 @@ class StringColumn {
       if (n != 0) std::memcpy(s.value.inlined.inlined, p, n);
       return;
     }
-    long_.push_back(Cell{row, run_.size(), n});
+    long_[longs_++] = Cell{row, run_.size(), n};
     run_.append(reinterpret_cast<const char*>(p), n);
   }
   void Finish() {
-    if (long_.empty()) return;
-    const idx_t first = long_.front().row;
+    if (longs_ == 0) return;
+    const idx_t first = long_[0].row;
     duckdb_vector_assign_string_element_len(vector_, first, run_.data(), run_.size());
     const char* heap = cells_[first].value.pointer.ptr;
-    for (const Cell& c : long_) {
+    for (size_t i = 0; i < longs_; i++) {
+      const Cell& c = long_[i];
       duckdb_string_t& s = cells_[c.row];
       s.value.pointer.length = c.len;
       std::memcpy(s.value.pointer.prefix, heap + c.at, 4);
@@ -175,7 +177,8 @@ class StringColumn {
   duckdb_vector vector_ = nullptr;
   duckdb_string_t* cells_ = nullptr;
   std::string run_;
-  std::vector<Cell> long_;
+  std::vector<Cell> long_;  // one per row of a chunk, sized once
+  size_t longs_ = 0;
 };
 
 struct ReadLocal {

@@ -13,12 +13,14 @@ uint8_t TypeOf(const NodeAt& n) { return n.frame[n.off + kTypeOffset]; }
 
 bool IsInner(uint8_t type) { return type == kNode4 || type == kNode16 || type == kNode48 || type == kNode256; }
 
+[[noreturn]] __attribute__((noinline)) void BadRef(DataFile& data, const NodeAt& n, uint16_t ref) {
+  throw Corrupt(data.path(), n.off, "frame " + std::to_string(n.frame_id) + ": child ref " + std::to_string(ref) + " outside the data area");
+}
+
 // A ref inside `n`'s frame as a node; refs that leave the checked data area are damage.
-NodeAt Child(DataFile& data, const NodeAt& n, uint16_t ref) {
+inline NodeAt Child(DataFile& data, const NodeAt& n, uint16_t ref) {
   NodeAt c{n.frame, n.frame_id, DecodeRef(ref), n.limit};
-  if (ref != 0 && (c.off < kDataStart || c.off + 8 > n.limit)) {
-    throw Corrupt(data.path(), n.off, "frame " + std::to_string(n.frame_id) + ": child ref " + std::to_string(ref) + " outside the data area");
-  }
+  if (ref != 0 && (c.off < kDataStart || c.off + 8 > n.limit)) BadRef(data, n, ref);
   return c;
 }
 

@@ -6,10 +6,11 @@
  * cached: the query keeps answering with the checked bytes (never the
  * damaged ones), a damaged checksum field is reported at once, and a process
  * that has not cached the frame (or this one, once the cache is emptied)
- * reports the damage with file and offset.
+ * reports the damage with file and offset; a new file is never taken for a
+ * deleted one whose inode it reuses.
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB } from '../../src/index.js';
@@ -104,6 +105,15 @@ describe('holt_read\'s frame cache', () => {
     await expect(totals(dir)).rejects.toThrow(/data\.holt: frame \d+ page 11 checksum mismatch at byte 45056 \(CORRUPT\)/);
     await ext.connection.run('SELECT * FROM holt_read_cache(budget_mb := 256)');
   }, 60_000);
+
+  it('a new file with the same bytes (perhaps in a deleted file\'s inode) is another file', async () => {
+    const first = await makeDir();
+    await totals(first);
+    rmSync(first, { recursive: true, force: true });
+    const again = await makeDir(); // the same puts: frame for frame the same bytes and checksums
+    flipByte(join(again, 'data.holt'), 0xb000 + 100);
+    await expect(totals(again)).rejects.toThrow(/data\.holt: frame \d+ page 11 checksum mismatch at byte 45056 \(CORRUPT\)/);
+  });
 
   it('a damaged checksum field is a miss, reported at once', async () => {
     const dir = await makeDir();
