@@ -12,6 +12,8 @@ import { AtomicRecorder, recordBatch, type AtomicBatch, type AtomicBatchTree } f
 import type { AtomicResult } from '../shapes/batch.js';
 import { Tree } from './tree.js';
 import { Snapshot, type SnapshotSource } from './snapshot.js';
+import type { AsyncView } from './async-reads.js';
+import { batchedLookupsOf } from '../art/batched-lookup.js';
 import { checkDBOptions } from './options.js';
 import type { DBOptions } from '../shapes/options.js';
 import type { DBStats, TreeInfo } from '../shapes/stats.js';
@@ -303,7 +305,10 @@ export class DB implements TreeHost, SnapshotSource, FollowHost {
     this.closeSnapshots();
     this.follow?.close();
     releaseShapeKeeper();
+    const reads = this.pager.reads;
     this.closing = (async () => {
+      // Reads in flight end first (rejected CLOSED at their next step): none may outlive the data file.
+      if (reads !== null) await batchedLookupsOf(reads).idle();
       await this.log.close(this);
       for (const t of this.trees.values()) t.dropped = true;
     })();
@@ -333,6 +338,17 @@ export class DB implements TreeHost, SnapshotSource, FollowHost {
       if (this.closed) throw new HoltError('CLOSED', 'the database is closed');
       throw new HoltError('TREE_DROPPED', `tree ${JSON.stringify(state.name)} was dropped`);
     }
+  }
+
+  /**
+   * @internal AsyncReadHost: `state`'s tree as it is now, for reads in
+   * flight: a snapshot, closed when they settle (db.stats().snapshots counts
+   * it meanwhile), and closed with the DB or by a read-only DB's refresh.
+   */
+  asyncView(state: TreeState): AsyncView {
+    const snap = this.snapshot();
+    const t = snap.tree(state.name).state;
+    return { core: t.core, check: () => snap.checkReadable(t), release: () => snap.close() };
   }
 
   /** @internal */

@@ -21,6 +21,7 @@ import type { AtomicBatchTree } from './atomic-batch.js';
 import type { AtomicResult } from '../shapes/batch.js';
 import type { TreeInfo } from '../shapes/stats.js';
 import { Tree } from './tree.js';
+import type { AsyncView } from './async-reads.js';
 
 /** What a snapshot needs from the DB: the live pager, its trees, and a way to give its versions back. */
 export interface SnapshotSource {
@@ -127,6 +128,11 @@ export class Snapshot implements TreeHost {
     this.source.checkSnapshotReadable();
     this.pager.beginOperation();
     if (state.dropped) throw new HoltError('CLOSED', 'the snapshot is closed');
+  }
+
+  /** @internal AsyncReadHost: the snapshot is one state already. */
+  asyncView(state: TreeState): AsyncView {
+    return { core: state.core, check: () => this.checkReadable(state), release: () => {} };
   }
 
   /** @internal */

@@ -31,15 +31,17 @@ import type { TreeHost } from '../db/tree-host.js';
 import type { TreeState } from '../db/tree-state.js';
 import type { AtomicBatchTree } from './atomic-batch.js';
 import type { AtomicResult } from '../shapes/batch.js';
+import { getAsync, getManyAsync, type AsyncReadHost } from './async-reads.js';
+import { getUtf8, valueOfLeaf } from './get-value.js';
 
 export class Tree {
   /** @internal */
   readonly state: TreeState;
   /** @internal */
-  readonly host: TreeHost & { atomicOnTree(tree: Tree, fn: (b: AtomicBatchTree) => void): AtomicResult };
+  readonly host: TreeHost & AsyncReadHost & { atomicOnTree(tree: Tree, fn: (b: AtomicBatchTree) => void): AtomicResult };
 
   /** @internal Trees are obtained from `db.tree(name)`, never constructed directly. */
-  constructor(state: TreeState, host: TreeHost & { atomicOnTree(tree: Tree, fn: (b: AtomicBatchTree) => void): AtomicResult }) {
+  constructor(state: TreeState, host: TreeHost & AsyncReadHost & { atomicOnTree(tree: Tree, fn: (b: AtomicBatchTree) => void): AtomicResult }) {
     this.state = state;
     this.host = host;
   }
@@ -58,10 +60,39 @@ export class Tree {
     const kl = encodeKey(keyScratch, key);
     const utf8 = options !== undefined && getUtf8(options);
     if (!findLeaf(this.state.core, keyScratch.bytes, kl, true)) return undefined;
-    if (!utf8) return leafValue(outFound.frame, outFound.leaf);
-    const f = outFound.frame;
-    const vs = leafKeyStart(outFound.leaf) + leafKeyLen(f, outFound.leaf);
-    return utf8Of(f.u8, vs, vs + leafValueLen(f, outFound.leaf));
+    return valueOfLeaf(outFound.frame, outFound.leaf, utf8);
+  }
+
+  /**
+   * `get` without blocking the event loop on the disk: the value of `key` (a
+   * copy; a string with `{ valueEncoding: 'utf8' }`), or undefined. A key
+   * whose frames or pages are in memory is answered in the call (the promise
+   * is already resolved: no I/O, no thread hop). Otherwise the read joins the
+   * cold reads of this turn of the event loop (other `getAsync` calls, a
+   * `getManyAsync`), whose missing pages are read together through `holt/io`
+   * (io_uring where available), level by level. The value is the one the key
+   * had at the call, whatever writes, drops and checkpoints happen while the
+   * read is in flight. Rejects with INVALID_ARGUMENT or KEY_TOO_LARGE before
+   * any I/O, CLOSED when the DB (or snapshot) is closed before the read ends,
+   * TREE_DROPPED for a dropped tree's handle, IO_ERROR or CORRUPT (with file
+   * and offset) when a read fails; the DB stays usable.
+   */
+  getAsync<O extends GetOptions = {}>(key: Bytes, options?: O): Promise<DecodedField<O, 'valueEncoding'> | undefined>;
+  getAsync(key: Bytes, options?: GetOptions): Promise<Buffer | string | undefined> {
+    return getAsync(this.host, this.state, key, options);
+  }
+
+  /**
+   * The values of `keys`, in the order of the keys (undefined for an absent
+   * one), all from the state at the call. Keys in memory are answered at
+   * once; the others are read together, level by level (a batch of 1,000
+   * cold keys costs a few device round trips, not one per page per key). One
+   * bad key rejects the whole call before any I/O; a failed read rejects it
+   * with that read's error. See `getAsync`.
+   */
+  getManyAsync<O extends GetOptions = {}>(keys: readonly Bytes[], options?: O): Promise<Array<DecodedField<O, 'valueEncoding'> | undefined>>;
+  getManyAsync(keys: readonly Bytes[], options?: GetOptions): Promise<Array<Buffer | string | undefined>> {
+    return getManyAsync(this.host, this.state, keys, options);
   }
 
   /** Key, value and version of `key`, or undefined. */
@@ -252,11 +283,4 @@ export class Tree {
   }
 }
 
-const GET_OPTIONS = optionNames<GetOptions>({ valueEncoding: true });
-
-/** Whether checked get options ask for a string. */
-function getUtf8(options: GetOptions): boolean {
-  const o = optionsObject(options, 'get options', GET_OPTIONS);
-  return o !== undefined && optionalOneOf(o, 'valueEncoding', 'get options', ENCODINGS) === 'utf8';
-}
 

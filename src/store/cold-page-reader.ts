@@ -20,6 +20,9 @@
  *             body, or a walk coming back to a page, finds it in place: a leaf
  *             page is cached on its second touch, which must not be the same read.
  *   counters  what cold reads did (stats).
+ *   plan      while a walk runs in plan mode (read-plan.ts), the bytes it may
+ *             use besides the page cache; a page in neither is recorded as a
+ *             need and the walk stops with NEEDS_IO instead of reading.
  *
  * The frame cache decides whether a frame is better loaded whole
  * (`beginColdRead`), and the slot map where a frame lives; this class only reads.
@@ -35,6 +38,7 @@ import type { PageCache } from '../cache/page-cache.js';
 import { crc32c } from '../checksum/crc32c.js';
 import { readFrameBytes } from './checked-read.js';
 import type { ColdReader } from './frame-pager.js';
+import { NEEDS_IO, NEED_FRAME_PAGE, NEED_INDEX_PAGE, type ReadPlan } from './read-plan.js';
 import { slotOffset, type SlotMap } from './slot-map.js';
 
 /** Cold point reads served from read-index pages instead of whole frames. */
@@ -64,6 +68,10 @@ export class ColdPageReader implements ColdReader {
   private readonly scratchPages = new Uint32Array(FRAME_SIZE / PAGE_SIZE / 32);
   /** Index pages read when the page cache has no slot to give: one for the directory, one for a bucket. */
   private readonly indexScratch: Uint8Array;
+  /** Set by the pager for a walk in plan mode (FilePager.usePlan); null: read the data file. */
+  plan: ReadPlan | null = null;
+  /** Calls of `forgetSlots` so far: a batched read admits its pages only if none happened while it was in flight. */
+  forgets = 0;
 
   /** A reader of `data` (at `dataPath`) caching pages in `cache`'s page cache. */
   constructor(io: Io, data: FileHandle, dataPath: string, slots: SlotMap, cache: FrameCache) {
@@ -109,6 +117,15 @@ export class ColdPageReader implements ColdReader {
     this.cache.notePageTouch(id);
     const cached = this.pages.get(at);
     if (cached !== undefined) { this.counters.pageHits++; return cached; }
+    const plan = this.plan;
+    if (plan !== null) {
+      const got = plan.got.get(at);
+      if (got === undefined) {
+        plan.need({ key: at, at, kind: NEED_INDEX_PAGE, frameId: id, crc: 0, navigation: true });
+        throw NEEDS_IO;
+      }
+      return got instanceof Uint8Array ? got : null;
+    }
     const r = this.pages.reserve(at, true);
     // No slot to be had (everything cached is in use): a scratch page of its own, so that
     // the directory, a bucket and the frame's own pages never overwrite each other.
@@ -155,6 +172,10 @@ export class ColdPageReader implements ColdReader {
         p += PAGE_SIZE;
         continue;
       }
+      if (this.plan !== null) {
+        p = this.fromPlan(this.plan, id, base, p, to, dir, navigation);
+        continue;
+      }
       // A run of pages not in the cache: one read straight into place.
       let end = p + PAGE_SIZE;
       while (end < to && !this.inScratch(end) && !this.pages.has(base + end)) {
@@ -185,6 +206,39 @@ export class ColdPageReader implements ColdReader {
     return this.scratch;
   }
 
+  /**
+   * Plan mode: page `p` (in the scratch frame, held) from the plan's bytes;
+   * when the plan lacks it, every page of [p, to) missing from cache and plan
+   * is recorded as a need and the walk stops. Returns the next page offset.
+   */
+  private fromPlan(plan: ReadPlan, id: number, base: number, p: number, to: number, dir: Uint8Array, navigation: boolean): number {
+    const got = plan.got.get(base + p);
+    if (got instanceof Uint8Array) {
+      this.scratch.u8.set(got, p);
+      return p + PAGE_SIZE;
+    }
+    this.scratchBase = -1; // pages marked as in place are not all filled
+    if (got !== undefined && got !== null) throw got; // the read's HoltError
+    for (let q = p; q < to; q += PAGE_SIZE) {
+      if (this.pages.has(base + q) || plan.got.has(base + q)) continue;
+      plan.need({ key: base + q, at: base + q, kind: NEED_FRAME_PAGE, frameId: id, crc: listedPageCrc(dir, q / PAGE_SIZE), navigation });
+    }
+    throw NEEDS_IO;
+  }
+
+  /**
+   * A page a batched read brought in (checked), into the page cache as a
+   * synchronous read would put it there (`navigation`: at once; a leaf page
+   * on its second touch). Nothing happens when it is cached already.
+   */
+  admitPage(at: number, bytes: Uint8Array, navigation: boolean): void {
+    if (this.pages.has(at)) return;
+    const r = this.pages.reserve(at, navigation);
+    if (r === undefined) return;
+    r.page.set(bytes);
+    this.pages.commit(at, r);
+  }
+
   private inScratch(p: number): boolean {
     const page = p / PAGE_SIZE;
     return (this.scratchPages[page >>> 5]! & (1 << (page & 31))) !== 0;
@@ -199,6 +253,7 @@ export class ColdPageReader implements ColdReader {
 
   /** `slots` are about to hold other images: their cached pages would lie. */
   forgetSlots(slots: Iterable<number>): void {
+    this.forgets++;
     for (const s of slots) this.pages.dropRange(slotOffset(s), slotOffset(s + 1));
   }
 }

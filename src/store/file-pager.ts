@@ -1,4 +1,7 @@
 /**
+ * over 400 lines because it is one owner: the dirty, released and in-flight
+ * sets, and the slots held by reads in flight, change only here.
+ *
  * FilePager: frames over a data file, cached in a bounded buffer pool.
  *
  * Frame `id` lives in the data-file slot its SlotMap names (slot-map.ts; read
@@ -23,6 +26,10 @@
  * The round goes through three methods so that no other module touches these
  * sets: `captureRound`, then `commitRound` (manifest published) or
  * `rollbackRound` (it was not).
+ *
+ *   holds     batched reads in flight (PlannedReads), each with the manifest
+ *             generation it began at: retired slots stay unfreed for them as
+ *             for a reader process's claim.
  */
 import { HoltError } from '../errors.js';
 import { Frame } from '../layout/frame.js';
@@ -40,6 +47,8 @@ import { SharedRoots } from './shared-roots.js';
 import { frameImageDefect, sealFrameImage } from './frame-checksum.js';
 import { SlotMap, slotOffset } from './slot-map.js';
 import type { CapturedImage, CapturedRound } from './captured-round.js';
+import { PageFetcher } from './page-fetcher.js';
+import { NEEDS_IO, NEED_FRAME, needKey, type PlannedReads, type ReadNeed, type ReadPlan, type ReadResult } from './read-plan.js';
 
 /** `cacheMB` when not given: the budget of frame pool and page cache together, in MiB. */
 export const DEFAULT_CACHE_MB = 256;
@@ -49,7 +58,7 @@ export const MIN_CACHE_FRAMES = 8;
 /** Writes the read index of a frame image (art/read-index.ts; injected so store/ stays below art/). */
 export type ReadIndexBuilder = (frame: Frame, out: Uint8Array) => void;
 
-export class FilePager implements FramePager {
+export class FilePager implements FramePager, PlannedReads {
   readonly io: Io;
   readonly data: FileHandle;
   readonly dataPath: string;
@@ -74,6 +83,15 @@ export class FilePager implements FramePager {
   /** Frames whose captured image a checkpoint is still writing (pinned meanwhile). */
   private readonly inflight = new Set<number>();
   private nextFrameId: number;
+  /** The generation of the newest manifest published (or loaded). */
+  private generation: number;
+  /** Generations held by batched reads in flight (see holdSlots). */
+  private readonly holds = new Set<{ generation: number }>();
+  /** The running walk's plan (plan mode, read-plan.ts), or null. */
+  private plan: ReadPlan | null = null;
+  private readonly fetcher: PageFetcher;
+  /** Batched reads for walks in plan mode (the async API). */
+  readonly reads: PlannedReads = this;
 
   constructor(
     io: Io, data: FileHandle, dataPath: string, slots: Map<number, number>, nextSlot: number, nextFrameId: number,
@@ -91,6 +109,28 @@ export class FilePager implements FramePager {
     this.cold = new ColdPageReader(io, data, dataPath, this.slots, this.cache);
     this.pages = this.cold.pages;
     this.coldReads = this.cold.counters;
+    this.generation = generation;
+    this.fetcher = new PageFetcher(io, data, dataPath, this.cold);
+  }
+
+  usePlan(plan: ReadPlan | null): void {
+    this.plan = plan;
+    this.cold.plan = plan;
+  }
+
+  fetch(needs: readonly ReadNeed[]): Promise<Map<number, ReadResult>> {
+    return this.fetcher.fetch(needs);
+  }
+
+  /** Batched reads are queued or in flight. */
+  get fetching(): boolean {
+    return this.fetcher.busy;
+  }
+
+  holdSlots(): { release(): void } {
+    const hold = { generation: this.generation };
+    this.holds.add(hold);
+    return { release: () => { this.holds.delete(hold); } };
   }
 
   beginOperation(): void {
@@ -162,9 +202,11 @@ export class FilePager implements FramePager {
 
   private load(id: number, cls: number, stamp: boolean): Frame {
     const slot = this.slots.slotOf(id);
+    const fetched = this.plan === null ? undefined : this.planned(this.plan, id, slot);
     const buf = this.cache.acquire(id, cls);
     try {
-      this.readImage(id, slot, buf.view);
+      if (fetched !== undefined) buf.view.set(fetched);
+      else this.readImage(id, slot, buf.view);
     } catch (e) {
       this.cache.pool.give(buf);
       throw e;
@@ -176,6 +218,16 @@ export class FilePager implements FramePager {
     // holds them now). A scan's frame passes through; the pages point reads use stay.
     if (cls !== CLASS_SCAN) this.cold.forgetSlots([slot]);
     return f;
+  }
+
+  /** Plan mode: frame `id`'s checked image at `slot` from the plan, or a need and NEEDS_IO. */
+  private planned(plan: ReadPlan, id: number, slot: number): Uint8Array {
+    const at = slotOffset(slot);
+    const got = plan.got.get(needKey(NEED_FRAME, at));
+    if (got instanceof Uint8Array) return got;
+    if (got !== undefined && got !== null) throw got;
+    plan.need({ key: needKey(NEED_FRAME, at), at, kind: NEED_FRAME, frameId: id, crc: 0, navigation: true });
+    throw NEEDS_IO;
   }
 
   /** Read and check frame `id`'s image at `slot` into `buf`. */
@@ -302,6 +354,7 @@ export class FilePager implements FramePager {
 
   /** Make reusable the retired slots no reader needs: readers are all at `oldestReader` or newer. */
   releaseRetired(oldestReader: number): void {
+    for (const h of this.holds) oldestReader = Math.min(oldestReader, h.generation);
     // Freed slots will hold other images: their cached pages would lie.
     this.cold.forgetSlots(this.slots.releaseRetired(oldestReader));
   }
@@ -356,6 +409,7 @@ export class FilePager implements FramePager {
    * new slots; the old ones are retired (see `releaseRetired`).
    */
   commitRound(round: CapturedRound, generation: number): void {
+    this.generation = generation;
     this.endRound(round);
     this.slots.publish(round.released, round.images.map((i) => [i.frameId, i.slot] as const), round.superseded, generation);
   }

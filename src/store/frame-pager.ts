@@ -8,6 +8,7 @@
 import type { Frame } from '../layout/frame.js';
 import type { FrameVersions } from './frame-versions.js';
 import type { SharedRoots } from './shared-roots.js';
+import type { PlannedReads } from './read-plan.js';
 
 export interface FramePager {
   /** The frame with this id for a point operation, loading it if needed. Throws CORRUPT if it cannot be read. */
@@ -78,6 +79,8 @@ export interface FramePager {
   readonly shared: SharedRoots;
   /** Page-granular point reads of frames not in memory, or null (memory DBs hold every frame). */
   readonly cold: ColdReader | null;
+  /** Batched reads for walks in plan mode (read-plan.ts), or null (memory DBs hold every frame). */
+  readonly reads: PlannedReads | null;
 }
 
 /**

@@ -37,6 +37,7 @@ export class MemoryPager implements FramePager {
   }
 
   readonly cold = null;
+  readonly reads = null;
 
   isCurrent(): boolean {
     return true;

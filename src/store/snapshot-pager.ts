@@ -5,24 +5,38 @@
  * taken) comes from the copy; any other frame is unchanged since, so the live
  * pager's frame is the snapshot's too. Writes never reach a snapshot's trees
  * (their host refuses them), so the mutating methods only guard.
+ *
+ * Cold reads (page by page, art/cold-lookup.ts) go to the live frame's slot,
+ * which holds the snapshot's bytes for every frame the snapshot has no copy
+ * of: a frame that changed since was preserved before it changed (and a
+ * released one before its release), and a clean frame's slot holds its bytes.
+ * So the cold reader below treats a frame the snapshot holds a copy of as
+ * resident (the walk goes to the copy) and reads any other one as the live
+ * pager would.
  */
 import type { Frame } from '../layout/frame.js';
 import { HoltError } from '../errors.js';
-import type { FramePager } from './frame-pager.js';
+import type { ColdReader, FramePager } from './frame-pager.js';
+import type { PlannedReads } from './read-plan.js';
 import type { FrameVersionSet, FrameVersions } from './frame-versions.js';
 import { SharedRoots } from './shared-roots.js';
 
 export class SnapshotPager implements FramePager {
   private readonly base: FramePager;
   private readonly set: FrameVersionSet;
-  /** Whole frames only: a cold page read would go to the live frame's slot, not the snapshot's. */
-  readonly cold = null;
+  /** The live pager's cold reader, with the snapshot's copies counted as resident (see above). */
+  readonly cold: ColdReader | null;
   /** A snapshot's trees never move: none registers. */
   readonly shared = new SharedRoots();
 
   constructor(base: FramePager, set: FrameVersionSet) {
     this.base = base;
     this.set = set;
+    this.cold = base.cold === null ? null : snapshotColdReader(base.cold, set);
+  }
+
+  get reads(): PlannedReads | null {
+    return this.base.reads;
   }
 
   get versions(): FrameVersions {
@@ -101,4 +115,15 @@ export class SnapshotPager implements FramePager {
 
 function readOnly(): HoltError {
   return new HoltError('READ_ONLY', 'a snapshot is read-only');
+}
+
+/** `live`'s cold reads for a snapshot holding `set`: a frame it has a copy of is resident. */
+function snapshotColdReader(live: ColdReader, set: FrameVersionSet): ColdReader {
+  return {
+    isResident: (id) => set.saved.has(id) || live.isResident(id),
+    beginColdRead: (id) => live.beginColdRead(id),
+    coldReadFellBack: () => live.coldReadFellBack(),
+    readIndexPage: (id, page) => live.readIndexPage(id, page),
+    readColdRange: (id, from, to, dir, navigation) => live.readColdRange(id, from, to, dir, navigation),
+  };
 }
