@@ -1,4 +1,7 @@
 /**
+ * over 400 lines because one iterator's state (stack, bounds, resume key,
+ * failure) is stepped, sought again and read ahead of from this one class.
+ *
  * Scan: a lazy, ordered iterator over a tree with prefix, start-after, end,
  * delimiter rollup, key-only mode, limit and reverse order.
  *
@@ -25,7 +28,8 @@ import { crossingChildFrame, crossingRoot } from '../layout/crossing.js';
 import { INNER_TERMINAL } from '../layout/inner-nodes.js';
 import { leafKeyLen, leafKeyStart, leafValueLen, leafVersion } from '../layout/leaf.js';
 import { NODE_PATH_RESERVE, PREFIX_BYTES, PREFIX_CHILD, prefixLen } from '../layout/prefix.js';
-import { NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, nodeType } from '../layout/node-types.js';
+import { NODE_256, NODE_4, NODE_CROSSING, NODE_EMPTY_ROOT, NODE_LEAF, NODE_PREFIX, nodeType } from '../layout/node-types.js';
+import { NEEDS_IO } from '../store/read-plan.js';
 import { childAtOrAfter, childAtOrBefore, outStep } from './child-cursor.js';
 import { readRef } from './node-ops.js';
 import { copyPair, outCopyPair } from './read-leaf.js';
@@ -212,6 +216,41 @@ export class ScanIterator<K = Buffer, V = Buffer> extends ScanStack implements I
     }
     if (++this.emitted >= this.limit) this.finish();
     return entry;
+  }
+
+  /**
+   * @internal scanAsync: the step that just threw NEEDS_IO (a walk in plan
+   * mode, store/read-plan.ts) stopped for reads the caller is about to make.
+   * Nothing was returned from it, so the next step may seek again from the
+   * last entry returned, as after an eviction.
+   */
+  retryAfterIo(): void {
+    if (this.failure !== NEEDS_IO) return;
+    this.failure = null;
+    this.stamp = -1;
+  }
+
+  /**
+   * @internal scanAsync's read-ahead: frames a forward scan enters after its
+   * position, at most `max` in `out`: the Crossings among the children ahead
+   * of the cursor, on every level of the stack from the top down. A guess
+   * (subtrees without a Crossing at their top are not looked into): a wrong
+   * one costs a read, never an answer.
+   */
+  framesAhead(max: number, out: number[]): void {
+    if (this.reverse) return;
+    for (let i = this.sp - 1; i >= 0 && out.length < max; i--) {
+      const f = this.frames[i]!;
+      const off = this.offs[i]!;
+      const type = nodeType(f.u8, off);
+      if (f.evicted || type < NODE_4 || type > NODE_256) continue;
+      for (let b = Math.max(0, this.cursors[i]!); b <= 255 && out.length < max; b++) {
+        b = childAtOrAfter(f, off, type, b);
+        if (b < 0) break;
+        const child = outStep.child;
+        if (nodeType(f.u8, child) === NODE_CROSSING) out.push(crossingChildFrame(f, child));
+      }
+    }
   }
 
   /** End the scan (again: a no-op); its stack, path and resume key serve the next scan. */

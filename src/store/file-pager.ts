@@ -122,9 +122,12 @@ export class FilePager implements FramePager, PlannedReads {
     return this.fetcher.fetch(needs);
   }
 
-  /** Batched reads are queued or in flight. */
-  get fetching(): boolean {
-    return this.fetcher.busy;
+  prefetchFrame(plan: ReadPlan, id: number): void {
+    const slot = this.slots.get(id);
+    if (slot === undefined || this.cache.peek(id) !== undefined) return;
+    const at = slotOffset(slot);
+    const key = needKey(NEED_FRAME, at);
+    if (!plan.got.has(key)) plan.need({ key, at, kind: NEED_FRAME, frameId: id, crc: 0, navigation: true });
   }
 
   holdSlots(): { release(): void } {
@@ -223,8 +226,12 @@ export class FilePager implements FramePager, PlannedReads {
   /** Plan mode: frame `id`'s checked image at `slot` from the plan, or a need and NEEDS_IO. */
   private planned(plan: ReadPlan, id: number, slot: number): Uint8Array {
     const at = slotOffset(slot);
-    const got = plan.got.get(needKey(NEED_FRAME, at));
-    if (got instanceof Uint8Array) return got;
+    const key = needKey(NEED_FRAME, at);
+    const got = plan.got.get(key);
+    if (got instanceof Uint8Array) {
+      if (plan.consumeFrames) plan.got.delete(key);
+      return got;
+    }
     if (got !== undefined && got !== null) throw got;
     plan.need({ key: needKey(NEED_FRAME, at), at, kind: NEED_FRAME, frameId: id, crc: 0, navigation: true });
     throw NEEDS_IO;

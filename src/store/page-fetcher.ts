@@ -53,11 +53,6 @@ export class PageFetcher {
     this.cold = cold;
   }
 
-  /** Reads still queued or in flight (DB.close waits for them: their buffers must not outlive the file). */
-  get busy(): boolean {
-    return this.pending.size > 0;
-  }
-
   /** Read `needs`; resolves with a result per offset, never rejects (see PlannedReads.fetch). */
   fetch(needs: readonly ReadNeed[]): Promise<Map<number, ReadResult>> {
     const out = new Map<number, ReadResult>();

@@ -60,6 +60,15 @@ export type ReadResult = Uint8Array | null | HoltError;
 export class ReadPlan {
   readonly got = new Map<number, ReadResult>();
   readonly needs: ReadNeed[] = [];
+  /**
+   * A whole image leaves `got` once the pager has taken it into its cache: a scan's plan
+   * (it would otherwise keep every frame of the scan); a lookup's keeps it for its next pass.
+   */
+  readonly consumeFrames: boolean;
+
+  constructor(consumeFrames = false) {
+    this.consumeFrames = consumeFrames;
+  }
 
   /** Record a read the running walk stopped for (once per offset per pass). */
   need(n: ReadNeed): void {
@@ -67,10 +76,10 @@ export class ReadPlan {
     this.needs.push(n);
   }
 
-  /** File the results of the reads of `needs` and empty it. */
-  file(results: ReadonlyMap<number, ReadResult>): void {
-    for (const n of this.needs) this.got.set(n.key, results.get(n.key) ?? null);
-    this.needs.length = 0;
+  /** File the results of the reads of `needs` (by default this plan's, which it then empties). */
+  file(results: ReadonlyMap<number, ReadResult>, needs: readonly ReadNeed[] = this.needs): void {
+    for (const n of needs) this.got.set(n.key, results.get(n.key) ?? null);
+    if (needs === this.needs) this.needs.length = 0;
   }
 }
 
@@ -96,4 +105,9 @@ export interface PlannedReads {
    * refresh closes the snapshots the reads run on.)
    */
   holdSlots(): { release(): void };
+  /**
+   * Read-ahead: add frame `id`'s whole image to `plan`'s needs unless it is
+   * resident, already in the plan, or not in the data file.
+   */
+  prefetchFrame(plan: ReadPlan, id: number): void;
 }

@@ -21,7 +21,7 @@ import type { AtomicRecorder } from '../../src/api/atomic-batch.js';
 import type { ScanIterator } from '../../src/art/scan.js';
 import { dump } from '../durability/helpers.js';
 import { tempDir } from '../support/temp-dir.js';
-import { thrown } from '../support/thrown.js';
+import { rejected, thrown } from '../support/thrown.js';
 import { cases, coverage, noParams, param, type Param as TableParam, type Row as TableRow } from '../support/bad-input-table.js';
 import { objectMethods, publicMembers, type Member } from '../support/public-surface.js';
 import {
@@ -58,6 +58,11 @@ const VALUE: Wrong[] = [
 ];
 /** A prefix may be empty; only count() may omit it. */
 const PREFIX: Wrong[] = [...NOT_BYTES, ...TOO_LONG_KEYS];
+/** getManyAsync's keys: not an array, or an array with one wrong key among right ones. */
+const KEY_LISTS: Wrong[] = [
+  ['a string', 'k'], UNDEFINED, NULL, ...NUMBERS, ['Uint8Array', Uint8Array.of(1)], ...OBJECTS,
+  ...KEY.map(([label, v, code]): Wrong => [`["k", ${label}]`, ['k', v], code]),
+];
 const OPTIONAL_PREFIX = except(PREFIX, 'undefined');
 const VERSION: Wrong[] = [...NOT_COUNT];
 const VERSION_OR_NULL = except(VERSION, 'null');
@@ -146,6 +151,7 @@ const none = noParams<Ctx>;
 const tree = (m: string, params: Param[]): Row => ({
   member: `Tree#${m}`, params, call: (c, args) => (c.tree as unknown as Record<string, (...a: unknown[]) => unknown>)[m]!(...args),
 });
+const asyncTree = (m: string, params: Param[]): Row => ({ ...tree(m, params), rejects: true });
 const dbMethod = (m: string, params: Param[]): Row => ({
   member: `DB#${m}`, params, call: (c, args) => (c.db as unknown as Record<string, (...a: unknown[]) => unknown>)[m]!(...args),
 });
@@ -189,6 +195,8 @@ const ROWS: Row[] = [
 
   none('Tree#name'),
   tree('get', [key(), p('options', () => ({}), GET_OPTIONS)]),
+  asyncTree('getAsync', [key(), p('options', () => ({}), GET_OPTIONS)]),
+  asyncTree('getManyAsync', [p('keys', () => ['k', 'a'], KEY_LISTS), p('options', () => ({}), GET_OPTIONS)]),
   tree('getRecord', [key()]),
   tree('getVersion', [key()]),
   tree('has', [key()]),
@@ -280,9 +288,9 @@ function seed(db: DB): number {
 }
 
 /** Run every case of `row` on `c`: each must throw `HoltError` with its code and leave the data as it was. */
-function runRow(c: Ctx, row: Row, before: string): void {
+async function runRow(c: Ctx, row: Row, before: string): Promise<void> {
   for (const { what, args, code = 'INVALID_ARGUMENT' } of cases(row, c)) {
-    const e = thrown(() => row.call(c, args), what);
+    const e = row.rejects ? await rejected(row.call(c, args) as Promise<unknown>, what) : thrown(() => row.call(c, args), what);
     expect(e, `${what} did not throw a HoltError`).toBeInstanceOf(HoltError);
     expect((e as HoltError).code, `${what}: ${(e as Error).message}`).toBe(code);
     expect(snapshot(c.db), `${what} changed stored data`).toBe(before);
@@ -311,8 +319,8 @@ describe.each(contexts)('wrong arguments on $kind', ({ kind, open }) => {
     env.cleanup();
   });
 
-  it.each(ROWS.filter((r) => r.params.length > 0).map((r) => [`${r.member}${r.via ? ` (${r.via})` : ''}`, r] as const))('%s', (_label, row) => {
-    runRow(c, row, before);
+  it.each(ROWS.filter((r) => r.params.length > 0).map((r) => [`${r.member}${r.via ? ` (${r.via})` : ''}`, r] as const))('%s', async (_label, row) => {
+    await runRow(c, row, before);
   });
 
   it('DB.open with wrong arguments created nothing', () => {

@@ -20,6 +20,8 @@ export interface Row<C> {
   via?: string;
   params: Param<C>[];
   call: (c: C, args: unknown[]) => unknown;
+  /** The member answers with a promise: wrong input rejects it (before any I/O) instead of throwing. */
+  rejects?: true;
 }
 
 export interface Case {
