@@ -32,6 +32,8 @@ import type { TreeState } from '../db/tree-state.js';
 import type { AtomicBatchTree } from './atomic-batch.js';
 import type { AtomicResult } from '../shapes/batch.js';
 import { getAsync, getManyAsync, type AsyncReadHost } from './async-reads.js';
+import { AsyncScan } from './async-scan.js';
+import { FORM_VIEW } from '../art/scan-entry.js';
 import { getUtf8, valueOfLeaf } from './get-value.js';
 
 export class Tree {
@@ -222,6 +224,28 @@ export class Tree {
   scan<O extends ScanOptions & EncodingOptions = ScanOptions>(options?: O): ScanIterator<DecodedField<O, 'keyEncoding'>, DecodedField<O, 'valueEncoding'>> {
     this.host.checkReadable(this.state);
     return new ScanIterator(this.state.core, toScanSpec(options, false), this.scanCheck);
+  }
+
+  /**
+   * The scan of `scan(options)` as an async iterator that never waits on the
+   * disk inside a step: `for await (const e of tree.scanAsync({ prefix }))`.
+   * Entries in memory are handed out a chunk at a time; where the scan needs
+   * a frame from the data file, that frame and the next ones the scan will
+   * enter are read together through `holt/io` (read-ahead) while the entries
+   * already taken are handed out. Same options, order and entries as `scan`
+   * (always copies: `copy: false` is INVALID_ARGUMENT, as are bad options, thrown
+   * by this call). The scan reads the state at the call (a DB tree's scan
+   * holds a snapshot until it ends: `break` out of the loop, or call
+   * `return()`, to let it go early). A step rejects with CLOSED once the DB
+   * or snapshot is closed, IO_ERROR / CORRUPT when a read fails.
+   */
+  scanAsync<O extends ScanOptions & EncodingOptions = ScanOptions>(options?: O): AsyncScan<DecodedField<O, 'keyEncoding'>, DecodedField<O, 'valueEncoding'>> {
+    this.host.checkReadable(this.state);
+    const spec = toScanSpec(options, false);
+    if (spec.keyForm === FORM_VIEW || spec.valueForm === FORM_VIEW) {
+      throw invalidArgument('scanAsync hands out copies (entries are read ahead): copy: false is not an option');
+    }
+    return new AsyncScan(this.host, this.state, spec);
   }
 
   /**

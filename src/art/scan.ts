@@ -219,10 +219,21 @@ export class ScanIterator<K = Buffer, V = Buffer> extends ScanStack implements I
   }
 
   /**
+   * @internal scanAsync: `next()` for a step that may stop for reads
+   * (NEEDS_IO, see `retryAfterIo`). A rollup returned last lives only in the
+   * path until the next step moves on; a step that stops part way may have
+   * written over it, so it is copied out first.
+   */
+  nextMayStop(): IteratorResult<ScanEntry<K, V>> {
+    this.resume.settle(this.path);
+    return this.next();
+  }
+
+  /**
    * @internal scanAsync: the step that just threw NEEDS_IO (a walk in plan
    * mode, store/read-plan.ts) stopped for reads the caller is about to make.
    * Nothing was returned from it, so the next step may seek again from the
-   * last entry returned, as after an eviction.
+   * last entry returned (`nextMayStop` kept it), as after an eviction.
    */
   retryAfterIo(): void {
     if (this.failure !== NEEDS_IO) return;

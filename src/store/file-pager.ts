@@ -229,7 +229,7 @@ export class FilePager implements FramePager, PlannedReads {
     const key = needKey(NEED_FRAME, at);
     const got = plan.got.get(key);
     if (got instanceof Uint8Array) {
-      if (plan.consumeFrames) plan.got.delete(key);
+      plan.usedFrames?.add(key);
       return got;
     }
     if (got !== undefined && got !== null) throw got;

@@ -61,13 +61,23 @@ export class ReadPlan {
   readonly got = new Map<number, ReadResult>();
   readonly needs: ReadNeed[] = [];
   /**
-   * A whole image leaves `got` once the pager has taken it into its cache: a scan's plan
-   * (it would otherwise keep every frame of the scan); a lookup's keeps it for its next pass.
+   * A scan's plan (null for a lookup's, which keeps everything for its next
+   * pass): the whole images the pager took into its cache in this pass. They
+   * leave `got` once the pass has made progress (`dropUsed`), so a long scan
+   * does not keep every frame it read, while a pass that stopped again before
+   * handing anything out still finds them (they may have been evicted since).
    */
-  readonly consumeFrames: boolean;
+  readonly usedFrames: Set<number> | null;
 
-  constructor(consumeFrames = false) {
-    this.consumeFrames = consumeFrames;
+  constructor(forScan = false) {
+    this.usedFrames = forScan ? new Set() : null;
+  }
+
+  /** A scan's pass made progress: forget the images it took into the cache. */
+  dropUsed(): void {
+    if (this.usedFrames === null) return;
+    for (const key of this.usedFrames) this.got.delete(key);
+    this.usedFrames.clear();
   }
 
   /** Record a read the running walk stopped for (once per offset per pass). */

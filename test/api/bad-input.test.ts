@@ -210,6 +210,7 @@ const ROWS: Row[] = [
   tree('isPrefixEmpty', [p('prefix', () => 'a', PREFIX)]),
   tree('count', [p('prefix', () => 'a', OPTIONAL_PREFIX)]),
   tree('scan', [p('options', () => ({}), SCAN_OPTIONS)]),
+  tree('scanAsync', [p('options', () => ({}), [...SCAN_OPTIONS, ['{ copy: false }', { copy: false }]])]),
   tree('scanEach', [p('options', () => ({}), SCAN_OPTIONS), p('visit', () => () => {}, VISITOR)]),
   tree('atomic', [p('fn', () => () => {}, CALLBACK)]),
   none('Tree#stats'),
