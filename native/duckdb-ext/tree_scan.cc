@@ -104,6 +104,8 @@ TreeScan::TreeScan(DbView& db, const TreeView& tree, const ScanSpec& spec, ScanP
   if (empty_) return;
   if (part_.base.root.node.off != 0) base_ = std::make_unique<LeafCursor>(db.data(), part_.base, spec_.reverse);
   else base_done_ = true;
+  // Every key under a path that starts with the prefix starts with it too: no need to check each.
+  base_in_prefix_ = part_.base.path.size() >= p.size() && part_.base.path.compare(0, p.size(), p) == 0;
   // The overlay's range: this part's [lo, hi) under the prefix.
   using Rev = std::map<std::string, OverlayEntry>::const_reverse_iterator;
   if (!spec_.reverse) {
@@ -162,7 +164,7 @@ void TreeScan::SkipRollup() {
 bool TreeScan::PullBase() {
   while (!base_ready_ && !base_done_) {
     if (!base_->Next(&base_leaf_)) { base_done_ = true; break; }
-    if (StartsWith(base_leaf_.key, base_leaf_.key_len, spec_.prefix)) base_ready_ = true;
+    if (base_in_prefix_ || StartsWith(base_leaf_.key, base_leaf_.key_len, spec_.prefix)) base_ready_ = true;
   }
   return base_ready_;
 }
@@ -218,6 +220,7 @@ bool TreeScan::NextMerged(ScanRow* row) {
 }
 
 bool TreeScan::InBounds(const uint8_t* key, uint32_t len) const {
+  if (!has_lb_ && !has_ub_) return true;
   if (has_lb_) {
     const int c = Compare(key, len, reinterpret_cast<const uint8_t*>(lb_.data()), static_cast<uint32_t>(lb_.size()));
     if (c < 0 || (c == 0 && !lb_inclusive_)) return false;

@@ -72,6 +72,7 @@ class TreeScan {
   LeafView base_leaf_;
   bool base_ready_ = false;
   bool base_done_ = false;
+  bool base_in_prefix_ = false;  // the part's path starts with the prefix (so does every key in it)
   std::map<std::string, OverlayEntry>::const_iterator ov_, ov_end_;  // forward
   std::map<std::string, OverlayEntry>::const_reverse_iterator rov_, rov_end_;
   bool ov_ready_ = false;
