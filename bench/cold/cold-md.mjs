@@ -50,7 +50,7 @@ export function coldMarkdown(results, jsonName) {
     `- **Memory budget**: each engine is measured in its own process inside a cgroup v1 memory group`,
     `  (\`/sys/fs/cgroup/memory/holt-bench-<engine>\`, \`memory.limit_in_bytes\` = ${o.budgetMB} MiB), which caps the process's`,
     '  memory *and the page cache its reads bring in*, so lmdb (whose only cache is the page cache) and SQLite',
-    `  get the same budget as Holt. Holt runs with \`cacheMB\` ${o.cacheMB}; SQLite with a 192 MiB page cache; lmdb with its defaults`,
+    `  get the same budget as Holt. Holt runs with \`cacheMB\` ${o.cacheMB}; SQLite with a page cache of the same ${o.cacheMB} MiB; lmdb with its defaults`,
     '  but `noReadAhead` (see the settings below).',
     ...(results.cgroup.startsWith('cgroup') ? [] : [`  **This run had no cgroup: ${results.cgroup}.**`]),
     `- **Cold**: the page cache is ${results.pageCacheDropped ? '' : '**not** '}dropped (\`sync; echo 3 > /proc/sys/vm/drop_caches\`) before the engine opens,`,

@@ -7,9 +7,14 @@
  * frame: the directory page (usually cached) says whether the frame has
  * Crossings. Without, the key's bucket page answers: absent, or the leaf's
  * offset (one more page). With Crossings, or with an overflowed bucket, the
- * walk goes node by node over the pages it touches, and into the next frame
- * at a Crossing; when that frame is resident (or read often enough to be
- * worth loading whole), the walk hands back to `findLeaf` there.
+ * walk goes node by node, and into the next frame at a Crossing; when that
+ * frame is resident (or read often enough to be worth loading whole), the
+ * walk hands back to `findLeaf` there. A routed image (layout/frame-header.ts,
+ * "Routed layout"; written by every checkpoint) has all its inner nodes in
+ * the routing region at its front: the walk reads that region's pages at
+ * once (the missing ones in one read, kept as navigation pages), then the
+ * one page of the leaf it leads to. A legacy image is walked over the pages
+ * each node occupies.
  *
  * Every page read from the data file is checked against the CRC the directory
  * lists for it (a mismatch is CORRUPT, naming file and offset), the directory
@@ -18,7 +23,7 @@
  */
 import { decodeRef } from '../layout/child-ref.js';
 import { crossingChildFrame, crossingRoot } from '../layout/crossing.js';
-import { FRAME_SIZE } from '../layout/frame-header.js';
+import { DATA_START, FRAME_SIZE } from '../layout/frame-header.js';
 import { INNER_TERMINAL } from '../layout/inner-nodes.js';
 import { LEAF_HEADER_SIZE, leafKeyEquals } from '../layout/leaf.js';
 import {
@@ -120,18 +125,23 @@ function probeBucket(cold: ColdReader, id: number, dir: Uint8Array, key: Uint8Ar
  * the next frame.
  */
 function walkPages(cold: ColdReader, id: number, dir: Uint8Array, key: Uint8Array, keyLen: number): number {
-  let f = cold.readColdRange(id, 0, PAGE_SIZE, dir, true); // the header page: root refs
+  let f = cold.readColdRange(id, 0, PAGE_SIZE, dir, true); // the header page: root refs, layout
+  const routingEnd = f.routingRegionEnd;
+  // Routed: every node before the leaf is in the routing region, fetched together.
+  if (routingEnd !== 0) f = cold.readColdRange(id, DATA_START, routingEnd, dir, true);
   let off = f.rootAt(outColdExit.root);
   let depth = outColdExit.depth;
   for (let steps = 0; steps < 2 * keyLen + 16; steps++) {
     if (off < PAGE_SIZE || off + LEAF_HEADER_SIZE > FRAME_SIZE) return fellBack(cold);
-    f = cold.readColdRange(id, off, off + LEAF_HEADER_SIZE, dir, true);
+    // A routed image's leaf pages are leaf pages (cached on a second touch); a legacy image's are mixed.
+    const navigation = routingEnd === 0 || off < routingEnd;
+    f = cold.readColdRange(id, off, off + LEAF_HEADER_SIZE, dir, navigation);
     const type = nodeType(f.u8, off);
     if (type === NODE_EMPTY_ROOT) return COLD_ABSENT;
     if (type < NODE_LEAF || type > NODE_EMPTY_ROOT) return fellBack(cold);
     const end = off + bodySize(f, off);
     if (end > FRAME_SIZE) return fellBack(cold);
-    f = cold.readColdRange(id, off, end, dir, true);
+    f = cold.readColdRange(id, off, end, dir, navigation);
     let ref: number;
     switch (type) {
       case NODE_LEAF:

@@ -75,7 +75,7 @@ export function copySubtree(src: Frame, off: number, dst: Frame, substitute?: Su
 }
 
 /** Copy a body of `size` bytes: both offsets and the size are multiples of 8, so by 64-bit words (cheaper than a native copy call for node-sized bodies). */
-function copyBody(src: Frame, off: number, dst: Frame, at: number, size: number): void {
+export function copyBody(src: Frame, off: number, dst: Frame, at: number, size: number): void {
   const s = src.u64;
   const d = dst.u64;
   const from = off >>> 3;

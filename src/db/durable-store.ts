@@ -38,6 +38,7 @@ import type { WalWriter } from '../wal/wal-writer.js';
 import { Checkpointer, type RoundParts } from '../checkpoint/checkpoint-round.js';
 import { CheckpointSchedule } from '../checkpoint/checkpoint-schedule.js';
 import { buildReadIndex } from '../art/read-index.js';
+import { writeRoutedImage } from '../art/routed-image.js';
 
 const DATA_FILE = 'data.holt';
 
@@ -110,7 +111,7 @@ export class DurableStore implements RoundParts, DbLog {
       // one copy of the frames the writer just wrote, read from disk once.
       const data = io.open(dataPath, { direct: !readOnly, create: !readOnly, readOnly });
       const pager = new FilePager(io, data, dataPath, new Map(manifest.frames), manifest.nextSlot, manifest.nextFrameId,
-        options.cacheMB ?? DEFAULT_CACHE_MB, buildReadIndex, manifest.walSegment);
+        options.cacheMB ?? DEFAULT_CACHE_MB, { layout: writeRoutedImage, index: buildReadIndex }, manifest.walSegment);
       return new DurableStore(dir, choice, access, pager, manifest, options);
     } catch (e) {
       access.release();

@@ -32,13 +32,26 @@
  *  0x34 u32 live keys (leaves in this frame)
  *  0x38 f64 max version (highest record version written into this frame)
  *  0x40 u32 free_list_head[8] (one per node type, absolute body offset, 0 = empty)
- *  0x60 .. 0x100 reserved (zero)
+ *  0x60 u32 layout flags (0 = legacy: bodies in allocation order; see below)
+ *  0x64 u32 routing end (routed: the routing region is [DATA_START, routing end))
+ *  0x68 u32 leaf start (routed: where the leaf region begins; page-aligned with LAYOUT_LEAVES_ALIGNED)
+ *  0x6C .. 0x100 reserved (zero)
  *  0x100 u16 roots 1..MAX_ROOTS-1 (encoded child refs, 0 = unused)
  *  ... .. 0x1000 reserved (zero)
  * ```
  * A tree's own root frame has one root. A child frame may hold several roots: a
  * spill packs several disjoint subtrees into one new frame so that it starts
  * well filled, and each Crossing names its frame and root index.
+ *
+ * Routed layout (written by a checkpoint, art/routed-image.ts): every inner
+ * node (Prefix, Node4..256, Crossing, EmptyRoot) reachable from a root lies in
+ * the routing region [DATA_START, routing end), packed in pre-order; every
+ * leaf lies in [leaf start, space used). With LAYOUT_LEAVES_ALIGNED a leaf of
+ * at most one page lies within one 4 KiB page and a larger one starts on a
+ * page boundary, so a cold point read needs the header page, the routing
+ * region's pages and one leaf page. The fields describe the bytes as written:
+ * a frame changed in memory is legacy again (FilePager.markDirty clears them),
+ * and a reader trusts them only when `routingRegionEnd` accepts them.
  *
  * A shared frame (tree id SHARED_TREE_ID) holds the whole of several small
  * trees, one root each: a new tree starts there and moves to a frame of its
@@ -75,6 +88,15 @@ export const H_LIVE_KEYS = 0x34;
 export const H_MAX_VERSION = 0x38;
 export const H_FREE_LIST_HEADS = 0x40;
 export const FREE_LIST_COUNT = 8;
+export const H_LAYOUT = 0x60;
+export const H_ROUTING_END = 0x64;
+export const H_LEAF_START = 0x68;
+/** Layout flag: inner nodes packed in the routing region, leaves after it. */
+export const LAYOUT_ROUTED = 1;
+/** Layout flag: no leaf of at most a page straddles a 4 KiB page; larger ones start on one. */
+export const LAYOUT_LEAVES_ALIGNED = 2;
+/** Page granularity of the routed layout (the cold reader's page). */
+export const LAYOUT_PAGE = 4096;
 
 /** Slot table: one u32 per allocation made by the bump allocator. */
 export const SLOT_TABLE_START = 0x1000;

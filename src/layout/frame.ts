@@ -10,7 +10,7 @@
 import {
   CROSSING_RESERVE, DATA_END, DATA_START, FRAME_FORMAT_VERSION, FRAME_MAGIC, FRAME_SIZE,
   FREE_LIST_COUNT, H_BASE_DEPTH, H_COMPACTIONS, H_CROSSINGS, H_DEAD_BYTES, H_FRAME_ID,
-  H_EXTRA_ROOTS, H_FREE_LIST_BYTES, H_FREE_LIST_HEADS, H_LIVE_KEYS, H_MAGIC, H_MAX_VERSION, H_ROOT_COUNT, H_ROOT_REF, MAX_ROOTS,
+  H_EXTRA_ROOTS, H_FREE_LIST_BYTES, H_FREE_LIST_HEADS, H_LAYOUT, H_LEAF_START, H_LIVE_KEYS, H_ROUTING_END, LAYOUT_ROUTED, H_MAGIC, H_MAX_VERSION, H_ROOT_COUNT, H_ROOT_REF, MAX_ROOTS,
   H_SLOTS_USED, H_SPACE_USED, H_TREE_ID, SHARED_TREE_ID, H_VERSION, MAX_SLOTS, SLOT_TABLE_START,
 } from './frame-header.js';
 import { decodeRef, encodeRef } from './child-ref.js';
@@ -154,6 +154,44 @@ export class Frame {
   get bumpFree(): number { return DATA_END - CROSSING_RESERVE - this.spaceUsed; }
   /** Bytes compaction would give back. */
   get reclaimable(): number { return this.deadBytes + this.freeListBytes; }
+
+  /** Layout flags (frame-header.ts, "Routed layout"); 0 = legacy. */
+  get layoutFlags(): number { return this.u32[H_LAYOUT >>> 2]!; }
+  get routingEnd(): number { return this.u32[H_ROUTING_END >>> 2]!; }
+  get leafStart(): number { return this.u32[H_LEAF_START >>> 2]!; }
+
+  /** Record the layout the bytes have (art/routed-image.ts); flags 0 = legacy. */
+  setLayout(flags: number, routingEnd: number, leafStart: number): void {
+    this.u32[H_LAYOUT >>> 2] = flags;
+    this.u32[H_ROUTING_END >>> 2] = routingEnd;
+    this.u32[H_LEAF_START >>> 2] = leafStart;
+  }
+
+  /**
+   * After the bodies were laid out anew (art/routed-image.ts): the bump
+   * cursor, the slot-table high-water and the dead bytes are as given, and
+   * the free lists are empty.
+   */
+  resetAllocation(spaceUsed: number, slotsUsed: number, deadBytes: number): void {
+    this.u32[H_SPACE_USED >>> 2] = spaceUsed;
+    this.u32[H_SLOTS_USED >>> 2] = slotsUsed;
+    this.u32[H_DEAD_BYTES >>> 2] = deadBytes;
+    this.u32[H_FREE_LIST_BYTES >>> 2] = 0;
+    this.u32.fill(0, H_FREE_LIST_HEADS >>> 2, (H_FREE_LIST_HEADS >>> 2) + FREE_LIST_COUNT);
+  }
+
+  /**
+   * End of the routing region when the header's routed layout is to be
+   * trusted (flag set, DATA_START <= routing end <= leaf start <= space used
+   * <= FRAME_SIZE), else 0: a legacy frame, read the old way.
+   */
+  get routingRegionEnd(): number {
+    if ((this.layoutFlags & LAYOUT_ROUTED) === 0) return 0;
+    const end = this.routingEnd;
+    const leaves = this.leafStart;
+    const used = this.spaceUsed;
+    return end > DATA_START && end <= leaves && leaves <= used && used <= FRAME_SIZE ? end : 0;
+  }
 
   addLiveKeys(delta: number): void { this.u32[H_LIVE_KEYS >>> 2] = this.liveKeys + delta; }
   addCrossings(delta: number): void { this.u32[H_CROSSINGS >>> 2] = this.crossings + delta; }

@@ -55,8 +55,16 @@ export const DEFAULT_CACHE_MB = 256;
 /** The fewest frames a cache holds, whatever cacheMB says: a walk holds a few at once. */
 export const MIN_CACHE_FRAMES = 8;
 
-/** Writes the read index of a frame image (art/read-index.ts; injected so store/ stays below art/). */
-export type ReadIndexBuilder = (frame: Frame, out: Uint8Array) => void;
+/**
+ * How a checkpoint builds the image it writes for a frame (injected so store/
+ * stays below art/): `layout` copies the frame into its image in the routed
+ * layout (art/routed-image.ts), `index` writes the read index of the sealed
+ * image (art/read-index.ts).
+ */
+export interface ImageWriters {
+  layout: (frame: Frame, image: Frame) => void;
+  index: (image: Frame, out: Uint8Array) => void;
+}
 
 export class FilePager implements FramePager, PlannedReads {
   readonly io: Io;
@@ -72,7 +80,7 @@ export class FilePager implements FramePager, PlannedReads {
   /** The cold reader's page cache and counters (stats). */
   readonly pages: PageCache;
   readonly coldReads: ColdReadCounters;
-  private readonly buildIndex: ReadIndexBuilder;
+  private readonly imageWriters: ImageWriters;
   /** Index buffers of past rounds, reused (one per frame a round writes). */
   private readonly indexBuffers: Uint8Array[] = [];
   /** Durable location of each frame id (as of the last published manifest), and the free slots. */
@@ -95,14 +103,14 @@ export class FilePager implements FramePager, PlannedReads {
 
   constructor(
     io: Io, data: FileHandle, dataPath: string, slots: Map<number, number>, nextSlot: number, nextFrameId: number,
-    cacheMB: number, buildIndex: ReadIndexBuilder, generation: number,
+    cacheMB: number, imageWriters: ImageWriters, generation: number,
   ) {
     this.io = io;
     this.data = data;
     this.dataPath = dataPath;
     this.slots = new SlotMap(dataPath, slots, nextSlot, generation);
     this.nextFrameId = nextFrameId;
-    this.buildIndex = buildIndex;
+    this.imageWriters = imageWriters;
     // One budget: whole frames and 4 KiB pages share the pool's buffers (see FrameCache).
     const capacity = Math.max(MIN_CACHE_FRAMES, Math.floor((cacheMB * 1024 * 1024) / FRAME_SIZE));
     this.cache = new FrameCache(new BufferPool(io, capacity, FRAME_SIZE));
@@ -316,6 +324,8 @@ export class FilePager implements FramePager, PlannedReads {
   }
 
   markDirty(frame: Frame): void {
+    // Loaded from a routed image, its bytes are no longer laid out as the header says.
+    if (!frame.dirty && frame.layoutFlags !== 0) frame.setLayout(0, 0, 0);
     frame.dirty = true;
     this.dirty.add(frame);
   }
@@ -385,12 +395,7 @@ export class FilePager implements FramePager, PlannedReads {
       f.pins++; // before acquire, so that making room for its image cannot evict it
       const buf = this.cache.acquire(-1, CLASS_SCAN);
       buffers.push(buf);
-      const image = buf.view;
-      image.set(f.u8);
-      sealFrameImage(image);
-      const index = this.indexBuffers.pop() ?? this.io.allocAligned(READ_INDEX_BYTES);
-      // From the sealed image, so that the page CRCs cover the bytes written.
-      this.buildIndex(new Frame(f.id, buf.bytes), index);
+      const { image, index } = this.buildImage(f, buf);
       const slot = this.slots.take();
       const old = this.slots.get(f.id);
       if (old !== undefined) superseded.push(old);
@@ -409,6 +414,21 @@ export class FilePager implements FramePager, PlannedReads {
     for (const id of released) frames.delete(id);
     for (const img of images) frames.set(img.frameId, img.slot);
     return { images, released, superseded, frames, nextFrameId: this.nextFrameId, nextSlot: this.slots.end, buffers };
+  }
+
+  /**
+   * What a checkpoint writes to frame `f`'s new slot: its sealed image, laid
+   * out routed, in `buf`, and the image's read index (in a buffer of this
+   * pager's, handed back by `endRound`).
+   */
+  buildImage(f: Frame, buf: PoolBuffer): { image: Uint8Array; index: Uint8Array } {
+    const image = new Frame(f.id, buf.bytes);
+    this.imageWriters.layout(f, image);
+    sealFrameImage(buf.view);
+    const index = this.indexBuffers.pop() ?? this.io.allocAligned(READ_INDEX_BYTES);
+    // From the sealed image, so that the page CRCs cover the bytes written.
+    this.imageWriters.index(image, index);
+    return { image: buf.view, index };
   }
 
   /**

@@ -12,6 +12,7 @@ import { writeImages } from '../../src/checkpoint/checkpoint-round.js';
 import { loadIo } from '../../src/io/index.js';
 import type { Io } from '../../src/io/types.js';
 import { FRAME_SIZE } from '../../src/layout/frame-header.js';
+import type { Frame } from '../../src/layout/frame.js';
 import { PAGE_SIZE } from '../../src/layout/read-index.js';
 import { FilePager } from '../../src/store/file-pager.js';
 import { slotOffset } from '../../src/store/slot-map.js';
@@ -31,9 +32,15 @@ interface Store {
   generation: number;
 }
 
+/**
+ * The pager's tests mark bytes outside any node, so their images are copies of
+ * the frame (the legacy layout); the routed layout is tested in test/art/routed-image.test.ts.
+ */
+const copyImage = { layout: (f: Frame, image: Frame) => image.u8.set(f.u8), index: buildReadIndex };
+
 function openStore(io: Io, path: string, frames = new Map<number, number>(), nextSlot = 0, nextFrameId = 1, generation = 1): Store {
   const data = io.open(path, { direct: false, create: true, readOnly: false });
-  return { io, path, pager: new FilePager(io, data, path, frames, nextSlot, nextFrameId, CACHE_MB, buildReadIndex, generation), generation };
+  return { io, path, pager: new FilePager(io, data, path, frames, nextSlot, nextFrameId, CACHE_MB, copyImage, generation), generation };
 }
 
 /** One checkpoint round, as the checkpoint runs it: capture, write and sync, publish. */

@@ -1,8 +1,8 @@
 /**
  * better-sqlite3 as the issue's reference run drove it: a WITHOUT ROWID table (the key is
- * the B-tree key), WAL journal, and a page cache of 192 MiB (`cache_size`), which is the
+ * the B-tree key), WAL journal, and a page cache (`cache_size`), which is the
  * engine's own answer to "how much memory may I use" inside the same cgroup budget as
- * Holt's cacheMB. Keys are bound as strings (TEXT compares with memcmp, the same order as
+ * Holt's cacheMB, and set to the same number of MiB as Holt's cacheMB (equal budgets). Keys are bound as strings (TEXT compares with memcmp, the same order as
  * Holt's bytes). Listings use the primary key: a bounded range for `list`, one LIMIT 1
  * seek per rollup that jumps past the whole rollup for a delimiter listing.
  */
@@ -13,7 +13,6 @@ import { BENCH_DIR } from '../../lib/paths.mjs';
 import { prefixEnd, rollupOf } from '../../lib/keys.mjs';
 
 const FILE = 'bench.sqlite';
-const CACHE_KIB = 192 * 1024;
 /** The load is not measured: a large cache keeps a shuffled 4M-key load from thrashing. */
 const BUILD_CACHE_KIB = 1024 * 1024;
 const BATCH = 50_000;
@@ -26,9 +25,9 @@ async function sqlite() {
 /** @type {import('./index.mjs').ColdEngine} */
 export default {
   name: 'better-sqlite3',
-  summary: 'SQLite via better-sqlite3: WITHOUT ROWID table, WAL, 192 MiB page cache',
-  settings: () => ({
-    cache: `cache_size=-${CACHE_KIB} (192 MiB), mmap off (default)`,
+  summary: 'SQLite via better-sqlite3: WITHOUT ROWID table, WAL, a page cache of cacheMB MiB',
+  settings: ({ cacheMB }) => ({
+    cache: `cache_size=-${cacheMB * 1024} (${cacheMB} MiB, Holt's cacheMB), mmap off (default)`,
     journal: 'WAL (set at build, persistent in the file)',
     layout: 'CREATE TABLE kv (k BLOB PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID; keys bound as TEXT, values as BLOB',
     build: `transactions of ${BATCH.toLocaleString('en-US')} inserts in load order, synchronous=OFF, then wal_checkpoint(TRUNCATE)`,
@@ -61,11 +60,11 @@ export default {
     db.close();
   },
 
-  async open(dir) {
+  async open(dir, { cacheMB }) {
     const Database = await sqlite();
     const db = new Database(path.join(dir, FILE));
     db.pragma('journal_mode = WAL');
-    db.pragma(`cache_size = -${CACHE_KIB}`);
+    db.pragma(`cache_size = -${cacheMB * 1024}`);
     const st = {
       get: db.prepare('SELECT v FROM kv WHERE k = ?').pluck(),
       list: db.prepare('SELECT k, v FROM kv WHERE k >= ? AND k < ? ORDER BY k LIMIT ?').raw(),
