@@ -18,6 +18,7 @@ export const CHECKERS = [
   { name: 'layout', module: './layout.mjs', fn: 'checkLayout' },
   { name: 'node-shapes', module: './node-shapes.mjs', fn: 'checkNodeShapes' },
   { name: 'frame-shapes', module: './frame-shapes.mjs', fn: 'checkFrameShapes' },
+  { name: 'routed-layout', module: './routed-layout.mjs', fn: 'checkRoutedLayout' },
   { name: 'rollup', module: './rollup.mjs', fn: 'checkRollup' },
   { name: 'prefix-liveness', module: './prefix-liveness.mjs', fn: 'checkPrefixLiveness' },
   { name: 'wal-framing', module: './wal-framing.mjs', fn: 'checkWalFraming' },

@@ -37,6 +37,10 @@ export const MUTANTS = [
     from: 'copySubtree(f, f.rootAt(i), s, substitute)', to: 'copySubtree(f, f.rootAt(i), s)', checks: ['frame-shapes'] },
   { id: 'merge-crossings', module: 'art/merge.js', bug: 'a merge forgets to count the removed Crossing',
     from: 'parent.addCrossings(-1);', to: '', checks: ['frame-shapes'] },
+  { id: 'routed-straddle', module: 'art/routed-image.js', bug: 'a routed image lets leaves straddle pages while flagging them aligned',
+    from: 'if (size <= LAYOUT_PAGE ? inPage + size > LAYOUT_PAGE : inPage !== 0)', to: 'if (false)', checks: ['routed-layout'] },
+  { id: 'routed-end', module: 'art/routed-image.js', bug: 'a routed image records its routing region one body short',
+    from: 'const routingEnd = DATA_START + innerBytes;', to: 'const routingEnd = DATA_START + innerBytes - 8;', checks: ['routed-layout'] },
   // ---- api ----
   { id: 'empty-prefix', module: 'api/tree.js', bug: 'isPrefixEmpty of the empty prefix says empty for a one-key tree',
     from: 'return this.state.core.keyCount === 0;', to: 'return this.state.core.keyCount <= 1;', checks: ['prefix-liveness'] },

@@ -21,7 +21,7 @@ describe('verified/', () => {
     const out = run('verified/check.mjs', ['--fast']);
     expect(out).toMatch(/^OK: \d+ checkers passed/m);
     // Each invariant is reported with its evidence; none went missing.
-    for (const id of ['L1', 'L2', 'N1', 'N2', 'N3', 'N4', 'N5', 'N6', 'N7', 'F1', 'F2', 'R1', 'R2', 'P1', 'W1', 'W2', 'W3', 'V1', 'V2', 'K1', 'K2', 'H1', 'H2', 'H3', 'C1', 'C2', 'A1', 'A2', 'A3', 'A4']) {
+    for (const id of ['L1', 'L2', 'N1', 'N2', 'N3', 'N4', 'N5', 'N6', 'N7', 'F1', 'F2', 'RL1', 'RL2', 'RL3', 'R1', 'R2', 'P1', 'W1', 'W2', 'W3', 'V1', 'V2', 'K1', 'K2', 'H1', 'H2', 'H3', 'C1', 'C2', 'A1', 'A2', 'A3', 'A4']) {
       expect(out).toMatch(new RegExp(`^  ${id}  `, 'm'));
     }
     expect(out).not.toMatch(/REFUTED|VIOLATION/);

@@ -29,6 +29,8 @@ export function walkTree(L, core, report, { strictBands = false } = {}) {
   const leaves = [];
   const inner = [];
   const prefixes = [];
+  /** Every body reached: { frame, off, type, size }. */
+  const nodes = [];
   const shape = [];
   const tallies = new Map();
   let lastKey = null;
@@ -135,6 +137,7 @@ export function walkTree(L, core, report, { strictBands = false } = {}) {
     }
     t.bytes += bodySize;
     t.bodies.push([off, off + bodySize]);
+    nodes.push({ frame: f.id, off, type, size: bodySize });
   };
 
   const visitInner = (t, off, type, depth, where) => {
@@ -239,5 +242,5 @@ export function walkTree(L, core, report, { strictBands = false } = {}) {
     reclaimable: t.dv.getUint32(L.H_DEAD_BYTES, true) + t.dv.getUint32(L.H_FREE_LIST_BYTES, true),
     slots: t.dv.getUint32(L.H_SLOTS_USED, true), spaceUsed: t.spaceUsed, compactions: t.dv.getUint32(L.H_COMPACTIONS, true),
   }));
-  return { leaves, inner, prefixes, frames, shape: shape.join('') };
+  return { leaves, inner, prefixes, nodes, frames, shape: shape.join('') };
 }
