@@ -70,13 +70,18 @@ export function coldFindLeaf(cold: ColdReader, frameId: number, root: number, ke
     const id = outColdExit.frameId;
     if (hop > 0 && cold.isResident(id)) return COLD_CONTINUE;
     if (!cold.beginColdRead(id)) return COLD_CONTINUE;
+    // Probed before (its directory page is cached): its routing region is worth fetching
+    // whole (what earlier walks left out, in one read), and then serves every later read
+    // from cache. A first probe reads only what its path needs: most frames a cold read
+    // meets are never probed again.
+    const seenBefore = cold.pageCached(id, FRAME_SIZE);
     const dir = cold.readIndexPage(id, 0);
     if (dir === null) return fellBack(cold);
-    if ((view(dir).getUint16(RI_FLAGS, true) & RI_HAS_CROSSINGS) === 0) {
+    if (!seenBefore && (view(dir).getUint16(RI_FLAGS, true) & RI_HAS_CROSSINGS) === 0) {
       const r = probeBucket(cold, id, dir, key, keyLen);
       if (r !== COLD_CONTINUE) return r;
     }
-    const w = walkPages(cold, id, dir, key, keyLen);
+    const w = walkPages(cold, id, dir, key, keyLen, seenBefore);
     if (w !== CROSSED) return w;
   }
   return COLD_CONTINUE;
@@ -124,24 +129,24 @@ function probeBucket(cold: ColdReader, id: number, dir: Uint8Array, key: Uint8Ar
  * COLD_CONTINUE (damage: load the frame), or CROSSED with `outColdExit` naming
  * the next frame.
  */
-function walkPages(cold: ColdReader, id: number, dir: Uint8Array, key: Uint8Array, keyLen: number): number {
+function walkPages(cold: ColdReader, id: number, dir: Uint8Array, key: Uint8Array, keyLen: number, seenBefore: boolean): number {
   let f = cold.readColdRange(id, 0, PAGE_SIZE, dir, true); // the header page: root refs, layout
   const routingEnd = f.routingRegionEnd;
-  // Routed: every node before the leaf is in the routing region, fetched together.
-  if (routingEnd !== 0) f = cold.readColdRange(id, DATA_START, routingEnd, dir, true);
+  if (routingEnd !== 0 && seenBefore) f = cold.readColdRange(id, DATA_START, routingEnd, dir, true, true);
   let off = f.rootAt(outColdExit.root);
   let depth = outColdExit.depth;
   for (let steps = 0; steps < 2 * keyLen + 16; steps++) {
     if (off < PAGE_SIZE || off + LEAF_HEADER_SIZE > FRAME_SIZE) return fellBack(cold);
     // A routed image's leaf pages are leaf pages (cached on a second touch); a legacy image's are mixed.
     const navigation = routingEnd === 0 || off < routingEnd;
-    f = cold.readColdRange(id, off, off + LEAF_HEADER_SIZE, dir, navigation);
+    const routing = routingEnd !== 0 && off < routingEnd;
+    f = cold.readColdRange(id, off, off + LEAF_HEADER_SIZE, dir, navigation, routing);
     const type = nodeType(f.u8, off);
     if (type === NODE_EMPTY_ROOT) return COLD_ABSENT;
     if (type < NODE_LEAF || type > NODE_EMPTY_ROOT) return fellBack(cold);
     const end = off + bodySize(f, off);
     if (end > FRAME_SIZE) return fellBack(cold);
-    f = cold.readColdRange(id, off, end, dir, navigation);
+    f = cold.readColdRange(id, off, end, dir, navigation, routing);
     let ref: number;
     switch (type) {
       case NODE_LEAF:

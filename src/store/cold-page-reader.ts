@@ -154,8 +154,9 @@ export class ColdPageReader implements ColdReader {
    * `navigation`: the pages lead on (nodes of a walk), cached at once;
    * otherwise they hold a leaf, cached on their second touch.
    */
-  readColdRange(id: number, from: number, to: number, dir: Uint8Array, navigation: boolean): Frame {
+  readColdRange(id: number, from: number, to: number, dir: Uint8Array, navigation: boolean, routing = false): Frame {
     const base = slotOffset(this.slots.slotOf(id));
+    const touches = !routing;
     const u8 = this.scratch.u8;
     if (base !== this.scratchBase) {
       this.scratchBase = base;
@@ -164,7 +165,7 @@ export class ColdPageReader implements ColdReader {
     let p = Math.floor(from / PAGE_SIZE) * PAGE_SIZE;
     while (p < to) {
       if (this.inScratch(p)) { p += PAGE_SIZE; continue; }
-      this.holdInScratch(id, p);
+      this.holdInScratch(id, p, touches);
       const cached = this.pages.get(base + p);
       if (cached !== undefined) {
         this.counters.pageHits++;
@@ -179,7 +180,7 @@ export class ColdPageReader implements ColdReader {
       // A run of pages not in the cache: one read straight into place.
       let end = p + PAGE_SIZE;
       while (end < to && !this.inScratch(end) && !this.pages.has(base + end)) {
-        this.holdInScratch(id, end);
+        this.holdInScratch(id, end, touches);
         end += PAGE_SIZE;
       }
       try {
@@ -239,16 +240,20 @@ export class ColdPageReader implements ColdReader {
     this.pages.commit(at, r);
   }
 
+  pageCached(id: number, at: number): boolean {
+    return this.pages.has(slotOffset(this.slots.slotOf(id)) + at);
+  }
+
   private inScratch(p: number): boolean {
     const page = p / PAGE_SIZE;
     return (this.scratchPages[page >>> 5]! & (1 << (page & 31))) !== 0;
   }
 
-  /** Page at `p` of frame `id` is being placed in the scratch frame: a touch for the frame cache. */
-  private holdInScratch(id: number, p: number): void {
+  /** Page at `p` of frame `id` is being placed in the scratch frame: a touch for the frame cache (when `touch`). */
+  private holdInScratch(id: number, p: number, touch: boolean): void {
     const page = p / PAGE_SIZE;
     this.scratchPages[page >>> 5]! |= 1 << (page & 31);
-    this.cache.notePageTouch(id);
+    if (touch) this.cache.notePageTouch(id);
   }
 
   /** `slots` are about to hold other images: their cached pages would lie. */

@@ -100,7 +100,12 @@ export interface ColdReader {
    * until the next cold read; pages read from disk are checked against the
    * CRCs the directory page `dir` lists (CORRUPT, with file and offset, if not).
    * `navigation`: nodes a walk passes through (cached at once), not a leaf
-   * (cached on its second touch).
+   * (cached on its second touch). `routing`: pages of the routing region of
+   * a routed image; they do not count towards loading the frame whole (they
+   * stay cached for navigation: what makes a frame worth loading whole is
+   * the use of its leaves).
    */
-  readColdRange(id: number, from: number, to: number, dir: Uint8Array, navigation: boolean): Frame;
+  readColdRange(id: number, from: number, to: number, dir: Uint8Array, navigation: boolean, routing?: boolean): Frame;
+  /** Whether the page at byte `at` of frame `id`'s image is in the page cache. */
+  pageCached(id: number, at: number): boolean;
 }

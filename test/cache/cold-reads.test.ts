@@ -104,9 +104,9 @@ describe('cold reads', () => {
     const after = db.stats().durable!;
     console.log('scan resistance', JSON.stringify({ hotFramesRead: (after.disk.bytesRead - bytesBefore) / FRAME_SIZE, warmResident: warm.residentFrames, scanMisses: afterScan.scan.misses }));
     // At most the few frames the scan itself stood in at once may have left: its window
-    // (an eighth of the 16-buffer pool) and the frame it walks, read back whole, and a few
-    // pages read on the way to them.
-    expect(after.disk.bytesRead - bytesBefore).toBeLessThanOrEqual(3 * FRAME_SIZE + 8 * 4096);
+    // (an eighth of the 16-buffer pool) and the frame it walks, read back whole, and the
+    // pages read on the way to them (a routed frame's routing region, a few pages each).
+    expect(after.disk.bytesRead - bytesBefore).toBeLessThanOrEqual(3 * FRAME_SIZE + 24 * 4096);
     await db.close();
   });
 });
