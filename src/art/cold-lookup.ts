@@ -23,7 +23,7 @@
  */
 import { decodeRef } from '../layout/child-ref.js';
 import { crossingChildFrame, crossingRoot } from '../layout/crossing.js';
-import { DATA_START, FRAME_SIZE } from '../layout/frame-header.js';
+import { DATA_START, FRAME_SIZE, MAX_ROOTS } from '../layout/frame-header.js';
 import { INNER_TERMINAL } from '../layout/inner-nodes.js';
 import { LEAF_HEADER_SIZE, leafKeyEquals } from '../layout/leaf.js';
 import {
@@ -32,7 +32,7 @@ import {
 import { PREFIX_CHILD, prefixLen } from '../layout/prefix.js';
 import {
   PAGE_SIZE, RI_COMPLETE, RI_COUNT, RI_FLAGS, RI_HAS_CROSSINGS, bucketPage, indexEntryAt, indexEntryHash, indexEntryLeaf,
-  readIndexHash,
+  listedRootRef, listedRoutingEnd, readIndexHash,
 } from '../layout/read-index.js';
 import type { ColdReader } from '../store/frame-pager.js';
 import { outFound } from './found-leaf.js';
@@ -130,17 +130,25 @@ function probeBucket(cold: ColdReader, id: number, dir: Uint8Array, key: Uint8Ar
  * the next frame.
  */
 function walkPages(cold: ColdReader, id: number, dir: Uint8Array, key: Uint8Array, keyLen: number, seenBefore: boolean): number {
-  let f = cold.readColdRange(id, 0, PAGE_SIZE, dir, true); // the header page: root refs, layout
-  const routingEnd = f.routingRegionEnd;
-  if (routingEnd !== 0 && seenBefore) f = cold.readColdRange(id, DATA_START, routingEnd, dir, true, true);
-  let off = f.rootAt(outColdExit.root);
+  // A routed image's directory lists its routing end and roots; otherwise the header page does.
+  let routingEnd = listedRoutingEnd(dir);
+  let off: number;
+  if (routingEnd > DATA_START && routingEnd <= FRAME_SIZE && outColdExit.root < MAX_ROOTS) {
+    const ref = listedRootRef(dir, outColdExit.root);
+    off = ref === 0 ? -1 : decodeRef(ref);
+  } else {
+    const header = cold.readColdRange(id, 0, PAGE_SIZE, dir, true); // root refs, layout
+    routingEnd = header.routingRegionEnd;
+    off = header.rootAt(outColdExit.root);
+  }
+  if (routingEnd !== 0 && seenBefore) cold.readColdRange(id, DATA_START, routingEnd, dir, true, true);
   let depth = outColdExit.depth;
   for (let steps = 0; steps < 2 * keyLen + 16; steps++) {
     if (off < PAGE_SIZE || off + LEAF_HEADER_SIZE > FRAME_SIZE) return fellBack(cold);
     // A routed image's leaf pages are leaf pages (cached on a second touch); a legacy image's are mixed.
     const navigation = routingEnd === 0 || off < routingEnd;
     const routing = routingEnd !== 0 && off < routingEnd;
-    f = cold.readColdRange(id, off, off + LEAF_HEADER_SIZE, dir, navigation, routing);
+    let f = cold.readColdRange(id, off, off + LEAF_HEADER_SIZE, dir, navigation, routing);
     const type = nodeType(f.u8, off);
     if (type === NODE_EMPTY_ROOT) return COLD_ABSENT;
     if (type < NODE_LEAF || type > NODE_EMPTY_ROOT) return fellBack(cold);

@@ -6,14 +6,14 @@
  * listed), plus the CRC of every page of the image.
  */
 import { crc32c } from '../checksum/crc32c.js';
-import type { Frame } from '../layout/frame.js';
+import { Frame } from '../layout/frame.js';
 import { INNER_TERMINAL } from '../layout/inner-nodes.js';
 import { leafKeyLen, leafKeyStart } from '../layout/leaf.js';
 import { NODE_256, NODE_4, NODE_LEAF, NODE_PREFIX, nodeType } from '../layout/node-types.js';
 import { PREFIX_CHILD } from '../layout/prefix.js';
 import {
   FRAME_PAGES, PAGE_SIZE, READ_INDEX_BYTES, READ_INDEX_PAGES, RI_COMPLETE, RI_COUNT, RI_CRC, RI_FLAGS,
-  RI_FRAME_ID, RI_HAS_CROSSINGS, RI_MAGIC, RI_MAX_ENTRIES, RI_PAGE_CRCS, bucketPage, indexEntryAt, indexPageCrc,
+  RI_FRAME_ID, RI_HAS_CROSSINGS, RI_MAGIC, RI_MAX_ENTRIES, RI_PAGE_CRCS, RI_ROOTS, RI_ROUTING_END, bucketPage, indexEntryAt, indexPageCrc,
   readIndexHash, writeIndexEntry,
 } from '../layout/read-index.js';
 import { forEachChild } from './inner-node.js';
@@ -59,6 +59,12 @@ export function buildReadIndex(image: Frame, out: Uint8Array): void {
     dv.setUint32(base + RI_FRAME_ID, image.id, true);
     if (p === 0) {
       dv.setUint16(base + RI_FLAGS, image.crossings > 0 ? RI_HAS_CROSSINGS : 0, true);
+      // A routed image's walk starts here, without its header page.
+      const routingEnd = image.routingRegionEnd;
+      if (routingEnd !== 0) {
+        dv.setUint32(RI_ROUTING_END, routingEnd, true);
+        for (const r of image.rootIndices()) dv.setUint16(RI_ROOTS + 2 * r, image.u16[Frame.rootRefLoc(r) >>> 1]!, true);
+      }
     } else {
       const overflowed = counts[p] === OVERFLOWED || image.isShared;
       dv.setUint16(base + RI_COUNT, overflowed ? 0 : counts[p]!, true);

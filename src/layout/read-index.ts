@@ -17,6 +17,9 @@
  *  +12 u32 CRC32C of the page with this field zero
  *  directory (page 0):  flags bit 1 = the frame has Crossings
  *    +16 u32 x 128  CRC32C of each 4 KiB page of the frame image
+ *    +528 u32       routing end of a routed image (0: legacy, read the header page)
+ *    +532 u16 x 1025 the image's root refs (root 0 first; routed images only), so
+ *                   that a cold walk of a routed image needs no header page
  *  bucket (pages 1..15): flags bit 0 = complete (every live leaf whose key hash
  *                        selects this page is listed; 0 when it overflowed)
  *    +16 entries of 8 bytes:  +0 u32 key hash   +4 u32 leaf offset in the frame
@@ -54,6 +57,9 @@ export const RI_HAS_CROSSINGS = 2;
 /** Directory: the frame's page CRCs start here. */
 export const RI_PAGE_CRCS = 16;
 export const FRAME_PAGES = FRAME_SIZE / PAGE_SIZE;
+/** Directory: the routing end of a routed image, and its root refs (see the diagram). */
+export const RI_ROUTING_END = RI_PAGE_CRCS + 4 * (FRAME_SIZE / PAGE_SIZE);
+export const RI_ROOTS = RI_ROUTING_END + 4;
 /** Pages 1.. are buckets. */
 export const RI_BUCKETS = READ_INDEX_PAGES - 1;
 
@@ -105,6 +111,18 @@ export function indexEntryLeaf(dv: DataView, at: number): number {
 export function writeIndexEntry(dv: DataView, at: number, hash: number, leaf: number): void {
   dv.setUint32(at + RI_ENTRY_HASH, hash, true);
   dv.setUint32(at + RI_ENTRY_LEAF, leaf, true);
+}
+
+/** The routing end the directory page `dir` lists (0: a legacy image or index). */
+export function listedRoutingEnd(dir: Uint8Array): number {
+  const at = RI_ROUTING_END;
+  return (dir[at]! | (dir[at + 1]! << 8) | (dir[at + 2]! << 16) | (dir[at + 3]! << 24)) >>> 0;
+}
+
+/** The ref of root `i` the directory page `dir` lists (routed images only; 0 = unused). */
+export function listedRootRef(dir: Uint8Array, i: number): number {
+  const at = RI_ROOTS + 2 * i;
+  return dir[at]! | (dir[at + 1]! << 8);
 }
 
 /** The CRC the directory page `dir` lists for page `page` of the frame image. */

@@ -46,6 +46,9 @@ describe('frame geometry and header', () => {
     expect(H.FREE_LIST_COUNT).toBe(8);
     // The free-list heads end where the reserved area starts.
     expect(H.H_FREE_LIST_HEADS + H.FREE_LIST_COUNT * 4).toBe(0x60);
+    // Then the routed layout's fields (art/routed-image.ts).
+    expect([H.H_LAYOUT, H.H_ROUTING_END, H.H_LEAF_START]).toEqual([0x60, 0x64, 0x68]);
+    expect([H.LAYOUT_ROUTED, H.LAYOUT_LEAVES_ALIGNED, H.LAYOUT_PAGE]).toEqual([1, 2, 4096]);
     expect(H.FRAME_MAGIC).toBe(0x46544c48);
     expect(Buffer.from('HLTF').readUInt32LE(0)).toBe(H.FRAME_MAGIC);
     expect(H.FRAME_FORMAT_VERSION).toBe(1);
@@ -194,6 +197,9 @@ describe('read index', () => {
     expect(Buffer.from('HRIX').readUInt32LE(0)).toBe(RI.RI_MAGIC);
     // The directory lists a CRC for every page of the frame image.
     expect(RI.RI_PAGE_CRCS + 4 * RI.FRAME_PAGES).toBeLessThanOrEqual(RI.PAGE_SIZE);
+    // A routed image's routing end and root refs follow the page CRCs, and fit the page.
+    expect([RI.RI_ROUTING_END, RI.RI_ROOTS]).toEqual([528, 532]);
+    expect(RI.RI_ROOTS + 2 * H.MAX_ROOTS).toBeLessThanOrEqual(RI.PAGE_SIZE);
   });
 
   it('entry accessors read and write the pinned bytes', () => {
