@@ -157,7 +157,6 @@ export class ColdPageReader implements ColdReader {
   readColdRange(id: number, from: number, to: number, dir: Uint8Array, navigation: boolean, routing = false): Frame {
     const base = slotOffset(this.slots.slotOf(id));
     const touches = !routing;
-    if (routing) this.cache.notePageTouch(id);
     const u8 = this.scratch.u8;
     if (base !== this.scratchBase) {
       this.scratchBase = base;

@@ -101,9 +101,9 @@ export interface ColdReader {
    * CRCs the directory page `dir` lists (CORRUPT, with file and offset, if not).
    * `navigation`: nodes a walk passes through (cached at once), not a leaf
    * (cached on its second touch). `routing`: pages of the routing region of
-   * a routed image; the call counts as one page touch towards loading the
-   * frame whole, however many pages it spans (a routing region fetched
-   * together is one use of the frame, not one per page).
+   * a routed image; they do not count towards loading the frame whole (they
+   * stay cached as navigation pages: what makes a frame worth its 128 pages
+   * is the use of its leaves).
    */
   readColdRange(id: number, from: number, to: number, dir: Uint8Array, navigation: boolean, routing?: boolean): Frame;
   /** Whether the page at byte `at` of frame `id`'s image is in the page cache. */

@@ -55,10 +55,12 @@ describe('memory bounded by cacheMB', () => {
     // The hot set's frames were promoted whole, displacing pages or frames no longer used...
     expect(w.framesPromoted).toBeGreaterThan(u.framesPromoted);
     expect(w.evictions + w.pageChunksReleased).toBeGreaterThan(u.evictions + u.pageChunksReleased);
-    // ...so the last 4,000 hot gets walk resident frames only: no cold probe, no page, no read.
-    expect(e.coldReads.probes - w.coldReads.probes).toBe(0);
-    expect(e.coldReads.pageHits - w.coldReads.pageHits).toBe(0);
+    // ...so the last 4,000 hot gets read nothing and load no frame: they walk resident
+    // frames, and a routing frame above them whose leaves they do not use is passed through
+    // its cached routing pages (a routing region does not count towards loading a frame whole).
     expect(e.bytesRead - w.bytesRead).toBe(0);
+    expect(e.point.misses - w.point.misses).toBe(0);
+    expect(e.coldReads.probes - w.coldReads.probes).toBeLessThan(4000 / 10);
     // One budget: frames and page chunks together within the pool.
     expect(e.residentFrames + e.pageCacheChunks).toBeLessThanOrEqual(e.budgetFrames);
     expect(e.overdraftsTotal).toBe(0);
