@@ -74,7 +74,7 @@ export function coldMarkdown(results, jsonName) {
     '',
     markdownTable(figureRows(runs, { cacheMB: o.cacheMB })),
     '',
-    'Holt targets are from issue 15 (buffer manager); ✓ met, ✗ missed.',
+    'Holt targets are from issue 25 (larger than memory) and issue 15 (buffer manager), see bench/cold/targets.mjs; the p50 targets of issue 25 are relative to SQLite in the same run (compare the columns); ✓ met, ✗ missed.',
     '',
   ];
   const cache = holtCacheRows(holt);

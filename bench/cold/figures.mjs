@@ -1,6 +1,6 @@
 /**
  * The campaign's figures as table rows: one row per measured quantity, one column per
- * engine, and for the rows that have one, Holt's target from issue 15 with met / missed.
+ * engine, and for the rows that have one, Holt's target (targets.mjs) with met / missed.
  * Shared by the console output and COLD.md so both show the same numbers.
  */
 
@@ -35,16 +35,18 @@ const count = (n) => (n === undefined || !Number.isFinite(n) ? '-' : Math.round(
 
 /** @type {Row[]} */
 const ROWS = [
-  { label: 'cold get p50 µs', cell: (r) => micros(r.result?.phases?.cold?.p50Us), target: 'coldP50' },
+  { label: 'cold get p50 µs', cell: (r) => micros(r.result?.phases?.cold?.p50Us) },
   { label: 'cold get p99 µs', cell: (r) => micros(r.result?.phases?.cold?.p99Us) },
   { label: 'cold get KiB read/get', cell: (r) => kib(r.result?.phases?.cold?.readBytesPerOp), target: 'coldReadKiB' },
-  { label: 'steady get p50 µs', cell: (r) => micros(r.result?.phases?.steady?.p50Us), target: 'steadyP50' },
+  { label: 'steady get p50 µs', cell: (r) => micros(r.result?.phases?.steady?.p50Us) },
   { label: 'steady get p99 µs', cell: (r) => micros(r.result?.phases?.steady?.p99Us) },
-  { label: 'steady get KiB read/get', cell: (r) => kib(r.result?.phases?.steady?.readBytesPerOp) },
+  { label: 'steady get KiB read/get', cell: (r) => kib(r.result?.phases?.steady?.readBytesPerOp), target: 'steadyReadKiB' },
   { label: 'hot set warm-up passes (KiB read/get each)', cell: (r) => (r.result?.phases?.hot?.warmPassBytesPerGet ?? []).map((/** @type {number} */ b) => kib(b)).join(' → ') || '-' },
-  { label: 'hot get p50 µs (before scan)', cell: (r) => micros(r.result?.phases?.hot?.p50Us) },
+  { label: 'hot get p50 µs (before scan)', cell: (r) => micros(r.result?.phases?.hot?.p50Us), target: 'hotP50' },
   { label: 'hot get p99 µs (before scan)', cell: (r) => micros(r.result?.phases?.hot?.p99Us) },
   { label: 'hot get KiB read/get (before scan)', cell: (r) => kib(r.result?.phases?.hot?.readBytesPerOp) },
+  { label: 'hot ranges get p50 µs (32 runs of keys)', cell: (r) => micros(r.result?.phases?.hotRanges?.p50Us), target: 'hotRangesP50' },
+  { label: 'hot ranges get KiB read/get', cell: (r) => kib(r.result?.phases?.hotRanges?.readBytesPerOp) },
   { label: 'full scan rows/s', cell: (r) => count(r.result?.phases?.scan?.rowsPerSec), target: 'scanRows' },
   { label: 'full scan MiB read', cell: (r) => mib(r.result?.phases?.scan?.readBytes) },
   { label: 'hot get p50 µs (after scan)', cell: (r) => micros(r.result?.phases?.hotAfter?.p50Us) },
@@ -57,7 +59,7 @@ const ROWS = [
   },
   { label: 'list 100 p50 µs', cell: (r) => micros(r.result?.phases?.list?.p50Us) },
   { label: 'list 100 p99 µs', cell: (r) => micros(r.result?.phases?.list?.p99Us) },
-  { label: 'list 100 KiB read/op', cell: (r) => kib(r.result?.phases?.list?.readBytesPerOp) },
+  { label: 'list 100 KiB read/op', cell: (r) => kib(r.result?.phases?.list?.readBytesPerOp), target: 'listReadKiB' },
   { label: 'list_dir 8 p50 µs', cell: (r) => micros(r.result?.phases?.listDir?.p50Us) },
   { label: 'list_dir 8 p99 µs', cell: (r) => micros(r.result?.phases?.listDir?.p99Us) },
   { label: 'list_dir 8 KiB read/op', cell: (r) => kib(r.result?.phases?.listDir?.readBytesPerOp) },

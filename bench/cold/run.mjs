@@ -4,7 +4,7 @@
  * Builds (or reuses) each engine's data set, then measures each engine in its own process
  * inside a memory cgroup with the page cache dropped before every cold phase (measure.mjs
  * lists the phases), checks every answer, prints the figures beside Holt's targets from
- * issue 15, and writes bench/results/cold-<date>.json and bench/COLD.md.
+ * issues 25 and 15, and writes bench/results/cold-<date>.json and bench/COLD.md.
  */
 
 import fs from 'node:fs';

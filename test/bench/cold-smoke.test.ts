@@ -15,7 +15,7 @@ import { tempDir } from '../support/temp-dir.js';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RUN = join(ROOT, 'bench', 'cold', 'run.mjs');
 const ENGINES = ['holt', 'better-sqlite3', 'lmdb'];
-const PHASES = ['cold', 'steady', 'hot', 'scan', 'hotAfter', 'list', 'listDir'];
+const PHASES = ['cold', 'steady', 'hot', 'hotRanges', 'scan', 'hotAfter', 'list', 'listDir'];
 /** The peers live in bench/node_modules (`npm install --prefix bench`); without them there is nothing to compare. */
 const peersInstalled = ['better-sqlite3', 'lmdb'].every((p) => existsSync(join(ROOT, 'bench', 'node_modules', p, 'package.json')));
 
