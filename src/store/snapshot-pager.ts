@@ -124,6 +124,7 @@ function snapshotColdReader(live: ColdReader, set: FrameVersionSet): ColdReader 
     beginColdRead: (id) => live.beginColdRead(id),
     coldReadFellBack: () => live.coldReadFellBack(),
     readIndexPage: (id, page) => live.readIndexPage(id, page),
-    readColdRange: (id, from, to, dir, navigation) => live.readColdRange(id, from, to, dir, navigation),
+    readColdRange: (id, from, to, dir, navigation, routing) => live.readColdRange(id, from, to, dir, navigation, routing),
+    pageCached: (id, at) => live.pageCached(id, at),
   };
 }
