@@ -43,7 +43,7 @@ const examples = [];
 
 /** @param {number} i @param {unknown} got */
 function check(i, got) {
-  const want = data.value(i);
+  const want = data.value(i).toString();
   const text = got === undefined ? undefined : Buffer.from(/** @type {Uint8Array} */ (got)).toString();
   if (text === want) return;
   wrong++;

@@ -55,6 +55,8 @@ export function lookupInMemory(core: TreeCore, key: Uint8Array, keyLen: number, 
   } finally {
     reads.usePlan(null);
     memoryOnly.needs.length = 0;
+    memoryOnly.probed.clear();
+    memoryOnly.touched.clear();
   }
 }
 

@@ -75,7 +75,8 @@ export function coldFindLeaf(cold: ColdReader, frameId: number, root: number, ke
     // from cache. A first probe reads only what its path needs: most frames a cold read
     // meets are never probed again.
     const seenBefore = cold.pageCached(id, FRAME_SIZE);
-    const dir = cold.readIndexPage(id, 0);
+    // A first probe's likely next read is the key's bucket page: a batched read fetches it with the directory.
+    const dir = cold.readIndexPage(id, 0, seenBefore ? -1 : bucketPage(readIndexHash(key, 0, keyLen)));
     if (dir === null) return fellBack(cold);
     if (!seenBefore && (view(dir).getUint16(RI_FLAGS, true) & RI_HAS_CROSSINGS) === 0) {
       const r = probeBucket(cold, id, dir, key, keyLen);

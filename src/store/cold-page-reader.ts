@@ -38,7 +38,7 @@ import type { PageCache } from '../cache/page-cache.js';
 import { crc32c } from '../checksum/crc32c.js';
 import { readFrameBytes } from './checked-read.js';
 import type { ColdReader } from './frame-pager.js';
-import { NEEDS_IO, NEED_FRAME_PAGE, NEED_INDEX_PAGE, type ReadPlan } from './read-plan.js';
+import { NEEDS_IO, NEED_FRAME, NEED_FRAME_PAGE, NEED_INDEX_PAGE, needKey, type ReadPlan } from './read-plan.js';
 import { slotOffset, type SlotMap } from './slot-map.js';
 
 /** Cold point reads served from read-index pages instead of whole frames. */
@@ -53,6 +53,14 @@ export interface ColdReadCounters {
   /** Probes that could not answer (incomplete or damaged index page): the frame was loaded. */
   fallbacks: number;
 }
+
+/**
+ * Plan mode: rounds of node pages one walk reads through one frame before it
+ * reads the rest of the frame as one image (one 512 KiB read instead of a
+ * device round trip per node; the synchronous walk pays those round trips
+ * one key at a time, a batch pays them for all its keys at once).
+ */
+const NAV_ROUNDS_BEFORE_IMAGE = 2;
 
 export class ColdPageReader implements ColdReader {
   readonly pages: PageCache;
@@ -98,9 +106,13 @@ export class ColdPageReader implements ColdReader {
    * when loading it whole is the better use of the cache (FrameCache.shouldLoadWhole).
    */
   beginColdRead(id: number): boolean {
-    if (this.cache.shouldLoadWhole(id)) return false;
-    this.counters.probes++;
-    return true;
+    // A walk in plan mode passes here again on each pass: the first pass decides and counts.
+    const decided = this.plan?.probed.get(id);
+    if (decided !== undefined) return decided;
+    const probe = !this.cache.shouldLoadWhole(id);
+    if (probe) this.counters.probes++;
+    this.plan?.probed.set(id, probe);
+    return probe;
   }
 
   /** A probe could not answer; the caller loads the frame instead. */
@@ -112,9 +124,10 @@ export class ColdPageReader implements ColdReader {
    * Page `page` of frame `id`'s read index, from the page cache or the data
    * file; null when it is unreadable or damaged (never cached then).
    */
-  readIndexPage(id: number, page: number): Uint8Array | null {
-    const at = slotOffset(this.slots.slotOf(id)) + FRAME_SIZE + page * PAGE_SIZE;
-    this.cache.notePageTouch(id);
+  readIndexPage(id: number, page: number, guess = -1): Uint8Array | null {
+    const index = slotOffset(this.slots.slotOf(id)) + FRAME_SIZE;
+    const at = index + page * PAGE_SIZE;
+    this.notePageTouch(id, at);
     const cached = this.pages.get(at);
     if (cached !== undefined) { this.counters.pageHits++; return cached; }
     const plan = this.plan;
@@ -122,6 +135,10 @@ export class ColdPageReader implements ColdReader {
       const got = plan.got.get(at);
       if (got === undefined) {
         plan.need({ key: at, at, kind: NEED_INDEX_PAGE, frameId: id, crc: 0, navigation: true });
+        const also = index + guess * PAGE_SIZE;
+        if (guess >= 0 && !this.pages.has(also) && !plan.got.has(also)) {
+          plan.need({ key: also, at: also, kind: NEED_INDEX_PAGE, frameId: id, crc: 0, navigation: true });
+        }
         throw NEEDS_IO;
       }
       return got instanceof Uint8Array ? got : null;
@@ -165,7 +182,7 @@ export class ColdPageReader implements ColdReader {
     let p = Math.floor(from / PAGE_SIZE) * PAGE_SIZE;
     while (p < to) {
       if (this.inScratch(p)) { p += PAGE_SIZE; continue; }
-      this.holdInScratch(id, p, touches);
+      this.holdInScratch(id, base, p, touches);
       const cached = this.pages.get(base + p);
       if (cached !== undefined) {
         this.counters.pageHits++;
@@ -180,7 +197,7 @@ export class ColdPageReader implements ColdReader {
       // A run of pages not in the cache: one read straight into place.
       let end = p + PAGE_SIZE;
       while (end < to && !this.inScratch(end) && !this.pages.has(base + end)) {
-        this.holdInScratch(id, end, touches);
+        this.holdInScratch(id, base, end, touches);
         end += PAGE_SIZE;
       }
       try {
@@ -218,14 +235,29 @@ export class ColdPageReader implements ColdReader {
       this.scratch.u8.set(got, p);
       return p + PAGE_SIZE;
     }
+    const image = plan.got.get(needKey(NEED_FRAME, base));
+    if (image instanceof Uint8Array) {
+      this.scratch.u8.set(image.subarray(p, p + PAGE_SIZE), p);
+      return p + PAGE_SIZE;
+    }
     this.scratchBase = -1; // pages marked as in place are not all filled
     if (got !== undefined && got !== null) throw got; // the read's HoltError
+    if (image !== undefined && image !== null) throw image;
+    // A walk node by node through a frame costs a round of reads per node: after
+    // NAV_ROUNDS_BEFORE_IMAGE of them, the rest of the frame comes as one image.
+    const rounds = navigation ? (plan.navRounds.get(id) ?? 0) + 1 : 0;
+    if (rounds > NAV_ROUNDS_BEFORE_IMAGE) {
+      plan.need({ key: needKey(NEED_FRAME, base), at: base, kind: NEED_FRAME, frameId: id, crc: 0, navigation: true });
+      throw NEEDS_IO;
+    }
+    if (navigation) plan.navRounds.set(id, rounds);
     for (let q = p; q < to; q += PAGE_SIZE) {
       if (this.pages.has(base + q) || plan.got.has(base + q)) continue;
       plan.need({ key: base + q, at: base + q, kind: NEED_FRAME_PAGE, frameId: id, crc: listedPageCrc(dir, q / PAGE_SIZE), navigation });
     }
     throw NEEDS_IO;
   }
+
 
   /**
    * A page a batched read brought in (checked), into the page cache as a
@@ -250,10 +282,20 @@ export class ColdPageReader implements ColdReader {
   }
 
   /** Page at `p` of frame `id` is being placed in the scratch frame: a touch for the frame cache (when `touch`). */
-  private holdInScratch(id: number, p: number, touch: boolean): void {
+  private holdInScratch(id: number, base: number, p: number, touch: boolean): void {
     const page = p / PAGE_SIZE;
     this.scratchPages[page >>> 5]! |= 1 << (page & 31);
-    if (touch) this.cache.notePageTouch(id);
+    if (touch) this.notePageTouch(id, base + p);
+  }
+
+  /** A touch of the page at file offset `at` of frame `id`, for the cache; once per plan in plan mode. */
+  private notePageTouch(id: number, at: number): void {
+    const plan = this.plan;
+    if (plan !== null) {
+      if (plan.touched.has(at)) return;
+      plan.touched.add(at);
+    }
+    this.cache.notePageTouch(id);
   }
 
   /** `slots` are about to hold other images: their cached pages would lie. */

@@ -93,8 +93,13 @@ export interface ColdReader {
   beginColdRead(id: number): boolean;
   /** The probe could not answer and the frame is loaded. */
   coldReadFellBack(): void;
-  /** Read-index page `page` of frame `id`, or null when it is damaged or unreadable. */
-  readIndexPage(id: number, page: number): Uint8Array | null;
+  /**
+   * Read-index page `page` of frame `id`, or null when it is damaged or
+   * unreadable. `guess`: another index page the caller will likely read next
+   * (the key's bucket, with the directory); a walk in plan mode that stops for
+   * `page` reads it in the same round.
+   */
+  readIndexPage(id: number, page: number, guess?: number): Uint8Array | null;
   /**
    * Frame `id`'s bytes [from, to) at their offsets in a scratch frame, valid
    * until the next cold read; pages read from disk are checked against the

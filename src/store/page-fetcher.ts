@@ -45,6 +45,14 @@ export class PageFetcher {
   private readonly queue: Pending[] = [];
   /** Needs submitted or queued, by key: a second walk waits for the same read. */
   private readonly pending = new Map<number, Pending>();
+  /**
+   * Aligned 4 KiB buffers for the pages in flight (O_DIRECT wants aligned
+   * memory, and allocating it per read cost more than the reads' own CPU
+   * time): allocated on first use, reused; a page read is copied out of its
+   * buffer before the buffer goes back.
+   */
+  private slab: Uint8Array | null = null;
+  private readonly freeSlabPages: number[] = [];
 
   constructor(io: Io, data: FileHandle, dataPath: string, cold: ColdPageReader) {
     this.io = io;
@@ -82,15 +90,16 @@ export class PageFetcher {
   private submit(batch: Pending[]): void {
     this.inFlight += batch.length;
     const forgets = this.cold.forgets;
-    let pages = 0;
-    for (const p of batch) if (p.need.kind !== NEED_FRAME) pages++;
-    // One aligned slab for the batch's pages (O_DIRECT wants aligned buffers); images get their own.
-    const slab = pages > 0 ? this.io.allocAligned(pages * PAGE_SIZE) : null;
-    let next = 0;
-    const requests: SubmitRequest[] = batch.map((p) => {
-      if (p.need.kind === NEED_FRAME) return { op: 'read', buf: this.io.allocAligned(FRAME_SIZE), offset: p.need.at };
-      const buf = slab!.subarray(next, next + PAGE_SIZE);
-      next += PAGE_SIZE;
+    if (this.slab === null) {
+      this.slab = this.io.allocAligned(MAX_IN_FLIGHT * PAGE_SIZE);
+      for (let i = MAX_IN_FLIGHT - 1; i >= 0; i--) this.freeSlabPages.push(i);
+    }
+    const slab = this.slab;
+    // At most MAX_IN_FLIGHT requests are in flight, so a page always finds a free buffer; an image gets its own.
+    const slots = batch.map((p) => (p.need.kind === NEED_FRAME ? -1 : this.freeSlabPages.pop()!));
+    const requests: SubmitRequest[] = batch.map((p, i) => {
+      const slot = slots[i]!;
+      const buf = slot < 0 ? this.io.allocAligned(FRAME_SIZE) : slab.subarray(slot * PAGE_SIZE, (slot + 1) * PAGE_SIZE);
       return { op: 'read', buf, offset: p.need.at };
     });
     let reads: Promise<number>[];
@@ -101,10 +110,22 @@ export class PageFetcher {
     }
     reads.forEach((read, i) => {
       const p = batch[i]!;
+      const slot = slots[i]!;
       const buf = requests[i]!.buf;
       read.then(
-        (n) => this.finish(p, this.check(p.need, buf, n, forgets)),
-        (e: unknown) => this.finish(p, this.failed(p.need, e)),
+        (n) => {
+          let bytes = buf;
+          if (slot >= 0) {
+            bytes = Buffer.allocUnsafe(PAGE_SIZE);
+            bytes.set(buf);
+            this.freeSlabPages.push(slot);
+          }
+          this.finish(p, this.check(p.need, bytes, n, forgets));
+        },
+        (e: unknown) => {
+          if (slot >= 0) this.freeSlabPages.push(slot);
+          this.finish(p, this.failed(p.need, e));
+        },
       );
     });
   }

@@ -68,6 +68,16 @@ export class ReadPlan {
    * handing anything out still finds them (they may have been evicted since).
    */
   readonly usedFrames: Set<number> | null;
+  /**
+   * What the passes of this plan already told the cache, so that a walk run
+   * again from its root counts its reads once, as the synchronous walk would:
+   * the frames probed through their read index (and whether each was probed
+   * or is to be loaded whole), and the pages touched.
+   */
+  readonly probed = new Map<number, boolean>();
+  readonly touched = new Set<number>();
+  /** Rounds of node pages this plan's walk read, by frame id (cold-page-reader.ts: then the frame comes whole). */
+  readonly navRounds = new Map<number, number>();
 
   constructor(forScan = false) {
     this.usedFrames = forScan ? new Set() : null;

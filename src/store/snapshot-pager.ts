@@ -123,7 +123,7 @@ function snapshotColdReader(live: ColdReader, set: FrameVersionSet): ColdReader 
     isResident: (id) => set.saved.has(id) || live.isResident(id),
     beginColdRead: (id) => live.beginColdRead(id),
     coldReadFellBack: () => live.coldReadFellBack(),
-    readIndexPage: (id, page) => live.readIndexPage(id, page),
+    readIndexPage: (id, page, guess) => live.readIndexPage(id, page, guess),
     readColdRange: (id, from, to, dir, navigation, routing) => live.readColdRange(id, from, to, dir, navigation, routing),
     pageCached: (id, at) => live.pageCached(id, at),
   };
