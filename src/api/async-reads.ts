@@ -45,7 +45,11 @@ export function getManyAsync(
     host.checkReadable(state);
     if (!Array.isArray(keys)) throw invalidArgument(`getManyAsync keys must be an array of keys, got ${describe(keys)}`);
     extract = getUtf8(options) ? valueAsString : valueAsBuffer;
-    encoded = keys.map((k) => keyScratch.bytes.slice(0, encodeKey(keyScratch, k)));
+    encoded = keys.map((k) => {
+      // Encode first: a string key may leave its bytes in a different buffer of the scratch.
+      const n = encodeKey(keyScratch, k);
+      return keyScratch.bytes.slice(0, n);
+    });
   } catch (e) {
     return Promise.reject(e);
   }

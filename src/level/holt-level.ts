@@ -172,9 +172,14 @@ export class HoltLevel<KDefault = string, VDefault = string> extends AbstractLev
     if (store !== null && this.given === undefined) await store.db.close();
   }
 
-  /** @internal */
+  /**
+   * @internal A key in memory is answered at once; a cold one through the tree's batched
+   * asynchronous reads (Tree.getAsync), so the event loop never waits on the disk. An
+   * explicit snapshot reads its overlay synchronously, as before.
+   */
   async _get(key: LevelBytes, options: ReadOptions): Promise<string | Buffer | undefined> {
-    return this._getSync(key, options);
+    if (options.snapshot instanceof HoltSnapshot || key.length === 0) return this._getSync(key, options);
+    return maybeInFormat(await this.store.tree.getAsync(key), options.valueEncoding);
   }
 
   /** @internal */
@@ -182,10 +187,11 @@ export class HoltLevel<KDefault = string, VDefault = string> extends AbstractLev
     return maybeInFormat(this.reader(options).get(key), options.valueEncoding);
   }
 
-  /** @internal */
+  /** @internal Cold keys read together (LevelStore.getManyAsync); an explicit snapshot reads synchronously. */
   async _getMany(keys: LevelBytes[], options: ReadOptions): Promise<(string | Buffer | undefined)[]> {
     const reader = this.reader(options);
-    return keys.map((key) => maybeInFormat(reader.get(key), options.valueEncoding));
+    const values = reader === this.store ? await this.store.getManyAsync(keys) : keys.map((key) => reader.get(key));
+    return values.map((v) => maybeInFormat(v, options.valueEncoding));
   }
 
   /** @internal */

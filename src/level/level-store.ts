@@ -49,6 +49,17 @@ export class LevelStore {
     return this.tree.get(key);
   }
 
+  /**
+   * The values of `keys` as of this call: the tree's through its batched asynchronous
+   * reads (Tree.getManyAsync: no wait on the disk inside the call), an empty key's now.
+   */
+  async getManyAsync(keys: readonly LevelBytes[]): Promise<Stored[]> {
+    const empty = keys.some((k) => k.length === 0) ? this.get(new Uint8Array(0)) : undefined;
+    const values = await this.tree.getManyAsync(keys.filter((k) => k.length > 0));
+    let n = 0;
+    return keys.map((k) => (k.length === 0 ? empty : values[n++]));
+  }
+
   has(key: LevelBytes): boolean {
     if (key.length === 0) return this.emptyKeys?.has(this.name) ?? false;
     return this.tree.has(key);

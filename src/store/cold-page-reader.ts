@@ -38,7 +38,7 @@ import type { PageCache } from '../cache/page-cache.js';
 import { crc32c } from '../checksum/crc32c.js';
 import { readFrameBytes } from './checked-read.js';
 import type { ColdReader } from './frame-pager.js';
-import { NEEDS_IO, NEED_FRAME, NEED_FRAME_PAGE, NEED_INDEX_PAGE, needKey, type ReadPlan } from './read-plan.js';
+import { NEEDS_IO, NEED_FRAME_PAGE, NEED_INDEX_PAGE, type ReadPlan } from './read-plan.js';
 import { slotOffset, type SlotMap } from './slot-map.js';
 
 /** Cold point reads served from read-index pages instead of whole frames. */
@@ -53,14 +53,6 @@ export interface ColdReadCounters {
   /** Probes that could not answer (incomplete or damaged index page): the frame was loaded. */
   fallbacks: number;
 }
-
-/**
- * Plan mode: rounds of node pages one walk reads through one frame before it
- * reads the rest of the frame as one image (one 512 KiB read instead of a
- * device round trip per node; the synchronous walk pays those round trips
- * one key at a time, a batch pays them for all its keys at once).
- */
-const NAV_ROUNDS_BEFORE_IMAGE = 2;
 
 export class ColdPageReader implements ColdReader {
   readonly pages: PageCache;
@@ -235,22 +227,8 @@ export class ColdPageReader implements ColdReader {
       this.scratch.u8.set(got, p);
       return p + PAGE_SIZE;
     }
-    const image = plan.got.get(needKey(NEED_FRAME, base));
-    if (image instanceof Uint8Array) {
-      this.scratch.u8.set(image.subarray(p, p + PAGE_SIZE), p);
-      return p + PAGE_SIZE;
-    }
     this.scratchBase = -1; // pages marked as in place are not all filled
     if (got !== undefined && got !== null) throw got; // the read's HoltError
-    if (image !== undefined && image !== null) throw image;
-    // A walk node by node through a frame costs a round of reads per node: after
-    // NAV_ROUNDS_BEFORE_IMAGE of them, the rest of the frame comes as one image.
-    const rounds = navigation ? (plan.navRounds.get(id) ?? 0) + 1 : 0;
-    if (rounds > NAV_ROUNDS_BEFORE_IMAGE) {
-      plan.need({ key: needKey(NEED_FRAME, base), at: base, kind: NEED_FRAME, frameId: id, crc: 0, navigation: true });
-      throw NEEDS_IO;
-    }
-    if (navigation) plan.navRounds.set(id, rounds);
     for (let q = p; q < to; q += PAGE_SIZE) {
       if (this.pages.has(base + q) || plan.got.has(base + q)) continue;
       plan.need({ key: base + q, at: base + q, kind: NEED_FRAME_PAGE, frameId: id, crc: listedPageCrc(dir, q / PAGE_SIZE), navigation });

@@ -76,8 +76,6 @@ export class ReadPlan {
    */
   readonly probed = new Map<number, boolean>();
   readonly touched = new Set<number>();
-  /** Rounds of node pages this plan's walk read, by frame id (cold-page-reader.ts: then the frame comes whole). */
-  readonly navRounds = new Map<number, number>();
 
   constructor(forScan = false) {
     this.usedFrames = forScan ? new Set() : null;
