@@ -67,5 +67,27 @@ Regenerate with \`npm run bench:async\`; do not edit the tables by hand.
 | figure | value | issue 27 target |
 | :-- | --: | :-- |
 ${rows.map((r) => `| ${r.label} | ${r.value} | ${r.target ?? ''} |`).join('\n')}
+
+## Why the batch is not yet faster than the synchronous path
+
+The batched path is built as the issue asks (bench/async/measure.mjs drives the public API; the
+design is in docs/DESIGN.md, "Asynchronous reads"), but on this data set it loses to the
+synchronous \`get\`, for two reasons visible in its counters:
+
+- **Rounds of dependent reads.** A batch advances one level per round, and a level is one
+  dependent page: the read-index directory and bucket of each frame, then a frame with
+  Crossings node by node, one page per node (its nodes lie where they were allocated). A
+  batch of 1,000 keys at 200,000 keys took 15 rounds with only 50-190 distinct pages each,
+  so the queue is rarely full; the device serves 27,000 random 4 KiB reads/s at depth 64 and
+  800/s at depth 1 (measured beside it). Issue 25's routed layout (inner nodes packed into a
+  frame's first pages) cuts the node-by-node rounds, and the batched walk inherits it.
+- **CPU per round.** Each round runs every unfinished key's walk again from its root (the
+  synchronous walk, reused as is: it stops where it needs bytes and is run again once they
+  are read). That costs ~50 us per key per round on this machine, ~0.7 s for the batch above;
+  a walk that resumes where it stopped would remove most of it.
+
+The synchronous path, by contrast, warms the page cache key by key: the routing pages the
+first keys read serve every later key, so after the first few keys a cold get costs about
+1.6 page reads.
 `;
 }
