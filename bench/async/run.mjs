@@ -9,7 +9,7 @@
  *
  * Options: --keys N (default 4000000), --dir PATH (data sets; default bench/cold/data, shared
  * with bench:cold), --cache-mb N (64), --budget-mb N (320), --batch N (1000), --callers N (64),
- * --seconds N (10), --hot N (200000), --no-write, --no-cgroup.
+ * --seconds N (10), --hot N (20000), --no-write, --no-cgroup.
  */
 
 import fs from 'node:fs';
@@ -50,7 +50,7 @@ function parse(argv) {
     batch: num('batch', 1000),
     callers: num('callers', 64),
     seconds: num('seconds', 10),
-    hot: num('hot', 200_000),
+    hot: num('hot', 20_000),
     seed: 1,
     write: !flags.has('no-write'),
     cgroup: !flags.has('no-cgroup'),
