@@ -167,7 +167,7 @@ async function sqlite() {
   const { default: Database } = await import(path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'node_modules', 'better-sqlite3', 'lib', 'index.js'));
   const open = () => {
     const db = new Database(path.join(job.dir, 'bench.sqlite'), { readonly: true });
-    db.pragma('cache_size = -196608');
+    db.pragma(`cache_size = -${job.cacheMB * 1024}`); // the same budget as Holt's cacheMB
     return db;
   };
   cold();
