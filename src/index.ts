@@ -17,7 +17,7 @@ export type { VerifyReport } from './art/verify.js';
 export type { ScanIterator } from './art/scan.js';
 export { MAX_KEY_BYTES, MAX_VALUE_BYTES } from './layout/leaf.js';
 export type {
-  CacheAccessStats, CacheStats, CheckpointDebt, CheckpointStats, ColdReadStats, DBStats, DiskStats, DurableStats, NodeCounts,
+  CacheAccessStats, CacheStats, CheckpointDebt, CheckpointStats, ColdReadStats, DBStats, DiskStats, DurableStats, NodeCounts, SpillStats,
   OpenStats, RatioSummary, ReaderStats, SnapshotStats, TreeCounters, TreeInfo, TreeShape, TreeStats, WalCounters,
 } from './shapes/stats.js';
 export { toPrometheus } from './stats/prometheus.js';

@@ -9,7 +9,10 @@
  * A data set whose manifest matches (engine version, keys, seed, data set version, cacheMB)
  * is reused with the load figures it recorded, unless the job says rebuild.
  *
- * Job: { dir, keys, seed, cacheMB, rebuild, resultFile }. Result: { reused, manifest }.
+ * Keys go in random order (`order: 'shuffled'`, the default: the worst case for a cache smaller
+ * than the data) or in key order (`'sorted'`: each frame fills once, as an import of sorted input).
+ *
+ * Job: { dir, keys, seed, cacheMB, rebuild, order, resultFile }. Result: { reused, manifest }.
  */
 
 import fs from 'node:fs';
@@ -24,7 +27,7 @@ const PROGRESS_EVERY = 250_000;
 
 const job = childJob();
 const engine = await loadColdEngine('holt');
-const want = { engine: 'holt', engineVersion: await engine.version(), keys: job.keys, seed: job.seed, datasetVersion: DATASET_VERSION };
+const want = { engine: 'holt', engineVersion: await engine.version(), keys: job.keys, seed: job.seed, datasetVersion: DATASET_VERSION, ...(job.order === 'sorted' ? { loadOrder: 'sorted' } : {}) };
 const existing = readDataManifest(job.dir);
 const reason = job.rebuild ? '--rebuild' : (staleReason(existing, want) ?? (existing?.load?.cacheMB !== job.cacheMB ? `load cacheMB ${existing?.load?.cacheMB} != ${job.cacheMB}` : undefined));
 
@@ -35,7 +38,7 @@ if (reason === undefined && existing) {
   fs.rmSync(job.dir, { recursive: true, force: true });
   fs.mkdirSync(job.dir, { recursive: true });
   const data = dataSet(job.keys, job.seed);
-  const order = loadOrder(data);
+  const order = job.order === 'sorted' ? Uint32Array.from({ length: data.keys }, (_, i) => i) : loadOrder(data);
   const { DB } = await importHolt();
   const started = performance.now();
   const db = DB.open(job.dir, { cacheMB: job.cacheMB });
@@ -53,6 +56,7 @@ if (reason === undefined && existing) {
     }
   }
   const loopMs = performance.now() - started;
+  const durable = db.stats().durable;
   await db.checkpoint();
   await db.close();
   const totalMs = performance.now() - started;
@@ -71,6 +75,8 @@ if (reason === undefined && existing) {
       loopSeconds: loopMs / 1000,
       totalSeconds: totalMs / 1000,
       putsPerSec: job.keys / (loopMs / 1000),
+      spill: durable?.spill,
+      overdraftsTotal: durable?.cache.overdraftsTotal,
       peakRssMiB: memorySample().peakRssMiB,
       progress,
     },

@@ -35,11 +35,19 @@ const USAGE = `npm run bench:scale -- [options]
   --dist a=PATH,...   Holt builds to measure, labelled (default this=dist/index.js); the first loads
   --dir PATH          where data sets live (default bench/scale/data)
   --rebuild           load again even when a data set matches
+  --load-order O      shuffled (default: the keys in random order) or sorted (key order)
+  --load-only         load (rate, peak RSS, spill counters) without the measurement phases
   --seed N            data set and op stream seed
   --no-write          print only: no SCALE.md, no results/scale-<date>.json
   --json PATH         also write the JSON result to PATH
   --timeout-min N     kill a load or measurement after N minutes (default 60)
   --help`;
+
+/** @param {string | undefined} v */
+function loadOrderOption(v) {
+  if (v === undefined || v === 'shuffled' || v === 'sorted') return v ?? 'shuffled';
+  throw new Error(`--load-order must be shuffled or sorted, got ${v}`);
+}
 
 /** @param {string} s */
 function size(s) {
@@ -61,7 +69,7 @@ function parseOptions(argv) {
     else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--')) flags.set(name, argv[++i]);
     else flags.set(name, true);
   }
-  const known = ['sizes', '16m', 'cache-mb', 'budget-mb', 'dist', 'dir', 'rebuild', 'seed', 'no-write', 'json', 'timeout-min', 'help'];
+  const known = ['sizes', '16m', 'cache-mb', 'budget-mb', 'dist', 'dir', 'rebuild', 'load-order', 'load-only', 'seed', 'no-write', 'json', 'timeout-min', 'help'];
   for (const name of flags.keys()) if (!known.includes(name)) throw new Error(`unknown option --${name}\n\n${USAGE}`);
   const value = (/** @type {string} */ name) => {
     const v = flags.get(name);
@@ -90,8 +98,10 @@ function parseOptions(argv) {
     dists,
     dataDir: path.resolve(value('dir') ?? path.join(BENCH_DIR, 'scale', 'data')),
     rebuild: flags.has('rebuild'),
+    loadOrder: loadOrderOption(value('load-order')),
+    loadOnly: flags.has('load-only'),
     seed: Math.floor(number('seed', 0x15c01d)),
-    write: !flags.has('no-write'),
+    write: !flags.has('no-write') && !flags.has('load-only'),
     json: json === undefined ? undefined : path.resolve(json),
     timeoutMs: number('timeout-min', 60) * 60_000,
     counts: { cold: 1_000, steady: 20_000, hot: 20_000, hotMaxPasses: 5, list: 300, listDir: 300 },
@@ -114,14 +124,18 @@ async function main() {
   /** @type {any[]} */
   const runs = [];
   for (const keys of options.sizes) {
-    const dir = path.join(options.dataDir, `holt-${keys}`);
+    const dir = path.join(options.dataDir, `holt-${keys}${options.loadOrder === 'sorted' ? '-sorted' : ''}`);
     const loader = options.dists[0];
-    const load = await runChild(path.join(HERE, 'load.mjs'), { dir, keys, seed: options.seed, cacheMB: options.cacheMB, rebuild: options.rebuild }, {
+    const load = await runChild(path.join(HERE, 'load.mjs'), { dir, keys, seed: options.seed, cacheMB: options.cacheMB, rebuild: options.rebuild, order: options.loadOrder }, {
       timeoutMs: options.timeoutMs, env: { HOLT_BENCH_DIST: loader.path },
     });
     if (!load.result) throw new Error(`loading ${keys} keys failed (${load.timedOut ? 'timed out' : `exit ${load.code ?? load.signal}`})`);
     const m = load.result.manifest;
     log(`${keys.toLocaleString('en-US')} keys: ${load.result.reused ? 'reused' : 'loaded'}, ${Math.round(m.load.putsPerSec).toLocaleString('en-US')} puts/s, peak RSS ${m.load.peakRssMiB.toFixed(0)} MiB, ${(m.diskBytes / MIB).toFixed(0)} MiB on disk`);
+    if (options.loadOnly) {
+      console.log(JSON.stringify({ keys, loader: loader.label, order: options.loadOrder, cacheMB: options.cacheMB, putsPerSec: Math.round(m.load.putsPerSec), peakRssMiB: Math.round(m.load.peakRssMiB), loopSeconds: m.load.loopSeconds, totalSeconds: m.load.totalSeconds, diskMiB: Math.round(m.diskBytes / MIB), spill: m.load.spill, overdraftsTotal: m.load.overdraftsTotal }));
+      continue;
+    }
     for (const dist of options.dists) {
       const group = cgroupReason ? undefined : createGroup(`holt-scale-${dist.label}`, options.budgetMB * MIB);
       log(`${keys.toLocaleString('en-US')} keys, ${dist.label}: measuring${group ? ` in cgroup ${group.name} (limit ${options.budgetMB} MiB)` : ''}`);

@@ -4,7 +4,9 @@
  * 1. Capture (synchronous, so no write can interleave): switch appends to the
  *    next WAL segment; the pager copies every dirty frame's bytes into a pool
  *    buffer, seals it with its checksum, builds its read index and gives it a
- *    fresh slot (FilePager.captureRound); snapshot the catalog and tree roots
+ *    fresh slot (FilePager.captureRound), and names frames a spill wrote
+ *    and that did not change since at their spill slot, without writing them
+ *    again; snapshot the catalog and tree roots
  *    into the next manifest. Frames written after this point are simply
  *    dirty again and belong to the next round.
  * 2. Make the old WAL segments durable, write the images and their read
@@ -60,8 +62,12 @@ export interface RoundParts {
   published(manifest: Manifest): void;
 }
 
-/** Step 2: write every image and its read index at its slot, then fdatasync the data file. */
-export async function writeImages(data: FileHandle, images: readonly CapturedImage[]): Promise<number> {
+/**
+ * Step 2: write every image and its read index at its slot, then fdatasync
+ * the data file; also when nothing is written but `spilled` (a spill wrote
+ * images this round publishes, and a spill does not fdatasync).
+ */
+export async function writeImages(data: FileHandle, images: readonly CapturedImage[], spilled = false): Promise<number> {
   let bytes = 0;
   // Batches of 32 frames keep the pinned memory of one write call bounded.
   for (let i = 0; i < images.length; i += 32) {
@@ -71,7 +77,7 @@ export async function writeImages(data: FileHandle, images: readonly CapturedIma
     ]);
     bytes += await data.pwriteManyAsync(batch);
   }
-  if (images.length > 0) await data.fdatasyncAsync();
+  if (images.length > 0 || spilled) await data.fdatasyncAsync();
   return bytes;
 }
 
@@ -114,7 +120,7 @@ export class Checkpointer {
     // 2-3. Write and publish.
     try {
       await segments.closeUnclosed();
-      const bytes = await writeImages(pager.data, captured.images);
+      const bytes = await writeImages(pager.data, captured.images, captured.adopted.length > 0);
       publishManifest(parts.io, parts.dir, manifest);
       this.counters.framesWritten += captured.images.length;
       this.counters.bytesWritten += bytes;

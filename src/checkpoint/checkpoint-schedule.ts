@@ -3,8 +3,11 @@
  *
  * Three triggers: the live WAL passed `walBytes`, `intervalMs` passed since
  * the last round, or dirty frames fill half the buffer pool (they cannot be
- * evicted: written out, even with scheduled checkpoints off, rather than
- * growing memory). Writes check every 4,096 appends, or at once under memory
+ * evicted: a round makes them clean). `checkpoint: false` turns all three
+ * off: the published state then changes only at `checkpoint()` and `close()`,
+ * and dirty frames are bounded by spills instead (store/frame-spill.ts), which
+ * the writer also falls back on when a synchronous burst never lets a round
+ * start. Writes check every 4,096 appends, or at once under memory
  * pressure; a timer checks the time trigger. A round starts on the next turn
  * of the event loop, never inside the write that noticed it, and one at a
  * time.
@@ -36,6 +39,8 @@ export const DEFAULT_CHECKPOINT_INTERVAL_MS = 30_000;
 export class CheckpointSchedule {
   private readonly walBytesTrigger: number;
   private readonly intervalMs: number;
+  /** Dirty-frame memory starts rounds (not with `checkpoint: false`). */
+  private readonly byMemory: boolean;
   private readonly probe: ScheduleProbe;
   private readonly run: () => Promise<void>;
   private timer: NodeJS.Timeout | null = null;
@@ -46,6 +51,7 @@ export class CheckpointSchedule {
   constructor(options: CheckpointOptions, probe: ScheduleProbe, run: () => Promise<void>) {
     this.walBytesTrigger = options === false ? Infinity : options?.walBytes ?? DEFAULT_CHECKPOINT_WAL_BYTES;
     this.intervalMs = options === false ? Infinity : options?.intervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS;
+    this.byMemory = options !== false;
     this.probe = probe;
     this.run = run;
   }
@@ -65,7 +71,7 @@ export class CheckpointSchedule {
 
   /** A write was logged. */
   afterWrite(): void {
-    if (++this.appendsSinceCheck >= APPENDS_PER_CHECK || (!this.scheduled && this.probe.underMemoryPressure())) {
+    if (++this.appendsSinceCheck >= APPENDS_PER_CHECK || (this.byMemory && !this.scheduled && this.probe.underMemoryPressure())) {
       this.appendsSinceCheck = 0;
       this.maybe(true);
     }
@@ -80,7 +86,7 @@ export class CheckpointSchedule {
     if (this.scheduled || !this.probe.canRun()) return;
     const bySize = this.probe.walBytes() >= this.walBytesTrigger;
     const byTime = !fromWrite && Date.now() - this.lastRoundAt >= this.intervalMs;
-    if (!bySize && !byTime && !this.probe.underMemoryPressure()) return;
+    if (!bySize && !byTime && !(this.byMemory && this.probe.underMemoryPressure())) return;
     this.scheduled = true;
     setImmediate(() => {
       this.run().catch(() => { /* counted in checkpoints.failed; retried on a later trigger */ }).finally(() => { this.scheduled = false; });

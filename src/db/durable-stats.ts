@@ -64,6 +64,7 @@ export function collectDurableStats(store: DurableStore, refreshes: RefreshCount
       ...checkpoints,
       debt: { dirtyFrames: pager.dirtyFrames, dirtyBytes: pager.dirtyFrames * FRAME_SIZE, walBytes: wal?.walBytes ?? 0 },
     },
+    spill: pager.spillCounters,
     open: { ...store.open },
     readers: {
       generation: readerGeneration,
@@ -73,7 +74,7 @@ export function collectDurableStats(store: DurableStore, refreshes: RefreshCount
     disk: {
       bytesRead: c.point.bytesRead + c.scan.bytesRead + pager.coldReads.pageBytesRead,
       frameReads: c.point.misses + c.scan.misses,
-      dataBytesWritten: checkpoints.bytesWritten,
+      dataBytesWritten: checkpoints.bytesWritten + pager.spillCounters.bytesWritten,
       walBytesWritten: wal?.bytesWritten ?? 0,
     },
   };

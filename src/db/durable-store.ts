@@ -195,6 +195,9 @@ export class DurableStore implements RoundParts, DbLog {
   }
 
   afterWrite(): void {
+    // A writer whose dirty frames fill the cache spills them (FilePager.spill): a synchronous loop
+    // never lets an asynchronous checkpoint run, and dirty frames cannot be evicted.
+    if (this.segments.current !== null && this.pager.needsSpill) this.pager.spill(() => this.segments.syncNow());
     this.schedule.afterWrite();
   }
 

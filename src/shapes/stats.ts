@@ -21,6 +21,7 @@ import type { StructureCounters } from '../art/tree-core.js';
 import type { AccessCounters } from '../cache/frame-cache.js';
 import type { CheckpointCounters } from '../checkpoint/checkpoint-round.js';
 import type { ColdReadCounters } from '../store/cold-page-reader.js';
+import type { SpillCounters } from '../store/frame-spill.js';
 import type { ReplayCounters } from '../wal/replay.js';
 import type { WalStats } from '../wal/wal-writer.js';
 
@@ -196,13 +197,19 @@ export interface CheckpointStats extends CheckpointCounters {
   debt: CheckpointDebt;
 }
 
+/** Spills: dirty frames a writer wrote early because its cache filled (see docs/DESIGN.md, "Spills"). */
+export interface SpillStats extends SpillCounters {
+  /** Frames whose newest image is in a spill slot the next checkpoint publishes (a gauge). */
+  spilledFrames: number;
+}
+
 /** Bytes moved between the DB and its files. */
 export interface DiskStats {
   /** Data-file bytes read (frame misses). */
   bytesRead: number;
   /** Frame reads (each one full 512 KiB frame). */
   frameReads: number;
-  /** Data-file bytes written by checkpoints. */
+  /** Data-file bytes written by checkpoints and spills. */
   dataBytesWritten: number;
   /** WAL bytes handed to the OS. */
   walBytesWritten: number;
@@ -230,6 +237,7 @@ export interface DurableStats {
   /** Number of the current WAL segment. */
   walSegment: number;
   checkpoint: CheckpointStats;
+  spill: SpillStats;
   open: OpenStats;
   disk: DiskStats;
   readers: ReaderStats;

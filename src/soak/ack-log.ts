@@ -17,6 +17,11 @@
  */
 import { closeSync, fdatasyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 
+/** The ack log's file name in the soak directory. */
+export const ACK_LOG = 'soak-ack.log';
+/** Revisions are round x REVS_PER_ROUND + n, so they increase across rounds. */
+export const REVS_PER_ROUND = 1_000_000_000;
+
 export type Intent = { rev: number; kind: 'P' | 'D'; i: number };
 
 export interface ParsedAckLog {
@@ -39,6 +44,16 @@ export class AckLogWriter {
 
   intent(rev: number, kind: 'P' | 'D', i: number): void {
     writeSync(this.fd, `W ${rev} ${kind} ${i}\n`);
+  }
+
+  /** `count` intents in one write: `intent(n)` for n = 0..count-1. */
+  intents(count: number, intent: (n: number) => Intent): void {
+    const lines: string[] = [];
+    for (let n = 0; n < count; n++) {
+      const w = intent(n);
+      lines.push(`W ${w.rev} ${w.kind} ${w.i}\n`);
+    }
+    writeSync(this.fd, lines.join(''));
   }
 
   ack(rev: number, checkpoints: number): void {

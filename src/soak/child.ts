@@ -15,16 +15,16 @@
  * the same key in `objects` and `inodes` with the same revision.
  */
 import { join } from 'node:path';
-import { AckLogWriter } from './ack-log.js';
+import { ACK_LOG, AckLogWriter, REVS_PER_ROUND } from './ack-log.js';
 import { keyFor, valueFor } from './keys.js';
 import type { SoakOptions } from './options.js';
 import { openDb, yieldToLoop } from './open-db.js';
 import { Rng, deriveSeed } from './rng.js';
+import { runBulkChild } from './bulk-child.js';
 
-export const ACK_LOG = 'soak-ack.log';
-export const REVS_PER_ROUND = 1_000_000_000;
 
 export async function runChild(o: SoakOptions, dir: string): Promise<never> {
+  if (o.childOf === 'bulk-crash') return runBulkChild(o, dir);
   const rng = new Rng(deriveSeed(o.seed, o.round));
   const log = new AckLogWriter(join(dir, ACK_LOG));
   const db = openDb(dir, o, { walBytes: rng.between(16, 1024) * 1024, intervalMs: rng.between(20, 300) });

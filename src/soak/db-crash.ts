@@ -11,3 +11,12 @@ import type { Tally } from './report.js';
 export function runDbCrash(o: SoakOptions, dir: string, tally: Tally): Promise<void> {
   return runKillLoop(o, dir, tally, ['objects', 'inodes']);
 }
+
+/**
+ * Mode `bulk-crash`: SIGKILL a writer that loads runs of thousands of puts
+ * in synchronous loops (bulk-child.ts), so that with a small cache its dirty
+ * frames spill; checked like `crash`.
+ */
+export function runBulkCrash(o: SoakOptions, dir: string, tally: Tally): Promise<void> {
+  return runKillLoop(o, dir, tally, ['objects']);
+}

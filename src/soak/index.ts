@@ -7,7 +7,7 @@
  */
 import { runChild } from './child.js';
 import { runCrash } from './crash.js';
-import { runDbCrash } from './db-crash.js';
+import { runBulkCrash, runDbCrash } from './db-crash.js';
 import { runDbNormal } from './db-normal.js';
 import { runNormal } from './normal.js';
 import { runLiveReader, runLiveReaders, runLiveWriter } from './live-readers.js';
@@ -52,6 +52,7 @@ export async function runSoak(argv: string[]): Promise<number> {
     else if (o.mode === 'db-normal') await runDbNormal(o, dir.path, tally);
     else if (o.mode === 'crash') await runCrash(o, dir.path, tally);
     else if (o.mode === 'live-readers') await runLiveReaders(o, dir.path, tally);
+    else if (o.mode === 'bulk-crash') await runBulkCrash(o, dir.path, tally);
     else await runDbCrash(o, dir.path, tally);
   } catch (e) {
     tally.fatal = `${describeError(e)}${e instanceof Error && e.stack !== undefined ? ` | ${e.stack.split('\n').slice(1, 4).join(' ').trim()}` : ''}`;

@@ -3,8 +3,10 @@
  * finish in about a minute; docs/TESTING.md shows settings for hours.
  */
 
-export type SoakMode = 'normal' | 'db-normal' | 'crash' | 'db-crash' | 'live-readers' | 'child' | 'live-writer' | 'live-reader';
-export const MODES: readonly SoakMode[] = ['normal', 'db-normal', 'crash', 'db-crash', 'live-readers', 'child', 'live-writer', 'live-reader'];
+export type SoakMode = 'normal' | 'db-normal' | 'crash' | 'db-crash' | 'bulk-crash' | 'live-readers' | 'child' | 'live-writer' | 'live-reader';
+export const MODES: readonly SoakMode[] = ['normal', 'db-normal', 'crash', 'db-crash', 'bulk-crash', 'live-readers', 'child', 'live-writer', 'live-reader'];
+/** The crash modes: a parent SIGKILLs a `child` of this kind. */
+export type CrashMode = 'crash' | 'db-crash' | 'bulk-crash';
 /** Modes a parent starts its child processes in (they need --dir and never end by themselves). */
 export const CHILD_MODES: readonly SoakMode[] = ['child', 'live-writer', 'live-reader'];
 
@@ -23,7 +25,7 @@ export interface SoakOptions {
   durability: 'fast' | 'sync';
   cacheMB: number;
   /** child only: which crash mode spawned it, and the round number. */
-  childOf: 'crash' | 'db-crash';
+  childOf: CrashMode;
   round: number;
 }
 
@@ -43,7 +45,9 @@ export const DEFAULTS: SoakOptions = {
   round: 0,
 };
 
-export const USAGE = `usage: holt soak --mode normal|db-normal|crash|db-crash|live-readers [flags]
+export const USAGE = `usage: holt soak --mode normal|db-normal|crash|db-crash|bulk-crash|live-readers [flags]
+  (bulk-crash: a writer loads runs of thousands of puts in synchronous loops, so that with a
+   small --cache-mb its dirty frames spill; SIGKILLed and checked like crash)
   --dir DIR          working directory (default: a fresh temporary directory, removed after a pass)
   --reset            empty DIR first (only a directory this harness created, marked by .holt-soak)
   --duration SEC     run time in seconds (default ${DEFAULTS.durationSec})
@@ -104,7 +108,7 @@ export function parseOptions(argv: readonly string[]): SoakOptions {
       case '--cache-mb': o.cacheMB = integer(flag, value(), 1); break;
       case '--child-of': {
         const c = value();
-        if (c !== 'crash' && c !== 'db-crash') throw new UsageError('--child-of must be crash or db-crash');
+        if (c !== 'crash' && c !== 'db-crash' && c !== 'bulk-crash') throw new UsageError('--child-of must be crash, db-crash or bulk-crash');
         o.childOf = c;
         break;
       }

@@ -25,6 +25,8 @@
  * | holt_open_wal_*                          | gauge   | durable.open                  |
  * | holt_checkpoint_*_total                  | counter | durable.checkpoint            |
  * | holt_checkpoint_last_round_duration_seconds, holt_checkpoint_debt_* | gauge | durable.checkpoint |
+ * | holt_spill_{runs,frames,written_bytes,frames_published,slots_discarded,failed}_total, holt_spill_duration_seconds_total | counter | durable.spill |
+ * | holt_spill_unpublished_frames            | gauge   | durable.spill                 |
  * | holt_tree_shape_*{tree}, holt_tree_nodes{tree,type}, holt_tree_fill_ratio{tree,stat} | gauge | `shapes` |
  */
 import type { DBStats, NodeCounts, TreeStats } from '../shapes/stats.js';
@@ -113,6 +115,16 @@ export function toPrometheus(stats: DBStats, shapes: readonly TreeStats[] = []):
     out.gauge('holt_checkpoint_debt_dirty_frames', 'Dirty frames the next checkpoint must write.', [[{}, k.debt.dirtyFrames]]);
     out.gauge('holt_checkpoint_debt_dirty_bytes', 'Bytes of dirty frames the next checkpoint must write.', [[{}, k.debt.dirtyBytes]]);
     out.gauge('holt_checkpoint_debt_wal_bytes', 'WAL bytes no published checkpoint covers yet.', [[{}, k.debt.walBytes]]);
+
+    const sp = d.spill;
+    out.counter('holt_spill_runs_total', 'Spills: the WAL made durable, then dirty frames written early because they filled the cache.', [[{}, sp.spills]]);
+    out.counter('holt_spill_frames_total', 'Frame images written by spills.', [[{}, sp.framesSpilled]]);
+    out.counter('holt_spill_written_bytes_total', 'Bytes written by spills.', [[{}, sp.bytesWritten]]);
+    out.counter('holt_spill_frames_published_total', 'Spilled images a checkpoint published in place, without writing them again.', [[{}, sp.framesPublished]]);
+    out.counter('holt_spill_slots_discarded_total', 'Spill slots freed unpublished because their frame changed again or was released.', [[{}, sp.slotsDiscarded]]);
+    out.counter('holt_spill_failed_total', 'Spills that failed (their frames stayed dirty).', [[{}, sp.failed]]);
+    out.counter('holt_spill_duration_seconds_total', 'Time writers spent blocked in spills.', [[{}, sp.millis / 1000]]);
+    out.gauge('holt_spill_unpublished_frames', 'Frames whose newest image is in a spill slot no manifest names yet.', [[{}, sp.spilledFrames]]);
   }
 
   if (shapes.length > 0) {

@@ -19,6 +19,8 @@ export interface CapturedImage {
 /** What a checkpoint captured: the images to write and the slot map the manifest publishes. */
 export interface CapturedRound {
   images: CapturedImage[];
+  /** Frames spilled and unchanged since (frame id, spill slot): the manifest names the spill slot, nothing is written. */
+  adopted: [number, number][];
   /** Frames released before the capture: the manifest no longer names them. */
   released: number[];
   /** Slots that stop being named once the manifest is published. */

@@ -1,6 +1,7 @@
 /**
  * over 400 lines because it is one owner: the dirty, released and in-flight
- * sets, and the slots held by reads in flight, change only here.
+ * sets, the slots held by reads in flight, and the three ways the sets empty
+ * (a round's capture, its commit or rollback, a spill) change only here.
  *
  * FilePager: frames over a data file, cached in a bounded buffer pool.
  *
@@ -19,6 +20,11 @@
  *   inflight  frames whose captured image the running round is still writing
  *             (pinned meanwhile: evicted and read back, they would come from
  *             their old slot).
+ *
+ * A spill (`spill`, frame-spill.ts) writes the oldest dirty frames to fresh
+ * slots during a synchronous burst, so that they leave `dirty` and may be
+ * evicted; the SlotMap keeps those unpublished slots ("spilled"), reads go
+ * there, and the next round publishes them without writing them again.
  *
  * Slots are never overwritten in place: a checkpoint writes each dirty frame
  * to a fresh slot, and old slots return to the free pool only after the
@@ -44,7 +50,9 @@ import { ColdPageReader, type ColdReadCounters } from './cold-page-reader.js';
 import type { FramePager } from './frame-pager.js';
 import { FrameVersions } from './frame-versions.js';
 import { SharedRoots } from './shared-roots.js';
-import { frameImageDefect, sealFrameImage } from './frame-checksum.js';
+import { frameImageDefect } from './frame-checksum.js';
+import { buildFrameImage, type ImageWriters } from './frame-image.js';
+import { FrameSpill, SPILL_AT, SPILL_BATCH, SPILL_DOWN_TO, type SpillCounters } from './frame-spill.js';
 import { SlotMap, slotOffset } from './slot-map.js';
 import type { CapturedImage, CapturedRound } from './captured-round.js';
 import { PageFetcher } from './page-fetcher.js';
@@ -55,16 +63,7 @@ export const DEFAULT_CACHE_MB = 256;
 /** The fewest frames a cache holds, whatever cacheMB says: a walk holds a few at once. */
 export const MIN_CACHE_FRAMES = 8;
 
-/**
- * How a checkpoint builds the image it writes for a frame (injected so store/
- * stays below art/): `layout` copies the frame into its image in the routed
- * layout (art/routed-image.ts), `index` writes the read index of the sealed
- * image (art/read-index.ts).
- */
-export interface ImageWriters {
-  layout: (frame: Frame, image: Frame) => void;
-  index: (image: Frame, out: Uint8Array) => void;
-}
+export type { ImageWriters };
 
 export class FilePager implements FramePager, PlannedReads {
   readonly io: Io;
@@ -100,6 +99,8 @@ export class FilePager implements FramePager, PlannedReads {
   private readonly fetcher: PageFetcher;
   /** Batched reads for walks in plan mode (the async API). */
   readonly reads: PlannedReads = this;
+  /** Writes spilled images and counts spills. */
+  private readonly spiller: FrameSpill;
 
   constructor(
     io: Io, data: FileHandle, dataPath: string, slots: Map<number, number>, nextSlot: number, nextFrameId: number,
@@ -111,6 +112,7 @@ export class FilePager implements FramePager, PlannedReads {
     this.slots = new SlotMap(dataPath, slots, nextSlot, generation);
     this.nextFrameId = nextFrameId;
     this.imageWriters = imageWriters;
+    this.spiller = new FrameSpill(io, data, imageWriters);
     // One budget: whole frames and 4 KiB pages share the pool's buffers (see FrameCache).
     const capacity = Math.max(MIN_CACHE_FRAMES, Math.floor((cacheMB * 1024 * 1024) / FRAME_SIZE));
     this.cache = new FrameCache(new BufferPool(io, capacity, FRAME_SIZE));
@@ -337,6 +339,7 @@ export class FilePager implements FramePager, PlannedReads {
     const born = new Set<number>();
     for (const f of this.dirty) if (!this.slots.has(f.id)) born.add(f.id);
     for (const id of this.inflight) if (!this.slots.has(id)) born.add(id);
+    for (const id of this.slots.spilledIds()) if (!this.slots.has(id) && !this.released.has(id)) born.add(id);
     return n + born.size;
   }
 
@@ -350,7 +353,7 @@ export class FilePager implements FramePager, PlannedReads {
 
   /** True when a checkpoint has something to write or free. */
   get hasChanges(): boolean {
-    return this.dirty.size > 0 || this.released.size > 0;
+    return this.dirty.size > 0 || this.released.size > 0 || this.slots.spilledFrames > 0;
   }
 
   /**
@@ -359,6 +362,76 @@ export class FilePager implements FramePager, PlannedReads {
    */
   get underMemoryPressure(): boolean {
     return this.dirty.size * 2 >= this.cache.pool.capacity;
+  }
+
+  /** Dirty frames fill SPILL_AT of the pool: a writer that cannot wait for a checkpoint spills (see `spill`). */
+  get needsSpill(): boolean {
+    return this.dirty.size >= this.cache.pool.capacity * SPILL_AT;
+  }
+
+  /** What spills did since open; `spilledFrames`: frames whose newest image is in a spill slot no manifest names yet. */
+  get spillCounters(): SpillCounters & { spilledFrames: number } {
+    return { ...this.spiller.counters, spilledFrames: this.slots.spilledFrames };
+  }
+
+  /**
+   * Spill (frame-spill.ts): write the oldest dirty frames to fresh slots,
+   * blocking, until SPILL_DOWN_TO of the pool is left dirty; they become
+   * clean and evictable, read back from their spill slot. Write-ahead order:
+   * `makeLogDurable` runs first (it makes every record appended so far
+   * durable), so no byte of a frame reaches the disk before the record that
+   * changed it. Called between operations only (every frame consistent; a
+   * later change marks the frame dirty again). Never throws: a failure is
+   * counted and leaves the frames not yet written dirty.
+   */
+  spill(makeLogDurable: () => void): void {
+    const counters = this.spiller.counters;
+    const keep = Math.floor(this.cache.pool.capacity * SPILL_DOWN_TO);
+    const frames: Frame[] = [];
+    for (const f of this.dirty) {
+      if (this.dirty.size - frames.length <= keep) break;
+      frames.push(f);
+    }
+    if (frames.length === 0) return;
+    const started = performance.now();
+    counters.spills++;
+    try {
+      makeLogDurable();
+      for (let i = 0; i < frames.length; i += SPILL_BATCH) {
+        const batch = frames.slice(i, i + SPILL_BATCH);
+        const taken = batch.map(() => this.slots.take());
+        try {
+          this.spiller.write(batch, taken);
+        } catch (e) {
+          this.slots.free(taken); // nothing names them, nothing reads them
+          throw e;
+        }
+        batch.forEach((f, k) => {
+          this.dirty.delete(f);
+          f.dirty = false;
+          const replaced = this.slots.spill(f.id, taken[k]!);
+          if (replaced !== undefined) this.discarded(replaced);
+        });
+      }
+      counters.lastError = null;
+    } catch (e) {
+      counters.failed++;
+      counters.lastError = (e as Error).message;
+    } finally {
+      counters.millis += performance.now() - started;
+    }
+  }
+
+  /** A spill slot freed unpublished: its cached pages would lie once it is reused. */
+  private discarded(slot: number): void {
+    this.cold.forgetSlots([slot]);
+    this.spiller.counters.slotsDiscarded++;
+  }
+
+  /** Frame `id` changed again or is gone: the spill slot it had (if any) will never be published. */
+  private discardSpill(id: number): void {
+    const slot = this.slots.dropSpill(id);
+    if (slot !== undefined) this.discarded(slot);
   }
 
   poolStats(): BufferPoolStats {
@@ -396,6 +469,7 @@ export class FilePager implements FramePager, PlannedReads {
       const buf = this.cache.acquire(-1, CLASS_SCAN);
       buffers.push(buf);
       const { image, index } = this.buildImage(f, buf);
+      this.discardSpill(f.id); // this image is newer
       const slot = this.slots.take();
       const old = this.slots.get(f.id);
       if (old !== undefined) superseded.push(old);
@@ -407,13 +481,21 @@ export class FilePager implements FramePager, PlannedReads {
     const released = [...this.released];
     this.released.clear();
     for (const id of released) {
+      this.discardSpill(id);
+      const old = this.slots.get(id);
+      if (old !== undefined) superseded.push(old);
+    }
+    // Frames spilled and unchanged since: published at their spill slot as they are.
+    const adopted = this.slots.adopt();
+    for (const [id] of adopted) {
       const old = this.slots.get(id);
       if (old !== undefined) superseded.push(old);
     }
     const frames = this.slots.copy();
     for (const id of released) frames.delete(id);
     for (const img of images) frames.set(img.frameId, img.slot);
-    return { images, released, superseded, frames, nextFrameId: this.nextFrameId, nextSlot: this.slots.end, buffers };
+    for (const [id, slot] of adopted) frames.set(id, slot);
+    return { images, adopted, released, superseded, frames, nextFrameId: this.nextFrameId, nextSlot: this.slots.end, buffers };
   }
 
   /**
@@ -422,12 +504,8 @@ export class FilePager implements FramePager, PlannedReads {
    * pager's, handed back by `endRound`).
    */
   buildImage(f: Frame, buf: PoolBuffer): { image: Uint8Array; index: Uint8Array } {
-    const image = new Frame(f.id, buf.bytes);
-    this.imageWriters.layout(f, image);
-    sealFrameImage(buf.view);
     const index = this.indexBuffers.pop() ?? this.io.allocAligned(READ_INDEX_BYTES);
-    // From the sealed image, so that the page CRCs cover the bytes written.
-    this.imageWriters.index(image, index);
+    buildFrameImage(f, buf.bytes, buf.view, index, this.imageWriters);
     return { image: buf.view, index };
   }
 
@@ -438,7 +516,9 @@ export class FilePager implements FramePager, PlannedReads {
   commitRound(round: CapturedRound, generation: number): void {
     this.generation = generation;
     this.endRound(round);
-    this.slots.publish(round.released, round.images.map((i) => [i.frameId, i.slot] as const), round.superseded, generation);
+    this.slots.publish(round.released, [...round.images.map((i) => [i.frameId, i.slot] as const), ...round.adopted], round.superseded, generation);
+    this.slots.endAdoption(round.adopted, true);
+    this.spiller.counters.framesPublished += round.adopted.length;
   }
 
   /** The round failed before its manifest was published: everything it captured is pending again. */
@@ -455,6 +535,7 @@ export class FilePager implements FramePager, PlannedReads {
     const taken = round.images.map((i) => i.slot);
     this.cold.forgetSlots(taken);
     this.slots.free(taken);
+    this.cold.forgetSlots(this.slots.endAdoption(round.adopted, false));
   }
 
   private endRound(round: CapturedRound): void {

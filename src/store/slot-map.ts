@@ -15,10 +15,20 @@
  *   taken     handed out by `take()` to a running checkpoint round, not yet
  *             named (a rolled-back round `free`s it again: no manifest ever
  *             named it).
+ *   spilled   taken by a spill (FilePager.spill): it holds the newest image of
+ *             a frame, newer than the named one, which reads of that frame go
+ *             to (`slotOf`), but no manifest names it yet. The next round
+ *             publishes it as it is (`adopt`), unless the frame changed again
+ *             or was released first: then it is free again (`dropSpill`),
+ *             since nothing but this process ever read it. While a round is
+ *             publishing it, it is also `adopting`, and stays out of the free
+ *             pool whatever happens to the frame; the round's end decides.
+ *             After a crash nothing names it: it is free (see the constructor).
  *
  * Slots at or past `nextSlot` do not exist yet; `take()` grows the file only
  * when nothing is free. The checkpoint round (FilePager.captureRound and
- * friends) drives the transitions; this class only keeps them consistent.
+ * friends) and the spill drive the transitions; this class only keeps them
+ * consistent.
  */
 import { HoltError } from '../errors.js';
 import { SLOT_BYTES } from '../layout/read-index.js';
@@ -42,6 +52,10 @@ export class SlotMap {
    */
   private readonly retired: { generation: number; slots: number[] }[] = [];
   private nextSlot: number;
+  /** Frame id -> the spill slot holding its newest image, not named by any manifest yet. */
+  private readonly spilled = new Map<number, number>();
+  /** Spill slots the running round publishes (see `adopt`). */
+  private readonly adopting = new Set<number>();
 
   /**
    * The slot map of a manifest of `generation` naming `slots` (taken over, not
@@ -59,9 +73,9 @@ export class SlotMap {
     if (unnamed.length > 0) this.retired.push({ generation, slots: unnamed });
   }
 
-  /** The slot frame `id` is read from; CORRUPT (with the data file) when the manifest names none. */
+  /** The slot frame `id` is read from (its spill slot, else its named one); CORRUPT (with the data file) when there is none. */
   slotOf(id: number): number {
-    const slot = this.slots.get(id);
+    const slot = this.spilled.get(id) ?? this.slots.get(id);
     if (slot === undefined) throw new HoltError('CORRUPT', `frame ${id} is referenced but has no slot in the manifest`, { file: this.dataPath });
     return slot;
   }
@@ -110,6 +124,67 @@ export class SlotMap {
     for (const id of released) this.slots.delete(id);
     for (const [id, slot] of placed) this.slots.set(id, slot);
     if (superseded.length > 0) this.retired.push({ generation, slots: superseded });
+  }
+
+  /** Frame `id`'s newest image is at `slot` (just written by a spill); returns the spill slot it replaces, now free, if any. */
+  spill(id: number, slot: number): number | undefined {
+    const old = this.spilled.get(id);
+    this.spilled.set(id, slot);
+    return old === undefined ? undefined : this.freeUnlessAdopting(old);
+  }
+
+  /** Frame `id` changed again or was released: its spill slot, if any, is free again (returned). */
+  dropSpill(id: number): number | undefined {
+    const old = this.spilled.get(id);
+    if (old === undefined) return undefined;
+    this.spilled.delete(id);
+    return this.freeUnlessAdopting(old);
+  }
+
+  /** Frame ids with an unpublished spill slot. */
+  spilledIds(): IterableIterator<number> {
+    return this.spilled.keys();
+  }
+
+  /** Frames with an unpublished spill slot. */
+  get spilledFrames(): number {
+    return this.spilled.size;
+  }
+
+  /** The spill slots a round about to be captured publishes as they are (frame id, slot); they are `adopting` until `endAdoption`. */
+  adopt(): [number, number][] {
+    const out: [number, number][] = [];
+    for (const [id, slot] of this.spilled) {
+      out.push([id, slot]);
+      this.adopting.add(slot);
+    }
+    return out;
+  }
+
+  /**
+   * The round that adopted `adopted` ended. Published: each slot is named
+   * now, so a frame whose spill slot is still that one has none left.
+   * Rolled back: a slot its frame still reads stays spilled (the next round
+   * adopts it); one replaced since is free (returned).
+   */
+  endAdoption(adopted: readonly (readonly [number, number])[], published: boolean): number[] {
+    const freed: number[] = [];
+    for (const [id, slot] of adopted) {
+      this.adopting.delete(slot);
+      if (this.spilled.get(id) === slot) {
+        if (published) this.spilled.delete(id);
+      } else if (!published) {
+        freed.push(slot);
+      }
+    }
+    if (freed.length > 0) this.free(freed);
+    return freed;
+  }
+
+  private freeUnlessAdopting(slot: number): number | undefined {
+    if (this.adopting.has(slot)) return undefined;
+    this.free([slot]);
+    return slot;
   }
 
   /**

@@ -144,6 +144,12 @@ export class WalSegments {
     return highWater;
   }
 
+  /** Make everything appended so far durable now, blocking, oldest segment first (see WalWriter.syncNow). */
+  syncNow(): void {
+    for (const w of this.unclosed) w.syncNow();
+    this.current?.syncNow();
+  }
+
   /** Everything appended so far is durable. */
   async sync(): Promise<void> {
     await this.closeUnclosed();

@@ -194,6 +194,20 @@ export class WalWriter {
   }
 
   /**
+   * Makes everything appended so far durable now, blocking (a spill's
+   * write-ahead rule: frames reach the disk only after their records).
+   * Nothing to do when it already is, or the segment is closed (a close
+   * syncs first). Throws NO_SPACE/IO_ERROR like `appendDurable`.
+   */
+  syncNow(): void {
+    if (this.#tail.closed) return;
+    const refused = this.#tail.refusal();
+    if (refused !== null) throw refused;
+    if (this.#tail.appendEnd <= this.#tail.syncedEnd) return;
+    this.#tail.writeDurable();
+  }
+
+  /**
    * Resolves once everything appended before the call is durable. Concurrent
    * callers share fdatasyncs. Rejects with NO_SPACE/IO_ERROR if the write or
    * fdatasync fails (the bytes stay pending; call again to retry), or CLOSED.

@@ -1,7 +1,8 @@
 /**
  * When a checkpoint round starts by itself (src/checkpoint/checkpoint-schedule.ts):
  * by WAL size (checked every 4,096 appends), by time (a timer), by dirty
- * memory (at once, even with scheduled checkpoints off); on the next turn of
+ * memory (at once); none with `checkpoint: false` (spills bound dirty memory
+ * then: test/durability/spill.test.ts); on the next turn of
  * the event loop, never inside the write that noticed it; one at a time.
  * First the schedule alone, asked through its probe, then each trigger in a
  * real DB on disk, seen in its stats.
@@ -136,7 +137,7 @@ describe('CheckpointSchedule', () => {
     await h.finish();
   });
 
-  it('checkpoint: false turns off size and time, but not dirty memory (frames that cannot be evicted are written out)', async () => {
+  it('checkpoint: false turns off size, time and dirty memory (a spill bounds dirty frames instead)', async () => {
     const h = harness(false);
     schedules.push(h.schedule);
     h.schedule.start();
@@ -145,8 +146,7 @@ describe('CheckpointSchedule', () => {
     await sleep(50);
     expect(h.state.runs).toBe(0);
     h.state.pressure = true;
-    expect(await h.runsAfter(1)).toBe(1);
-    await h.finish();
+    expect(await h.runsAfter(3 * APPENDS_PER_CHECK)).toBe(0);
   });
 });
 
@@ -190,8 +190,8 @@ describe('rounds a DB starts by itself', () => {
     await db.close();
   });
 
-  it('by dirty memory: with checkpoint: false, a round starts once dirty frames fill half the cache, not before', async () => {
-    const db = DB.open(testDir('cp-memory'), { checkpoint: false, cacheMB: 4 });
+  it('by dirty memory: a round starts once dirty frames fill half the cache, not before', async () => {
+    const db = DB.open(testDir('cp-memory'), { checkpoint: { walBytes: 1 << 30, intervalMs: 3_600_000 }, cacheMB: 4 });
     const budget = db.stats().durable!.cache.budgetFrames;
     const t = db.tree('t');
     let firstRoundAtDirty = -1;
@@ -209,6 +209,23 @@ describe('rounds a DB starts by itself', () => {
     const cp = await roundAfter(db, 0);
     expect(cp.succeeded).toBeGreaterThan(0);
     expect(cp.failed).toBe(0);
+    await db.close();
+  });
+
+  it('with checkpoint: false, no round runs, however many frames the writes dirty (they spill)', async () => {
+    const db = DB.open(testDir('cp-off-memory'), { checkpoint: false, cacheMB: 4 });
+    const budget = db.stats().durable!.cache.budgetFrames;
+    const t = db.tree('t');
+    // Keys in order: each frame fills, spills and is not written again (see test/durability/spill.test.ts).
+    for (let i = 0; i < 40_000; i++) {
+      t.put(`object-${String(i).padStart(6, '0')}`, value);
+      if ((i & 1023) === 0) await nextTurn();
+    }
+    await sleep(50);
+    const s = db.stats().durable!;
+    expect(s.checkpoint.attempted).toBe(0);
+    expect(s.spill.framesSpilled).toBeGreaterThan(budget);
+    expect(s.cache.dirtyFrames).toBeLessThan(budget);
     await db.close();
   });
 

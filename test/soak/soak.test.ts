@@ -69,6 +69,15 @@ describe('holt soak', () => {
     expect(v['ackedVerified']).toBeGreaterThan(0);
   });
 
+  it('bulk-crash: SIGKILLed writer loading long synchronous runs with a small cache (its frames spill), every acknowledged put survives', async () => {
+    const o = await soak(['--mode', 'bulk-crash', '--duration', '8', '--keys', '400000', '--cache-mb', '2', '--kill-min-ms', '1500', '--kill-max-ms', '4000', '--seed', '6']);
+    const v = verdictOf(o);
+    expect(v, o.stderr).toMatchObject({ verdict: 'PASS', mode: 'bulk-crash', lost: 0, wrong: 0 });
+    expect(o.code).toBe(0);
+    expect(v['kills']).toBeGreaterThanOrEqual(2);
+    expect(Number(v['ops'])).toBeGreaterThan(10_000);
+  }, 60_000);
+
   it('live-readers: a writer and four reader processes, one SIGKILLed and replaced at a time; every state a reader sees is committed', async () => {
     const o = await soak(['--mode', 'live-readers', '--duration', '6', '--seed', '5']);
     const v = verdictOf(o);
