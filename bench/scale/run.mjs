@@ -29,13 +29,15 @@ const log = (line) => process.stderr.write(`scale: ${line}\n`);
 const USAGE = `npm run bench:scale -- [options]
 
   --sizes 1M,4M       data set sizes (default 1M,4M; plain numbers or K/M suffixes)
-  --16m               also 16M keys (a long load: minutes, and GBs of RSS before write spilling)
+  --16m               also 16M keys (a long load: minutes)
   --cache-mb N        cacheMB while loading and measuring (default 64)
   --budget-mb N       memory cgroup limit of each measurement (default 320)
   --dist a=PATH,...   Holt builds to measure, labelled (default this=dist/index.js); the first loads
   --dir PATH          where data sets live (default bench/scale/data)
   --rebuild           load again even when a data set matches
-  --load-order O      shuffled (default: the keys in random order) or sorted (key order)
+  --load-order O      shuffled (default: the keys in random order) or sorted (key order). Loads stay
+                      within cacheMB (spills), so a shuffled load larger than the cache is bound by
+                      the disk: hours at 4M keys with cacheMB 64; sorted loads take a minute
   --load-only         load (rate, peak RSS, spill counters) without the measurement phases
   --seed N            data set and op stream seed
   --no-write          print only: no SCALE.md, no results/scale-<date>.json

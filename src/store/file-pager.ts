@@ -52,7 +52,7 @@ import { FrameVersions } from './frame-versions.js';
 import { SharedRoots } from './shared-roots.js';
 import { frameImageDefect } from './frame-checksum.js';
 import { buildFrameImage, type ImageWriters } from './frame-image.js';
-import { FrameSpill, SPILL_AT, SPILL_BATCH, SPILL_DOWN_TO, type SpillCounters } from './frame-spill.js';
+import { FrameSpill, SPILL_AT, SPILL_BATCH, SPILL_DOWN_TO, SPILL_RESERVE_FRAMES, type SpillCounters } from './frame-spill.js';
 import { SlotMap, slotOffset } from './slot-map.js';
 import type { CapturedImage, CapturedRound } from './captured-round.js';
 import { PageFetcher } from './page-fetcher.js';
@@ -364,9 +364,10 @@ export class FilePager implements FramePager, PlannedReads {
     return this.dirty.size * 2 >= this.cache.pool.capacity;
   }
 
-  /** Dirty frames fill SPILL_AT of the pool: a writer that cannot wait for a checkpoint spills (see `spill`). */
+  /** Dirty frames fill SPILL_AT of the pool (or leave it too few buffers to walk): a writer that cannot wait for a checkpoint spills (see `spill`). */
   get needsSpill(): boolean {
-    return this.dirty.size >= this.cache.pool.capacity * SPILL_AT;
+    const capacity = this.cache.pool.capacity;
+    return this.dirty.size >= Math.min(capacity * SPILL_AT, capacity - Math.min(SPILL_RESERVE_FRAMES, capacity / 2));
   }
 
   /** What spills did since open; `spilledFrames`: frames whose newest image is in a spill slot no manifest names yet. */

@@ -64,10 +64,15 @@ describe('bounded cache', () => {
   it('a rewrite of everything without checkpoint, under cacheMB: 8, spills dirty frames instead of holding them, and loses nothing', async () => {
     const db = DB.open(t.dir, { cacheMB: 8, checkpoint: false });
     const tree = db.openTree('t');
-    // Bucket by bucket (key i is in bucket i % 97), so that each frame is rewritten while it is dirty:
-    // in random order over six times the cache nearly every put would dirty another frame (DESIGN.md, "Spills").
-    for (let b = 0; b < 97; b++) for (let i = b; i < KEYS; i += 97) if (i % 2 === 0) tree.put(keyOf(i), valueOf(i, 1));
-    for (let i = 1; i < KEYS; i += 50) tree.delete(keyOf(i));
+    // In key order, so that each frame is rewritten while it is dirty: in random order over six
+    // times the cache nearly every put would dirty another frame (DESIGN.md, "Spills").
+    const even: number[] = [];
+    for (let i = 0; i < KEYS; i += 2) even.push(i);
+    const sortKeys = even.map((i) => [keyOf(i), i] as const).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    for (const [k, i] of sortKeys) tree.put(k, valueOf(i, 1));
+    const deleted: string[] = [];
+    for (let i = 1; i < KEYS; i += 50) deleted.push(keyOf(i));
+    for (const k of deleted.sort()) tree.delete(k);
     const d = db.stats().durable!;
     console.log('cache (dirty)', JSON.stringify({ cache: d.cache, spill: d.spill }));
     // Far more frames were changed than the budget holds: they spilled, dirty ones stay within it.

@@ -47,14 +47,14 @@ describe('spills', () => {
   it('SIGKILL while a load spills: recovery gives every acknowledged key and a prefix of the rest, and the tree verifies', async () => {
     const r = new Rng(20261208);
     const totals = { cycles: 0, acked: 0, recovered: 0, spilledBeforeKill: 0 };
-    for (let cycle = 0; cycle < 4; cycle++) {
+    for (let cycle = 0; cycle < 3; cycle++) {
       const t = tempDir('spill-crash');
       dirs.push(t.cleanup);
-      const c = await runUntilKilled(t.dir, 200 + Math.floor(r.next() * 2500));
+      const c = await runUntilKilled(t.dir, 100 + Math.floor(r.next() * 1200));
       totals.cycles++;
       totals.acked += c.acked;
       if (c.spilled) totals.spilledBeforeKill++;
-      const db = DB.open(t.dir, { cacheMB: 4, checkpoint: false });
+      const db = DB.open(t.dir, { cacheMB: 32, checkpoint: false });
       const tree = db.openTree('objects');
       const n = tree.stats().keys;
       expect(n, `cycle ${cycle}: acknowledged ${c.acked}`).toBeGreaterThanOrEqual(c.acked);
