@@ -195,10 +195,10 @@ export class DurableStore implements RoundParts, DbLog {
   }
 
   afterWrite(): void {
-    // A writer whose dirty frames fill the cache spills them (FilePager.spill): a synchronous loop
-    // never lets an asynchronous checkpoint run, and dirty frames cannot be evicted.
-    if (this.segments.current !== null && this.pager.needsSpill) this.pager.spill(() => this.segments.syncNow());
     this.schedule.afterWrite();
+    // A writer whose dirty frames fill the cache spills them (FilePager.spill): a synchronous loop
+    // never lets the round the schedule started run, and dirty frames cannot be evicted.
+    if (this.segments.current !== null && this.pager.needsSpill) this.pager.spill(() => this.segments.syncNow());
   }
 
   async sync(): Promise<void> {

@@ -364,10 +364,15 @@ export class FilePager implements FramePager, PlannedReads {
     return this.dirty.size * 2 >= this.cache.pool.capacity;
   }
 
-  /** Dirty frames fill SPILL_AT of the pool (or leave it too few buffers to walk): a writer that cannot wait for a checkpoint spills (see `spill`). */
+  /**
+   * Dirty frames fill SPILL_AT of the pool (or leave it too few buffers to
+   * walk): a writer that cannot wait for a checkpoint spills (see `spill`).
+   * Always past `underMemoryPressure`, so that a writer that yields lets the
+   * round that pressure started make its frames clean instead.
+   */
   get needsSpill(): boolean {
     const capacity = this.cache.pool.capacity;
-    return this.dirty.size >= Math.min(capacity * SPILL_AT, capacity - Math.min(SPILL_RESERVE_FRAMES, capacity / 2));
+    return this.dirty.size > Math.max(capacity / 2, Math.min(capacity * SPILL_AT, capacity - SPILL_RESERVE_FRAMES));
   }
 
   /** What spills did since open; `spilledFrames`: frames whose newest image is in a spill slot no manifest names yet. */

@@ -25,9 +25,10 @@ import { slotOffset } from './slot-map.js';
 /** A spill starts once dirty frames fill this share of the pool... */
 export const SPILL_AT = 3 / 4;
 /**
- * ...or leave fewer than this many buffers (half of a small pool) to the
- * frames an operation walks: clean ones can be evicted, and a walk holds a
- * few at once (root, routing frames, the leaf, a spillover's new frame).
+ * ...or leave fewer than this many buffers to the frames an operation walks
+ * (clean ones can be evicted, and a walk holds a few at once: root, routing
+ * frames, the leaf, a spillover's new frame); but never at half the pool or
+ * less, where a checkpoint round is due (FilePager.underMemoryPressure).
  */
 export const SPILL_RESERVE_FRAMES = 8;
 /** ...and writes the oldest dirty frames until this share is left dirty (the newest: the ones a burst is most likely to change again). */

@@ -76,7 +76,7 @@ async function model(seed: number, rebaseMs: number, cacheMB: number, lagRounds 
     expect(contents(r), `seed ${seed} round ${round}`).toEqual(contents(w));
   }
   const s = r.stats().durable!.readers;
-  // The writer's own count: with a small cache, memory pressure adds rounds of its own.
+  // The writer's own count (checkpoint: false: memory pressure starts no rounds, it spills).
   const checkpoints = w.stats().durable!.checkpoint.succeeded;
   await r.close();
   await w.close();
@@ -90,7 +90,9 @@ describe('reader refresh: catch-up and reload', () => {
       expect(s.reloads, `seed ${seed}`).toBe(0);
       expect(s.catchUps, `seed ${seed}`).toBe(60);
       // Several checkpoints were followed by an in-place rebase (one moving a frame the reader may read is not).
-      expect(s.rebases, `seed ${seed}`).toBeGreaterThanOrEqual(5);
+      // With cacheMB 2 the writer spills between checkpoints, and a checkpoint then publishes every
+      // spilled frame at its spill slot: more of the frames a reader reads move at once.
+      expect(s.rebases, `seed ${seed}`).toBeGreaterThanOrEqual(cacheMB === 2 ? 3 : 5);
       expect(s.rebases, `seed ${seed}`).toBeLessThanOrEqual(s.checkpoints);
       expect(s.records, `seed ${seed}`).toBeGreaterThan(1000);
     }
