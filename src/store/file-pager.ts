@@ -133,7 +133,7 @@ export class FilePager implements FramePager, PlannedReads {
   }
 
   prefetchFrame(plan: ReadPlan, id: number): void {
-    const slot = this.slots.get(id);
+    const slot = this.slots.current(id);
     if (slot === undefined || this.cache.peek(id) !== undefined) return;
     const at = slotOffset(slot);
     const key = needKey(NEED_FRAME, at);
@@ -430,8 +430,19 @@ export class FilePager implements FramePager, PlannedReads {
 
   /** A spill slot freed unpublished: its cached pages would lie once it is reused. */
   private discarded(slot: number): void {
-    this.cold.forgetSlots([slot]);
+    this.unspilled([slot]);
     this.spiller.counters.slotsDiscarded++;
+  }
+
+  /**
+   * Spill slots nothing will publish: free again, or, while batched reads
+   * that may read them are in flight (holdSlots), retired until those end.
+   */
+  private unspilled(slots: number[]): void {
+    if (slots.length === 0) return;
+    this.cold.forgetSlots(slots); // their cached pages would lie once they are reused
+    if (this.holds.size > 0) this.slots.retire(slots, this.generation + 1);
+    else this.slots.free(slots);
   }
 
   /** Frame `id` changed again or is gone: the spill slot it had (if any) will never be published. */
@@ -541,7 +552,7 @@ export class FilePager implements FramePager, PlannedReads {
     const taken = round.images.map((i) => i.slot);
     this.cold.forgetSlots(taken);
     this.slots.free(taken);
-    this.cold.forgetSlots(this.slots.endAdoption(round.adopted, false));
+    this.unspilled(this.slots.endAdoption(round.adopted, false));
   }
 
   private endRound(round: CapturedRound): void {

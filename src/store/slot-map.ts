@@ -126,19 +126,33 @@ export class SlotMap {
     if (superseded.length > 0) this.retired.push({ generation, slots: superseded });
   }
 
-  /** Frame `id`'s newest image is at `slot` (just written by a spill); returns the spill slot it replaces, now free, if any. */
+  /**
+   * Frame `id`'s newest image is at `slot` (just written by a spill); returns
+   * the spill slot it replaces, if nothing will publish that one: the caller
+   * frees it (`free`, or `retire` while reads in flight may still read it).
+   */
   spill(id: number, slot: number): number | undefined {
     const old = this.spilled.get(id);
     this.spilled.set(id, slot);
-    return old === undefined ? undefined : this.freeUnlessAdopting(old);
+    return old === undefined ? undefined : this.unlessAdopting(old);
   }
 
-  /** Frame `id` changed again or was released: its spill slot, if any, is free again (returned). */
+  /** Frame `id` changed again or was released: returns its spill slot, if any and nothing will publish it (the caller frees it). */
   dropSpill(id: number): number | undefined {
     const old = this.spilled.get(id);
     if (old === undefined) return undefined;
     this.spilled.delete(id);
-    return this.freeUnlessAdopting(old);
+    return this.unlessAdopting(old);
+  }
+
+  /** The slot frame `id`'s newest image is in (its spill slot, else its named one), if any. */
+  current(id: number): number | undefined {
+    return this.spilled.get(id) ?? this.slots.get(id);
+  }
+
+  /** `slots`, named by no manifest, may be written again once readers are all at `generation` (see `releaseRetired`). */
+  retire(slots: number[], generation: number): void {
+    this.retired.push({ generation, slots });
   }
 
   /** Frame ids with an unpublished spill slot. */
@@ -165,7 +179,7 @@ export class SlotMap {
    * The round that adopted `adopted` ended. Published: each slot is named
    * now, so a frame whose spill slot is still that one has none left.
    * Rolled back: a slot its frame still reads stays spilled (the next round
-   * adopts it); one replaced since is free (returned).
+   * adopts it); one replaced since is returned, for the caller to free.
    */
   endAdoption(adopted: readonly (readonly [number, number])[], published: boolean): number[] {
     const freed: number[] = [];
@@ -177,14 +191,11 @@ export class SlotMap {
         freed.push(slot);
       }
     }
-    if (freed.length > 0) this.free(freed);
     return freed;
   }
 
-  private freeUnlessAdopting(slot: number): number | undefined {
-    if (this.adopting.has(slot)) return undefined;
-    this.free([slot]);
-    return slot;
+  private unlessAdopting(slot: number): number | undefined {
+    return this.adopting.has(slot) ? undefined : slot;
   }
 
   /**
