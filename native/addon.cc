@@ -2,6 +2,8 @@
 // The JS side (src/io/native-binding.ts) mirrors this surface as a type.
 #include <napi.h>
 
+#include <fcntl.h>
+
 #include <cerrno>
 
 #include "addon_data.h"
@@ -20,7 +22,7 @@ namespace holt {
 
 namespace {
 
-// open(path, direct, create, readOnly, uring = false) -> FileHandle
+// open(path, direct, create, readOnly, uring = false, randomAccess = false) -> FileHandle
 Napi::Value Open(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::string path = ToPath(info[0]);
@@ -28,6 +30,7 @@ Napi::Value Open(const Napi::CallbackInfo& info) {
   bool create = ToBool(info[2], "create");
   bool read_only = ToBool(info[3], "readOnly");
   bool uring = !info[4].IsUndefined() && ToBool(info[4], "uring");
+  bool random_access = !info[5].IsUndefined() && ToBool(info[5], "randomAccess");
   if (uring) {
     // Refused before the file is touched: `create` must not leave a file behind.
     std::string why;
@@ -40,6 +43,11 @@ Napi::Value Open(const Napi::CallbackInfo& info) {
   OpenResult opened;
   int err = OpenFile(path, direct, create, read_only, &opened);
   if (err != 0) throw OsError(env, err, "open", path);
+#if defined(__linux__)
+  // Advice only: a buffered reader of random pages should not pull the
+  // kernel's read-ahead window (up to 128 KiB) in with each 4 KiB read.
+  if (random_access && !opened.direct) (void)::posix_fadvise(opened.fd, 0, 0, POSIX_FADV_RANDOM);
+#endif
   return FileHandle::Wrap(env, opened, path, uring);
 }
 

@@ -108,8 +108,10 @@ export class DurableStore implements RoundParts, DbLog {
       const dataPath = join(dir, DATA_FILE);
       if (readOnly && !existsSync(dataPath)) throw new HoltError('NOT_FOUND', `no database at ${dir}`);
       // Readers read through the OS page cache: several reader processes then share
-      // one copy of the frames the writer just wrote, read from disk once.
-      const data = io.open(dataPath, { direct: !readOnly, create: !readOnly, readOnly });
+      // one copy of the frames the writer just wrote, read from disk once. Without
+      // read-ahead, though: a reader's cold reads are scattered 4 KiB pages, and the
+      // kernel's window around each would multiply the bytes it reads.
+      const data = io.open(dataPath, { direct: !readOnly, create: !readOnly, readOnly, randomAccess: readOnly });
       const pager = new FilePager(io, data, dataPath, new Map(manifest.frames), manifest.nextSlot, manifest.nextFrameId,
         options.cacheMB ?? DEFAULT_CACHE_MB, { layout: writeRoutedImage, index: buildReadIndex }, manifest.walSegment);
       return new DurableStore(dir, choice, access, pager, manifest, options);

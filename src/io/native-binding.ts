@@ -51,8 +51,11 @@ export interface NativeFile {
 }
 
 export interface NativeBinding {
-  /** `uring`: async calls go through io_uring; throws ENOTSUP when `ioUringError()` is not null. */
-  open(path: string, direct: boolean, create: boolean, readOnly: boolean, uring?: boolean): NativeFile;
+  /**
+   * `uring`: async calls go through io_uring; throws ENOTSUP when `ioUringError()` is not null.
+   * `randomAccess`: posix_fadvise(RANDOM) on a descriptor that is not O_DIRECT.
+   */
+  open(path: string, direct: boolean, create: boolean, readOnly: boolean, uring?: boolean, randomAccess?: boolean): NativeFile;
   /** Null when this thread's io_uring queue is set up (made on the first call), else why it cannot be. */
   ioUringError(): string | null;
   allocAligned(size: number): Uint8Array;

@@ -39,7 +39,7 @@ export class NativeIo implements Io {
     const p = checkPath(path);
     const o = checkOpenOptions(options);
     try {
-      return new NativeFileHandle(p, this.#native.open(p, o.direct, o.create, o.readOnly, this.backend === 'io_uring'), o.readOnly);
+      return new NativeFileHandle(p, this.#native.open(p, o.direct, o.create, o.readOnly, this.backend === 'io_uring', o.randomAccess), o.readOnly);
     } catch (e) {
       throw toIoError(e, p);
     }

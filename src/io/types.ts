@@ -14,6 +14,13 @@ export interface OpenOptions {
   create?: boolean;
   /** Open read-only. */
   readOnly?: boolean;
+  /**
+   * Reads will be scattered: on a buffered descriptor, tell the kernel so
+   * (`posix_fadvise(POSIX_FADV_RANDOM)`) and each read fetches what it asks
+   * for instead of the read-ahead window around it. Advice only: ignored with
+   * O_DIRECT (nothing to advise) and by the `node:fs` fallback (it cannot give it).
+   */
+  randomAccess?: boolean;
 }
 
 export type LockMode = 'shared' | 'exclusive';

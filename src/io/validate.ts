@@ -20,12 +20,12 @@ export function checkPath(path: unknown): string {
 }
 
 // `satisfies` makes the compiler reject these lists when an option is added to the type but not here.
-const OPEN_OPTIONS: ReadonlySet<string> = new Set(Object.keys({ direct: true, create: true, readOnly: true } satisfies Record<keyof OpenOptions, true>));
+const OPEN_OPTIONS: ReadonlySet<string> = new Set(Object.keys({ direct: true, create: true, readOnly: true, randomAccess: true } satisfies Record<keyof OpenOptions, true>));
 
 export function checkOpenOptions(options: unknown): Required<OpenOptions> {
-  if (options === undefined) return { direct: false, create: false, readOnly: false };
+  if (options === undefined) return { direct: false, create: false, readOnly: false, randomAccess: false };
   const o = optionsRecord(options, 'open options', OPEN_OPTIONS);
-  return { direct: flag(o, 'direct'), create: flag(o, 'create'), readOnly: flag(o, 'readOnly') };
+  return { direct: flag(o, 'direct'), create: flag(o, 'create'), readOnly: flag(o, 'readOnly'), randomAccess: flag(o, 'randomAccess') };
 }
 
 const LOAD_IO_OPTIONS: ReadonlySet<string> = new Set(Object.keys({ prefer: true, backend: true } satisfies Record<keyof LoadIoOptions, true>));
