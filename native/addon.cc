@@ -44,8 +44,8 @@ Napi::Value Open(const Napi::CallbackInfo& info) {
   int err = OpenFile(path, direct, create, read_only, &opened);
   if (err != 0) throw OsError(env, err, "open", path);
 #if defined(__linux__)
-  // Advice only: a buffered reader of random pages should not pull the
-  // kernel's read-ahead window (up to 128 KiB) in with each 4 KiB read.
+  // Advice only: a buffered reader of scattered pages should not pull the
+  // kernel's read-ahead window in after each pair of adjacent 4 KiB reads.
   if (random_access && !opened.direct) (void)::posix_fadvise(opened.fd, 0, 0, POSIX_FADV_RANDOM);
 #endif
   return FileHandle::Wrap(env, opened, path, uring);
