@@ -4,12 +4,13 @@
  * file, a missing directory; and bad arguments fail at bind time.
  */
 import { execFileSync } from 'node:child_process';
-import { openSync, closeSync, readSync, writeSync, truncateSync, statSync } from 'node:fs';
+import { truncateSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB } from '../../src/index.js';
 import { FRAME_SIZE } from '../../src/layout/frame-header.js';
 import { SLOT_BYTES } from '../../src/layout/read-index.js';
+import { flipByte } from '../support/damage.js';
 import { testDir } from '../support/temp-dir.js';
 import { openExt, type Ext } from './helpers.js';
 
@@ -27,18 +28,6 @@ async function makeDir(): Promise<string> {
     for (let i = 0; i < 50; i++) db.tree('objects').put('w/' + i, 'wal'); await db.sync(); process.exit(0);`;
   execFileSync(process.execPath, ['--input-type=module', '-e', script]);
   return dir;
-}
-
-function flipByte(file: string, offset: number): void {
-  const fd = openSync(file, 'r+');
-  try {
-    const b = Buffer.alloc(1);
-    readSync(fd, b, 0, 1, offset);
-    b[0] = b[0]! ^ 0x5a;
-    writeSync(fd, b, 0, 1, offset);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 describe('holt_read on damaged directories', () => {

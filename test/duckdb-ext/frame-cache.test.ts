@@ -10,27 +10,16 @@
  * deleted one whose inode it reuses.
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB } from '../../src/index.js';
 import { holtExtensionPath } from '../../src/duckdb/index.js';
+import { flipByte } from '../support/damage.js';
 import { testDir } from '../support/temp-dir.js';
 import { extRows, openExt, sqlString, tsRows, type Ext } from './helpers.js';
 
 interface CacheStats { frames: number; bytes: number; budget: number; hits: number; misses: number }
-
-function flipByte(file: string, offset: number): void {
-  const fd = openSync(file, 'r+');
-  try {
-    const b = Buffer.alloc(1);
-    readSync(fd, b, 0, 1, offset);
-    b[0] = b[0]! ^ 0x5a;
-    writeSync(fd, b, 0, 1, offset);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** The same count + sum query in a fresh process: a DuckDB whose cache has never seen the directory. */
 function queryInFreshProcess(dir: string): string {

@@ -11,6 +11,7 @@ import { loadIo } from '../../src/io/index.js';
 import { READ_INDEX_BYTES, SLOT_BYTES } from '../../src/layout/read-index.js';
 import { decodeManifest } from '../../src/store/manifest.js';
 import { replayWal } from '../../src/wal/replay.js';
+import { flipByte } from '../support/damage.js';
 import { thrown } from '../support/thrown.js';
 import { hashDir } from './helpers.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -28,11 +29,7 @@ function cloneDir(src: string): string {
   cpSync(src, d, { recursive: true }); // readers/ is a directory
   return d;
 }
-function flipByte(file: string, offset: number): void {
-  const b = readFileSync(file);
-  b[offset]! ^= 0x10;
-  writeFileSync(file, b);
-}
+const flip = (file: string, offset: number): void => flipByte(file, offset, 0x10);
 const segments = (d: string): string[] => readdirSync(d).filter((x) => x.startsWith('wal-')).sort();
 
 /** Record offsets of a WAL file, in order. */
@@ -128,7 +125,7 @@ describe('WAL damage', () => {
     const seg = join(d, segments(d).pop()!);
     const offs = recordOffsets(seg);
     const victim = offs[10]!;
-    flipByte(seg, victim + 25); // inside the body of record 10, 39 valid records follow
+    flip(seg, victim + 25); // inside the body of record 10, 39 valid records follow
     const before = hashDir(d);
     for (const readOnly of [false, true]) {
       const e = thrown(() => DB.open(d, { checkpoint: false, readOnly }));
@@ -149,7 +146,7 @@ describe('WAL damage', () => {
     await db.sync();
     db.durable!.abandon();
     const seg = join(d, segments(d).pop()!);
-    flipByte(seg, 17); // base seq
+    flip(seg, 17); // base seq
     const before = hashDir(d);
     const e = thrown(() => DB.open(d));
     expect(e.code).toBe('CORRUPT');
@@ -182,7 +179,7 @@ describe('MANIFEST and data file damage', () => {
     const size = statSync(file).size;
     for (const at of [0, 9, 30, Math.floor(size / 2), size - 1]) {
       const d = cloneDir(dir);
-      flipByte(join(d, 'MANIFEST'), at);
+      flip(join(d, 'MANIFEST'), at);
       const before = hashDir(d);
       const e = thrown(() => DB.open(d));
       expect(e.code, `flip at ${at}`).toBe('CORRUPT');
@@ -205,7 +202,7 @@ describe('MANIFEST and data file damage', () => {
     const [victimId, victimSlot] = [...manifest.frames].find(([id]) => id !== rootId)!;
     const d = cloneDir(dir);
     const flipAt = victimSlot * SLOT_BYTES + 200_000;
-    flipByte(join(d, 'data.holt'), flipAt);
+    flip(join(d, 'data.holt'), flipAt);
     const before = hashDir(d);
     const db = DB.open(d, { checkpoint: false });
     const { corrupt, errors } = readAll(db, expected);
@@ -228,7 +225,7 @@ describe('MANIFEST and data file damage', () => {
 
     // The root frame: every read is CORRUPT (or the open itself is).
     const d2 = cloneDir(dir);
-    flipByte(join(d2, 'data.holt'), manifest.frames.get(rootId)! * SLOT_BYTES + 100);
+    flip(join(d2, 'data.holt'), manifest.frames.get(rootId)! * SLOT_BYTES + 100);
     let db2: DB;
     try {
       db2 = DB.open(d2, { checkpoint: false });
@@ -248,7 +245,7 @@ describe('MANIFEST and data file damage', () => {
     const d = cloneDir(dir);
     // Flip a byte in every index page of every slot, then cut the last slot's index short.
     for (const slot of manifest.frames.values()) {
-      for (let p = 0; p < READ_INDEX_BYTES; p += 4096) flipByte(join(d, 'data.holt'), slot * SLOT_BYTES + SLOT_BYTES - READ_INDEX_BYTES + p + 40);
+      for (let p = 0; p < READ_INDEX_BYTES; p += 4096) flip(join(d, 'data.holt'), slot * SLOT_BYTES + SLOT_BYTES - READ_INDEX_BYTES + p + 40);
     }
     truncateSync(join(d, 'data.holt'), size - 1000);
     const db = DB.open(d, { checkpoint: false, cacheMB: 1 });
