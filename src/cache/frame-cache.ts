@@ -1,4 +1,10 @@
 /**
+ * over 400 lines because victim choice, route anchors and the promotion of a
+ * page-read frame to a whole one are one policy over one budget: they share
+ * the class lists, the resident map and the operation stamp, and each decision
+ * reads the others' state (a promotion picks a victim; an anchor's demotion
+ * relists it in its class). Split apart, each would reach into another's state.
+ *
  * FrameCache: which frames of a file-backed DB are in memory, and which one
  * leaves when a buffer is needed.
  *
@@ -33,12 +39,6 @@
  * Access classes: point reads (`point`) refresh recency, promote and feed the
  * sketch; scans (`scan`) only count hits and misses; silent readers (stats,
  * verify) do not come through here at all.
- *
- * This file is over 400 lines because victim choice, route anchors and the promotion of a
- * page-read frame to a whole one are one policy over one budget: they share
- * the class lists, the resident map and the operation stamp, and each decision
- * reads the others' state (a promotion picks a victim; an anchor's demotion
- * relists it in its class). Split apart, each would reach into another's state.
  */
 import type { Frame } from '../layout/frame.js';
 import type { BufferPool, PoolBuffer } from './buffer-pool.js';
