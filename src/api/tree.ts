@@ -88,7 +88,8 @@ export class Tree {
    * The values of `keys`, in the order of the keys (undefined for an absent
    * one), all from the state at the call. Keys in memory are answered at
    * once; the others are read together, level by level (a batch of 1,000
-   * cold keys costs a few device round trips, not one per page per key). One
+   * cold keys takes about 15 rounds of reads, not one read per page per key;
+   * it does not yet beat the same gets done synchronously: docs/API.md). One
    * bad key rejects the whole call before any I/O; a failed read rejects it
    * with that read's error. See `getAsync`.
    */
